@@ -1,0 +1,3 @@
+"""Event-sourced casualty ledger with provenance."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,403 @@
+"""The write side: one `eventsourcing` Application whose methods are the ledger's use-cases."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, TypeVar
+
+import attrs
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError, Transcoder
+
+from ledger.application.inputs import FigureInput
+from ledger.application.transcodings import VALUE_TRANSCODINGS
+from ledger.domain.base import Entry, LedgerAggregate
+from ledger.domain.claimant import Claimant, Publisher
+from ledger.domain.document import Document
+from ledger.domain.ids import check_key, fingerprint, natural_id, sha256_text
+from ledger.domain.incident import Incident
+from ledger.domain.quantity import parse_quantity
+from ledger.domain.series import ClaimSeries, Correction, check_figure, series_id
+from ledger.domain.values import Citation, Location, Period, ReportedTime
+from ledger.domain.vocabulary import (
+    ClaimantKind,
+    Outcome,
+    Reliability,
+    Role,
+    parse_enum,
+    parse_victim_status,
+)
+from ledger.errors import Conflict, InvalidInput, LedgerError, NotFound
+
+A = TypeVar("A", bound=LedgerAggregate)
+
+BATCH_SIZE = 1000
+
+
+@attrs.frozen
+class RecordedFigure:
+    figure_id: uuid.UUID
+    series_id: uuid.UUID
+    is_new: bool
+
+
+@attrs.frozen
+class RowError:
+    line: int | None
+    message: str
+
+
+class RejectedImport(InvalidInput):
+    """Some inputs were bad, so none was recorded."""
+
+    def __init__(self, errors: Sequence[RowError]) -> None:
+        self.errors = list(errors)
+        first = self.errors[0]
+        where = f"line {first.line}: " if first.line is not None else ""
+        more = f" (and {len(self.errors) - 1} more bad rows)" if len(self.errors) > 1 else ""
+        super().__init__(f"{where}{first.message}{more}; nothing was recorded")
+
+
+class LedgerApplication(Application[uuid.UUID]):
+    name = "Ledger"
+
+    def construct_transcoder(self) -> Transcoder:
+        transcoder = super().construct_transcoder()
+        for transcoding in VALUE_TRANSCODINGS:
+            transcoder.register(transcoding)  # type: ignore[attr-defined]
+        return transcoder
+
+    # Registration of the things figures refer to.
+
+    def register_claimant(
+        self,
+        key: str,
+        name: str,
+        kind: str,
+        default_roles: dict[str, str],
+        reliability: str,
+        entry: Entry,
+        description: str = "",
+    ) -> uuid.UUID:
+        key = check_key(key, "claimant")
+        roles = {
+            (status if status == "*" else parse_victim_status(status)): parse_enum(Role, role, "role").value
+            for status, role in default_roles.items()
+        }
+        claimant = Claimant(
+            key=key,
+            name=_required(name, f"claimant {key!r} name"),
+            kind=parse_enum(ClaimantKind, kind, "claimant kind").value,
+            default_roles=roles,
+            reliability=parse_enum(Reliability, reliability, "reliability").value,
+            description=description,
+            entry=entry,
+        )
+        return self._save_new(claimant, f"claimant {key!r}", ("name", "kind", "default_roles", "reliability"))
+
+    def grade_claimant(self, key: str, reliability: str, reason: str, entry: Entry) -> None:
+        claimant = self.claimant(key)
+        grade = parse_enum(Reliability, reliability, "reliability").value
+        if grade == claimant.reliability:
+            return
+        claimant.grade(grade, _required(reason, "grading reason"), entry)
+        self.save(claimant)
+
+    def register_publisher(self, key: str, name: str, kind: str, url: str | None, entry: Entry) -> uuid.UUID:
+        key = check_key(key, "publisher")
+        publisher = Publisher(
+            key=key,
+            name=_required(name, f"publisher {key!r} name"),
+            kind=parse_enum(ClaimantKind, kind, "publisher kind").value,
+            url=url,
+            entry=entry,
+        )
+        return self._save_new(publisher, f"publisher {key!r}", ("name", "kind", "url"))
+
+    def archive_document(
+        self,
+        entry: Entry,
+        *,
+        text: str | None,
+        url: str | None = None,
+        title: str | None = None,
+        publisher: str | None = None,
+        published: ReportedTime | None = None,
+        key: str | None = None,
+    ) -> uuid.UUID:
+        if text is None and not (url or title):
+            raise InvalidInput("document: give its text, or at least a URL or title to refer to it")
+        digest = sha256_text(text) if text is not None else None
+        if key is None:
+            key = f"sha-{digest[:12]}" if digest else f"ref-{sha256_text(url or title or '')[:12]}"
+        key = check_key(key, "document")
+        publisher_id = self.publisher(publisher).id if publisher else None
+        document = Document(
+            key=key,
+            sha256=digest,
+            text=text,
+            url=url,
+            title=title,
+            publisher_id=publisher_id,
+            published=published,
+            entry=entry,
+        )
+        return self._save_new(document, f"document {key!r}", ("sha256", "url", "title", "publisher_id"))
+
+    def register_incident(
+        self,
+        key: str,
+        name: str,
+        location: Location,
+        period: Period,
+        entry: Entry,
+        parent: str | None = None,
+        description: str = "",
+    ) -> uuid.UUID:
+        key = check_key(key, "incident")
+        parent_id = None
+        if parent is not None:
+            parent_incident = self.incident(parent)
+            if period.start < parent_incident.period.start or period.end > parent_incident.period.end:
+                raise InvalidInput(
+                    f"incident {key!r}: period {period.start}..{period.end} lies outside its parent "
+                    f"{parent_incident.key!r} ({parent_incident.period.start}..{parent_incident.period.end}); "
+                    "widen the parent or fix the dates"
+                )
+            parent_id = parent_incident.id
+        incident = Incident(
+            key=key,
+            name=_required(name, f"incident {key!r} name"),
+            parent_id=parent_id,
+            location=location,
+            period=period,
+            description=description,
+            entry=entry,
+        )
+        return self._save_new(incident, f"incident {key!r}", ("name", "parent_id", "location", "period"))
+
+    def close_incident(self, key: str, reason: str, entry: Entry) -> None:
+        incident = self.incident(key)
+        if incident.is_open:
+            incident.close(_required(reason, "closing reason"), entry)
+            self.save(incident)
+
+    def reopen_incident(self, key: str, reason: str, entry: Entry) -> None:
+        incident = self.incident(key)
+        if not incident.is_open:
+            incident.reopen(_required(reason, "reopening reason"), entry)
+            self.save(incident)
+
+    # Figures.
+
+    def record_figure(self, figure: FigureInput, entry: Entry) -> RecordedFigure:
+        return self.record_figures([figure], entry)[0]
+
+    def record_figures(
+        self, figures: Iterable[FigureInput], entry: Entry, batch_size: int = BATCH_SIZE
+    ) -> list[RecordedFigure]:
+        """Validate every input first, then write one transaction per batch: bad input writes nothing."""
+        return list(self.iter_record_figures(figures, entry, batch_size))
+
+    def iter_record_figures(
+        self, figures: Iterable[FigureInput], entry: Entry, batch_size: int = BATCH_SIZE
+    ) -> Iterator[RecordedFigure]:
+        """Two passes: validate all, then write. A re-iterable source (a file reader) is never held whole."""
+        if iter(figures) is figures:
+            figures = list(figures)
+        resolver = _Resolver(self)
+        errors: list[RowError] = []
+        for figure in figures:
+            try:
+                resolver.prepare(figure)
+            except LedgerError as error:
+                errors.append(RowError(figure.line, str(error)))
+        if errors:
+            raise RejectedImport(errors)
+        batch: list[_PreparedFigure] = []
+        for figure in figures:
+            batch.append(resolver.prepare(figure))
+            if len(batch) >= batch_size:
+                yield from self._write_batch(batch, entry)
+                batch = []
+        if batch:
+            yield from self._write_batch(batch, entry)
+
+    def _write_batch(self, batch: Sequence[_PreparedFigure], entry: Entry) -> list[RecordedFigure]:
+        pending: dict[uuid.UUID, ClaimSeries] = {}
+        results = []
+        for item in batch:
+            series = pending.get(item.series_id) or self._series_or_new(item)
+            if series.report(entry=entry, **item.report_kwargs):
+                pending[item.series_id] = series
+                results.append(RecordedFigure(item.figure_id, item.series_id, True))
+            else:
+                results.append(RecordedFigure(item.figure_id, item.series_id, False))
+        if pending:
+            self.save(*pending.values())
+        return results
+
+    def _series_or_new(self, item: _PreparedFigure) -> ClaimSeries:
+        try:
+            return self.repository.get(item.series_id)  # type: ignore[no-any-return]
+        except AggregateNotFoundError:
+            return ClaimSeries(item.incident_id, item.claimant_id, item.victim_status, item.outcome)
+
+    def withdraw_figure(
+        self,
+        series_id: uuid.UUID,
+        figure_id: uuid.UUID,
+        reason: str,
+        entry: Entry,
+        reported: ReportedTime | None = None,
+        document: str | None = None,
+        quote: str | None = None,
+    ) -> None:
+        series = self.series(series_id, figure_id)
+        citation = _Resolver(self).citation(document, quote, None) if document else None
+        series.withdraw(figure_id, reason, reported, citation, entry)
+        self.save(series)
+
+    def correct_figure(
+        self, series_id: uuid.UUID, figure_id: uuid.UUID, correction: Correction, reason: str, entry: Entry
+    ) -> None:
+        series = self.series(series_id, figure_id)
+        series.correct(figure_id, correction, reason, entry)
+        self.save(series)
+
+    def strike_figure(self, series_id: uuid.UUID, figure_id: uuid.UUID, reason: str, entry: Entry) -> None:
+        series = self.series(series_id, figure_id)
+        series.strike(figure_id, reason, entry)
+        self.save(series)
+
+    # Lookups by natural key, with errors that say what to do.
+
+    def claimant(self, key: str) -> Claimant:
+        return self._get(Claimant, natural_id("claimant", key.strip().lower()), f"claimant {key!r}", "claimant add")
+
+    def publisher(self, key: str) -> Publisher:
+        return self._get(Publisher, natural_id("publisher", key.strip().lower()), f"publisher {key!r}", "publisher add")
+
+    def document(self, key: str) -> Document:
+        return self._get(Document, natural_id("document", key.strip().lower()), f"document {key!r}", "document add")
+
+    def incident(self, key: str) -> Incident:
+        return self._get(Incident, natural_id("incident", key.strip().lower()), f"incident {key!r}", "incident add")
+
+    def series(self, series_id: uuid.UUID, figure_id: uuid.UUID) -> ClaimSeries:
+        return self._get(ClaimSeries, series_id, f"figure {figure_id}", "figures")
+
+    def _get(self, cls: type[A], aggregate_id: uuid.UUID, label: str, command: str) -> A:
+        try:
+            aggregate = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            raise NotFound(f"{label}: not in the ledger; register it first with `ledger {command}`") from None
+        if not isinstance(aggregate, cls):
+            raise NotFound(f"{label}: not a {cls.__name__.lower()}")
+        return aggregate
+
+    def _save_new(self, aggregate: LedgerAggregate, label: str, compared: Sequence[str]) -> uuid.UUID:
+        """Save a newly registered thing; registering the same thing again changes nothing."""
+        try:
+            self.save(aggregate)
+        except IntegrityError:
+            existing = self.repository.get(aggregate.id)
+            differing = [name for name in compared if getattr(existing, name) != getattr(aggregate, name)]
+            if differing:
+                raise Conflict(
+                    f"{label}: already registered with a different {', '.join(differing)}; "
+                    "use a new key, or record the change as its own fact"
+                ) from None
+        return aggregate.id
+
+
+@attrs.frozen
+class _PreparedFigure:
+    series_id: uuid.UUID
+    figure_id: uuid.UUID
+    incident_id: uuid.UUID
+    claimant_id: uuid.UUID
+    victim_status: str
+    outcome: str
+    report_kwargs: dict[str, Any]
+
+
+class _Resolver:
+    """Resolves natural keys once per import and turns a FigureInput into event arguments."""
+
+    def __init__(self, app: LedgerApplication) -> None:
+        self.app = app
+        self._cache: dict[tuple[str, str], Any] = {}
+
+    def _cached(self, kind: str, key: str) -> Any:
+        slot = (kind, key.strip().lower())
+        if slot not in self._cache:
+            self._cache[slot] = getattr(self.app, kind)(key)
+        return self._cache[slot]
+
+    def citation(self, document: str, quote: str | None, quote_start: int | None) -> Citation:
+        doc: Document = self._cached("document", document)
+        if not quote:
+            return Citation(str(doc.id), None)
+        start, end = doc.locate(quote, quote_start)
+        return Citation(str(doc.id), quote, start, end)
+
+    def prepare(self, figure: FigureInput) -> _PreparedFigure:
+        incident: Incident = self._cached("incident", figure.incident)
+        claimant: Claimant = self._cached("claimant", figure.claimant)
+        victim_status = parse_victim_status(figure.victim_status)
+        outcome = parse_enum(Outcome, figure.outcome, "outcome").value
+        quantity = parse_quantity(figure.quantity)
+        role = parse_enum(Role, figure.role, "role").value if figure.role else claimant.role_for(victim_status)
+        citation = None
+        document_sha = None
+        publisher_id = None
+        if figure.document:
+            citation = self.citation(figure.document, figure.quote, figure.quote_start)
+            doc: Document = self._cached("document", figure.document)
+            document_sha = doc.sha256 or doc.key
+            publisher_id = doc.publisher_id
+        elif figure.quote:
+            raise InvalidInput(f"quote {figure.quote!r}: no document given; add --document or drop the quote")
+        if figure.publisher:
+            publisher_id = self._cached("publisher", figure.publisher).id
+        check_figure(quantity, figure.subcounts, figure.occurred, figure.reported, incident.period)
+        sid = series_id(incident.id, claimant.id, victim_status, outcome)
+        digest = fingerprint(
+            {
+                "series": str(sid),
+                "document": document_sha,
+                "publisher": str(publisher_id),
+                "quantity": quantity.text,
+                "quote": citation.quote if citation else None,
+                "reported": figure.reported.at.isoformat() if document_sha is None else None,
+            }
+        )
+        return _PreparedFigure(
+            series_id=sid,
+            figure_id=natural_id("figure", digest),
+            incident_id=incident.id,
+            claimant_id=claimant.id,
+            victim_status=victim_status,
+            outcome=outcome,
+            report_kwargs={
+                "figure_id": natural_id("figure", digest),
+                "quantity": quantity,
+                "role": role,
+                "publisher_id": publisher_id,
+                "citation": citation,
+                "occurred": figure.occurred,
+                "reported": figure.reported,
+                "subcounts": figure.subcounts,
+                "fingerprint": digest,
+                "note": figure.note,
+                "incident_period": incident.period,
+            },
+        )
+
+
+def _required(value: str, what: str) -> str:
+    if not value or not value.strip():
+        raise InvalidInput(f"{what}: must not be empty; give a short text")
+    return value.strip()

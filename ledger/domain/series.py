@@ -1,0 +1,210 @@
+"""A claim series: every figure one claimant gave about one incident x victim status x outcome.
+
+Revisions are new figures in the series; withdrawals, corrections and strikes name the figure
+they act on. Nothing is ever edited, so the whole story stays readable.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import attrs
+from eventsourcing.domain import event
+
+from ledger.domain.base import Entry, LedgerAggregate
+from ledger.domain.ids import natural_id
+from ledger.domain.quantity import Quantity
+from ledger.domain.values import Citation, Period, ReportedTime, SubCounts
+from ledger.errors import Conflict, InvalidInput, NotFound
+
+
+@attrs.define
+class FigureState:
+    """What the series remembers of a figure to guard later facts about it."""
+
+    reported: ReportedTime
+    withdrawn: bool = False
+    struck: bool = False
+
+
+def series_id(incident_id: uuid.UUID, claimant_id: uuid.UUID, victim_status: str, outcome: str) -> uuid.UUID:
+    return natural_id("series", str(incident_id), str(claimant_id), victim_status, outcome)
+
+
+class ClaimSeries(LedgerAggregate):
+    TOPIC = "ledger:ClaimSeries"
+
+    class Created(LedgerAggregate.Created):
+        TOPIC = "ledger:ClaimSeries.Created"  # the base of the named creation event
+
+    @staticmethod
+    def create_id(incident_id: uuid.UUID, claimant_id: uuid.UUID, victim_status: str, outcome: str) -> uuid.UUID:
+        return series_id(incident_id, claimant_id, victim_status, outcome)
+
+    @event("Opened", topic="ledger:ClaimSeries.Opened")
+    def __init__(self, incident_id: uuid.UUID, claimant_id: uuid.UUID, victim_status: str, outcome: str) -> None:
+        self.incident_id = incident_id
+        self.claimant_id = claimant_id
+        self.victim_status = victim_status
+        self.outcome = outcome
+        self.figures: dict[uuid.UUID, FigureState] = {}
+
+    # Commands: guards first, then the event.
+
+    def report(
+        self,
+        figure_id: uuid.UUID,
+        quantity: Quantity,
+        role: str,
+        publisher_id: uuid.UUID | None,
+        citation: Citation | None,
+        occurred: Period | None,
+        reported: ReportedTime,
+        subcounts: SubCounts,
+        fingerprint: str,
+        note: str,
+        entry: Entry,
+        incident_period: Period,
+    ) -> bool:
+        """Record a figure; returns False (and records nothing) when it is already here."""
+        if figure_id in self.figures:
+            return False
+        check_figure(quantity, subcounts, occurred, reported, incident_period)
+        self._figure_reported(
+            figure_id, quantity, role, publisher_id, citation, occurred, reported, subcounts, fingerprint, note, entry
+        )
+        return True
+
+    def withdraw(
+        self,
+        figure_id: uuid.UUID,
+        reason: str,
+        reported: ReportedTime | None,
+        citation: Citation | None,
+        entry: Entry,
+    ) -> None:
+        figure = self._existing(figure_id, "withdraw")
+        if figure.withdrawn:
+            raise Conflict(f"figure {figure_id}: already withdrawn; nothing to do")
+        _require_reason(reason, "withdrawal")
+        self._figure_withdrawn(figure_id, reason, reported, citation, entry)
+
+    def correct(self, figure_id: uuid.UUID, correction: Correction, reason: str, entry: Entry) -> None:
+        self._existing(figure_id, "correct")
+        _require_reason(reason, "correction")
+        if correction.is_empty:
+            raise InvalidInput(f"correction of figure {figure_id}: nothing to change; give the corrected value")
+        self._figure_corrected(figure_id, correction, reason, entry)
+
+    def strike(self, figure_id: uuid.UUID, reason: str, entry: Entry) -> None:
+        self._existing(figure_id, "strike")
+        _require_reason(reason, "strike")
+        self._figure_struck(figure_id, reason, entry)
+
+    def _existing(self, figure_id: uuid.UUID, verb: str) -> FigureState:
+        figure = self.figures.get(figure_id)
+        if figure is None:
+            raise NotFound(f"figure {figure_id}: not in this claim series; check the id with `ledger figures`")
+        if figure.struck:
+            raise Conflict(f"figure {figure_id}: struck out as an entry error; cannot {verb} it")
+        return figure
+
+    # Events: past-tense facts.
+
+    @event("FigureReported", topic="ledger:ClaimSeries.FigureReported")
+    def _figure_reported(
+        self,
+        figure_id: uuid.UUID,
+        quantity: Quantity,
+        role: str,
+        publisher_id: uuid.UUID | None,
+        citation: Citation | None,
+        occurred: Period | None,
+        reported: ReportedTime,
+        subcounts: SubCounts,
+        fingerprint: str,
+        note: str,
+        entry: Entry,
+    ) -> None:
+        self.figures[figure_id] = FigureState(reported)
+
+    @event("FigureWithdrawn", topic="ledger:ClaimSeries.FigureWithdrawn")
+    def _figure_withdrawn(
+        self,
+        figure_id: uuid.UUID,
+        reason: str,
+        reported: ReportedTime | None,
+        citation: Citation | None,
+        entry: Entry,
+    ) -> None:
+        self.figures[figure_id].withdrawn = True
+
+    @event("FigureCorrected", topic="ledger:ClaimSeries.FigureCorrected")
+    def _figure_corrected(self, figure_id: uuid.UUID, correction: Correction, reason: str, entry: Entry) -> None:
+        if correction.reported is not None:
+            self.figures[figure_id].reported = correction.reported
+
+    @event("FigureStruck", topic="ledger:ClaimSeries.FigureStruck")
+    def _figure_struck(self, figure_id: uuid.UUID, reason: str, entry: Entry) -> None:
+        self.figures[figure_id].struck = True
+
+
+@attrs.frozen
+class Correction:
+    """An analyst's fix of a mistyped figure: the fields that were wrong, with their right values."""
+
+    quantity: Quantity | None = None
+    role: str | None = None
+    reported: ReportedTime | None = None
+    occurred: Period | None = None
+    citation: Citation | None = None
+    subcounts: SubCounts | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return all(getattr(self, f.name) is None for f in attrs.fields(Correction))
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            f.name: (None if (v := getattr(self, f.name)) is None else v if isinstance(v, str) else v.to_dict())
+            for f in attrs.fields(Correction)
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, object]) -> Correction:
+        def load(kind: type, key: str) -> object:
+            value = d.get(key)
+            return None if value is None else kind.from_dict(value)
+
+        return cls(
+            quantity=load(Quantity, "quantity"),  # type: ignore[arg-type]
+            role=d.get("role"),  # type: ignore[arg-type]
+            reported=load(ReportedTime, "reported"),  # type: ignore[arg-type]
+            occurred=load(Period, "occurred"),  # type: ignore[arg-type]
+            citation=load(Citation, "citation"),  # type: ignore[arg-type]
+            subcounts=load(SubCounts, "subcounts"),  # type: ignore[arg-type]
+        )
+
+
+def _require_reason(reason: str, what: str) -> None:
+    if not reason.strip():
+        raise InvalidInput(f"{what}: a reason is required; say why with --reason")
+
+
+def check_figure(
+    quantity: Quantity, subcounts: SubCounts, occurred: Period | None, reported: ReportedTime, incident_period: Period
+) -> None:
+    """Guards every figure passes before it is recorded."""
+    start = (occurred or incident_period).start_instant
+    if reported.at < start:
+        raise InvalidInput(
+            f"reported time {reported.at.isoformat()}: before the casualties occurred "
+            f"({start.date()}); check the dates or give --occurred"
+        )
+    # Women and children are part of the figure, so together they cannot exceed its upper bound.
+    parts = (subcounts.women or 0) + (subcounts.children or 0)
+    if quantity.high is not None and parts > quantity.high:
+        raise InvalidInput(
+            f"sub-counts {parts} (women + children): exceed the figure's upper bound {quantity.high}; "
+            "sub-counts are part of the figure, not extra"
+        )

@@ -1,0 +1,198 @@
+"""Tallies: claims weighed into low / best / high and a grade per cell, then rolled up.
+
+A cell is incident x victim status x outcome. Sub-statuses roll up into their category within
+an incident; then incidents roll up into their parents. At each step, for each bound, a parent
+takes the larger of its own claims and the sum of its parts, never both added.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+
+import attrs
+
+from ledger.domain.claims import Claim, standing
+from ledger.domain.policy import Policy
+from ledger.domain.vocabulary import Grade, Reliability, Role, status_parent
+
+CellKey = tuple[str, str, str]  # incident_id, victim_status, outcome
+
+
+@attrs.frozen
+class Bounds:
+    """Low, best, high; high None means open. Sums add like to like, and open stays open."""
+
+    low: int
+    best: int
+    high: int | None
+
+    def __add__(self, other: Bounds) -> Bounds:
+        high = None if self.high is None or other.high is None else self.high + other.high
+        return Bounds(self.low + other.low, self.best + other.best, high)
+
+    def larger(self, other: Bounds) -> Bounds:
+        high = None if self.high is None or other.high is None else max(self.high, other.high)
+        return Bounds(max(self.low, other.low), max(self.best, other.best), high)
+
+
+def sum_bounds(parts: Iterable[Bounds | None]) -> Bounds | None:
+    total: Bounds | None = None
+    for part in parts:
+        if part is not None:
+            total = part if total is None else total + part
+    return total
+
+
+@attrs.frozen
+class Cell:
+    incident_id: str
+    victim_status: str
+    outcome: str
+    bounds: Bounds | None  # None: nothing quantified
+    grade: Grade
+    basis: str  # "claims", "parts", or "claims+parts"
+    claims: tuple[Claim, ...] = ()  # the standing claims of this exact cell
+    set_aside: tuple[Claim, ...] = ()  # claims present but not counted (withdrawn, excluded, not credible)
+    parts: tuple[CellKey, ...] = ()  # the cells rolled into this one
+
+    @property
+    def key(self) -> CellKey:
+        return (self.incident_id, self.victim_status, self.outcome)
+
+
+def claim_bounds(claim: Claim, policy: Policy) -> Bounds | None:
+    quantity = claim.quantity.under(policy.vague_table)
+    if not quantity.is_quantified:
+        return None
+    assert quantity.low is not None and quantity.best is not None
+    return Bounds(quantity.low, quantity.best, quantity.high)
+
+
+def _agree(a: Bounds, b: Bounds, tolerance: float) -> bool:
+    """Two claims agree when their bounds, widened by the tolerance, overlap."""
+    a_high = float("inf") if a.high is None else a.high * (1 + tolerance)
+    b_high = float("inf") if b.high is None else b.high * (1 + tolerance)
+    return a.low * (1 - tolerance) <= b_high and b.low * (1 - tolerance) <= a_high
+
+
+def weigh(
+    key: CellKey, claims: Sequence[Claim], reliability: Mapping[str, str], policy: Policy
+) -> Cell:
+    """One cell from the claims of its own series: standing figures, bounds and grade."""
+    latest = standing(claims)
+    standing_claims = [c for c in latest.values() if c is not None]
+    counted = [
+        c
+        for c in standing_claims
+        if c.role not in policy.excluded_roles and reliability.get(c.claimant_id, "F") not in policy.not_credible
+    ]
+    counted_ids = {c.figure_id for c in counted}
+    set_aside = tuple(c for c in claims if c.figure_id not in counted_ids)
+    quantified = [(c, b) for c in counted if (b := claim_bounds(c, policy)) is not None]
+
+    def cell(bounds: Bounds | None, grade: Grade) -> Cell:
+        return Cell(*key, bounds=bounds, grade=grade, basis="claims", claims=tuple(counted), set_aside=set_aside)
+
+    if not counted:
+        return cell(None, Grade.DISCOUNTED)
+    if not quantified:
+        return cell(None, Grade.PENDING)
+    rank = {c.figure_id: Reliability(reliability.get(c.claimant_id, "F")).rank for c, _ in quantified}
+    top = max(rank.values())
+    best = min(b.best for c, b in quantified if rank[c.figure_id] == top)
+    low = min(b.low for _, b in quantified)
+    highs = [b.high for _, b in quantified]
+    high = None if None in highs else max(h for h in highs if h is not None)
+    bounds = Bounds(low, max(best, low), high)
+    return cell(bounds, _grade(quantified, policy))
+
+
+def _grade(quantified: Sequence[tuple[Claim, Bounds]], policy: Policy) -> Grade:
+    for i, (_, a) in enumerate(quantified):
+        for _, b in quantified[i + 1 :]:
+            if not _agree(a, b, policy.tolerance):
+                return Grade.CONTESTED
+    roles = [Role(c.role) for c, _ in quantified]
+    independent = {c.claimant_id for c, _ in quantified if Role(c.role).is_independent}
+    if any(r.is_concession for r in roles) or len(independent) >= 2:
+        return Grade.CONFIRMED
+    if len({c.claimant_id for c, _ in quantified}) >= 2 and independent:
+        return Grade.FAIR
+    return Grade.WEAK
+
+
+def _combine(key: CellKey, own: Cell | None, parts: Sequence[Cell]) -> Cell:
+    """A parent cell: for each bound the larger of its own claims and the sum of its parts."""
+    parts_sum = sum_bounds(p.bounds for p in parts)
+    part_keys = tuple(p.key for p in parts)
+    if own is None or own.bounds is None and parts_sum is not None:
+        grade = _weakest(parts)
+        base = own or Cell(*key, bounds=None, grade=grade, basis="parts")
+        return attrs.evolve(base, bounds=parts_sum, grade=grade, basis="parts", parts=part_keys)
+    if parts_sum is None or own.bounds is None:
+        return attrs.evolve(own, parts=part_keys)
+    bounds = own.bounds.larger(parts_sum)
+    grade = own.grade if own.bounds.best >= parts_sum.best else _weakest(parts)
+    return attrs.evolve(own, bounds=bounds, grade=grade, basis="claims+parts", parts=part_keys)
+
+
+def _weakest(parts: Sequence[Cell]) -> Grade:
+    """The grade of a sum is the least certain grade among the parts that carry a number."""
+    quantified = [p.grade for p in parts if p.bounds is not None]
+    if quantified:
+        return min(quantified, key=lambda g: g.certainty)
+    return Grade.PENDING if any(p.grade is Grade.PENDING for p in parts) else Grade.DISCOUNTED
+
+
+def tally(
+    claims: Iterable[Claim],
+    reliability: Mapping[str, str],
+    parents: Mapping[str, str | None],
+    policy: Policy,
+) -> dict[CellKey, Cell]:
+    """Every cell, exact and rolled up, keyed by (incident, victim status, outcome)."""
+    by_cell: dict[CellKey, list[Claim]] = defaultdict(list)
+    for claim in claims:
+        by_cell[(claim.incident_id, claim.victim_status, claim.outcome)].append(claim)
+    exact = {key: weigh(key, group, reliability, policy) for key, group in by_cell.items()}
+    within = _roll_statuses(exact)
+    return _roll_incidents(within, parents)
+
+
+def _roll_statuses(cells: Mapping[CellKey, Cell]) -> dict[CellKey, Cell]:
+    subs: dict[CellKey, list[Cell]] = defaultdict(list)
+    for (incident, status, outcome), cell in cells.items():
+        category = status_parent(status)
+        if category is not None:
+            subs[(incident, category, outcome)].append(cell)
+    rolled = dict(cells)
+    for key, parts in subs.items():
+        rolled[key] = _combine(key, cells.get(key), sorted(parts, key=lambda c: c.key))
+    return rolled
+
+
+def _roll_incidents(cells: Mapping[CellKey, Cell], parents: Mapping[str, str | None]) -> dict[CellKey, Cell]:
+    children: dict[str, list[str]] = defaultdict(list)
+    for child, parent in parents.items():
+        if parent is not None:
+            children[parent].append(child)
+    pairs = {(status, outcome) for _, status, outcome in cells}
+    result: dict[CellKey, Cell] = {}
+
+    def roll(incident: str, status: str, outcome: str) -> Cell | None:
+        key = (incident, status, outcome)
+        if key in result:
+            return result[key]
+        parts = [c for child in sorted(children.get(incident, ())) if (c := roll(child, status, outcome))]
+        own = cells.get(key)
+        if own is None and not parts:
+            return None
+        result[key] = _combine(key, own, parts) if parts else own  # type: ignore[assignment]
+        return result[key]
+
+    incidents = set(parents) | {incident for incident, _, _ in cells}
+    for incident in sorted(incidents):
+        for status, outcome in sorted(pairs):
+            roll(incident, status, outcome)
+    return result

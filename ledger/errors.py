@@ -1,0 +1,30 @@
+"""One exception hierarchy for the ledger, mapped to exit codes at the CLI edge.
+
+Every message names the thing, the problem and the fix, on one line.
+"""
+
+from __future__ import annotations
+
+
+class LedgerError(Exception):
+    """Base of every error a user can cause or meet."""
+
+    exit_code = 1
+
+
+class InvalidInput(LedgerError, ValueError):
+    """A value given by the user is malformed or inconsistent."""
+
+
+class NotFound(LedgerError, LookupError):
+    """A referenced incident, claimant, publisher, document or figure does not exist."""
+
+
+class Conflict(LedgerError):
+    """The request contradicts what the ledger already holds."""
+
+
+class StoreUnavailable(LedgerError):
+    """The event store or the read model cannot be opened (locked, missing, unreachable)."""
+
+    exit_code = 3

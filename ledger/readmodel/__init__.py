@@ -1,0 +1,1 @@
+"""The DuckDB read model: derived from the event log, rebuildable at will."""

@@ -1,0 +1,39 @@
+"""Opening the DuckDB file: one process at a time, so wait a bounded time for another holder."""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from pathlib import Path
+
+import duckdb
+
+from ledger.errors import StoreUnavailable
+
+DEFAULT_WAIT_SECONDS = 10.0
+
+
+def connect(path: Path, read_only: bool = False, wait: float | None = None) -> duckdb.DuckDBPyConnection:
+    """Connect, retrying while another process holds the file; then fail saying who holds it."""
+    if wait is None:
+        wait = float(os.environ.get("LEDGER_LOCK_WAIT", DEFAULT_WAIT_SECONDS))
+    deadline = time.monotonic() + wait
+    delay = 0.05
+    while True:
+        try:
+            con = duckdb.connect(str(path), read_only=read_only)
+            con.execute("SET TimeZone = 'UTC'")
+            return con
+        except duckdb.IOException as error:
+            if "lock" not in str(error).lower():
+                raise StoreUnavailable(f"read model {path}: cannot open ({error}); run `ledger rebuild`") from None
+            if time.monotonic() >= deadline:
+                holder = re.search(r"PID (\d+)", str(error))
+                who = f"process {holder.group(1)}" if holder else "another process"
+                raise StoreUnavailable(
+                    f"read model {path}: held by {who} for over {wait:g}s; "
+                    "wait for it to finish or stop it, then retry (LEDGER_LOCK_WAIT sets the wait)"
+                ) from None
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)

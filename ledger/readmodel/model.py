@@ -1,0 +1,65 @@
+"""The read model file: opened, migrated and caught up before every read."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from eventsourcing.application import Application
+
+from ledger.readmodel.catchup import Progress, catch_up, tracked_source
+from ledger.readmodel.connection import connect
+from ledger.readmodel.migrations import migrate
+
+
+class ReadModel:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    @contextlib.contextmanager
+    def caught_up(
+        self, app: Application[Any], source: str, progress: Progress | None = None
+    ) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A writable connection, migrated and caught up with the event log."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        con = connect(self.path)
+        try:
+            migrate(con)
+            known = tracked_source(con)
+            if known is not None and known != source:
+                # Fed by another event store: start afresh rather than mix two logs.
+                con.close()
+                self.delete()
+                con = connect(self.path)
+                migrate(con)
+            catch_up(con, app, source, progress=progress)
+            yield con
+        finally:
+            con.close()
+
+    @contextlib.contextmanager
+    def read_only(
+        self, app: Application[Any], source: str, progress: Progress | None = None
+    ) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Catch up, then reopen read-only so user SQL cannot alter derived data."""
+        with self.caught_up(app, source, progress):
+            pass
+        con = connect(self.path, read_only=True)
+        try:
+            yield con
+        finally:
+            con.close()
+
+    def delete(self) -> None:
+        for suffix in ("", ".wal"):
+            Path(str(self.path) + suffix).unlink(missing_ok=True)
+
+    def rebuild(self, app: Application[Any], source: str, progress: Progress | None = None) -> int:
+        """Delete the file and derive it again from the whole event log; returns the position reached."""
+        self.delete()
+        with self.caught_up(app, source, progress) as con:
+            row = con.execute("SELECT position FROM tracking").fetchone()
+            return int(row[0]) if row else 0

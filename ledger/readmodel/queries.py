@@ -1,0 +1,256 @@
+"""Reads over the read model: claims for the policy engine, tallies, figures and the audit trail."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from typing import Any
+
+import attrs
+import duckdb
+
+from ledger.domain.claims import Claim, fold, standing
+from ledger.domain.policy import Policy
+from ledger.domain.quantity import Quantity
+from ledger.domain.series import Correction
+from ledger.domain.tally import Cell, tally
+from ledger.errors import InvalidInput, NotFound
+from ledger.readmodel.catchup import position
+
+Row = dict[str, Any]
+
+
+@attrs.frozen
+class Facts:
+    """What the policy engine needs: every figure's state, claimant grades, the incident tree."""
+
+    claims: list[Claim]
+    reliability: dict[str, str]
+    parents: dict[str, str | None]
+
+
+def load_facts(con: duckdb.DuckDBPyConnection) -> Facts:
+    reported = [
+        Claim(
+            figure_id=r[0],
+            series_id=r[1],
+            incident_id=r[2],
+            claimant_id=r[3],
+            victim_status=r[4],
+            outcome=r[5],
+            role=r[6],
+            quantity=Quantity.from_dict(json.loads(r[7])),
+            reported_at=r[8],
+            position=r[9],
+        )
+        for r in con.execute(
+            "SELECT figure_id, series_id, incident_id, claimant_id, victim_status, outcome, role, "
+            "quantity, reported_at, position FROM figures ORDER BY position"
+        ).fetchall()
+    ]
+    corrections: dict[str, list[Correction]] = defaultdict(list)
+    withdrawn: set[str] = set()
+    struck: set[str] = set()
+    for kind, figure_id, correction in con.execute(
+        "SELECT kind, figure_id, correction FROM figure_events ORDER BY position"
+    ).fetchall():
+        if kind == "corrected":
+            corrections[figure_id].append(Correction.from_dict(json.loads(correction)))
+        elif kind == "withdrawn":
+            withdrawn.add(figure_id)
+        else:
+            struck.add(figure_id)
+    reliability = dict(con.execute("SELECT claimant_id, reliability FROM claimants").fetchall())
+    parents = dict(con.execute("SELECT incident_id, parent_id FROM incidents").fetchall())
+    return Facts(fold(reported, corrections, withdrawn, struck), reliability, parents)
+
+
+def compute_tally(con: duckdb.DuckDBPyConnection, policy: Policy) -> dict[tuple[str, str, str], Cell]:
+    facts = load_facts(con)
+    return tally(facts.claims, facts.reliability, facts.parents, policy)
+
+
+def tallies(con: duckdb.DuckDBPyConnection, policy: Policy) -> int:
+    """Make the `tallies` table current for this policy; returns the log position it reflects."""
+    at = position(con)
+    cached = con.execute(
+        "SELECT count(*) FROM tallies WHERE policy = ? AND log_position = ?", [policy.label, at]
+    ).fetchone()
+    has_figures = con.execute("SELECT count(*) FROM figures").fetchone()
+    if cached and cached[0] > 0 or not (has_figures and has_figures[0]):
+        return at
+    cells = compute_tally(con, policy)
+    rows = [
+        (
+            policy.label,
+            at,
+            *cell.key,
+            cell.bounds.low if cell.bounds else None,
+            cell.bounds.best if cell.bounds else None,
+            cell.bounds.high if cell.bounds else None,
+            bool(cell.bounds and cell.bounds.high is None),
+            cell.grade.value,
+            cell.basis,
+            len(cell.claims),
+            [c.figure_id for c in cell.claims],
+            len(cell.parts),
+        )
+        for cell in cells.values()
+    ]
+    con.execute("BEGIN")
+    con.execute("DELETE FROM tallies WHERE policy = ?", [policy.label])
+    if rows:
+        con.executemany("INSERT INTO tallies VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    con.execute("COMMIT")
+    return at
+
+
+TALLY_SQL = """
+WITH RECURSIVE scope(incident_id) AS (
+    SELECT incident_id FROM incidents WHERE $incident IS NULL OR key = $incident
+    UNION ALL
+    SELECT i.incident_id FROM incidents i JOIN scope s ON i.parent_id = s.incident_id WHERE $incident IS NOT NULL
+)
+SELECT i.key AS incident, i.name AS incident_name, t.victim_status, t.outcome,
+       t.low, t.best, t.high, t.high_open, t.grade, t.basis, t.claims,
+       (SELECT string_agg(DISTINCT c.name, '; ' ORDER BY c.name)
+          FROM figures f JOIN claimants c USING (claimant_id)
+         WHERE list_contains(t.claim_figure_ids, f.figure_id)) AS claimants,
+       t.policy, t.log_position
+FROM tallies t JOIN incidents i USING (incident_id)
+WHERE t.policy = $policy AND t.incident_id IN (SELECT incident_id FROM scope)
+ORDER BY i.key, t.victim_status, t.outcome
+"""
+
+
+def tally_rows(con: duckdb.DuckDBPyConnection, policy: Policy, incident: str | None = None) -> list[Row]:
+    if incident is not None:
+        incident_id(con, incident)
+    tallies(con, policy)
+    return _rows(con, TALLY_SQL, {"policy": policy.label, "incident": incident})
+
+
+FIGURES_SQL = """
+SELECT f.figure_id, i.key AS incident, c.key AS claimant, f.victim_status, f.outcome, f.role,
+       f.quantity_text, f.bound_kind, f.low, f.best, f.high, f.vague_word,
+       p.key AS publisher, d.key AS document, f.quote, f.quote_start, f.quote_end,
+       f.occurred_start, f.occurred_end, f.reported_at, f.reported_precision, f.reported_estimated,
+       f.recorded_at, f.analyst, f.women, f.children, f.note, f.position, f.series_id
+FROM figures f
+JOIN incidents i USING (incident_id)
+JOIN claimants c USING (claimant_id)
+LEFT JOIN publishers p ON p.publisher_id = f.publisher_id
+LEFT JOIN documents d ON d.document_id = f.document_id
+WHERE $incident IS NULL OR i.key = $incident
+ORDER BY f.position
+"""
+
+
+def figure_rows(con: duckdb.DuckDBPyConnection, incident: str | None = None) -> list[Row]:
+    """Every figure as reported, with its current state (standing, superseded, withdrawn, corrected, struck)."""
+    if incident is not None:
+        incident_id(con, incident)
+    rows = _rows(con, FIGURES_SQL, {"incident": incident})
+    facts = load_facts(con)
+    current = {c.figure_id: c for c in facts.claims}
+    standing_ids = {c.figure_id for c in standing(facts.claims).values() if c is not None}
+    for row in rows:
+        claim = current.get(row["figure_id"])
+        if claim is None:
+            row["state"] = "struck"
+        elif claim.withdrawn:
+            row["state"] = "withdrawn"
+        else:
+            row["state"] = "standing" if row["figure_id"] in standing_ids else "superseded"
+        row["corrected"] = bool(claim and claim.corrected)
+        if claim is not None:
+            row["current_quantity"] = claim.quantity.text
+    return rows
+
+
+AUDIT_SQL = """
+SELECT fa.position, fa.recorded_at, fa.analyst, fa.via, fa.topic, fa.summary,
+       fa.figure_id, c.key AS claimant, i.key AS incident, s.victim_status, s.outcome,
+       f.reported_at, f.occurred_start, f.occurred_end, d.key AS document, d.sha256,
+       coalesce(fe.quote, f.quote) AS quote, fe.reason
+FROM facts fa
+LEFT JOIN series s ON s.series_id = fa.aggregate_id
+LEFT JOIN incidents i ON i.incident_id = coalesce(s.incident_id, fa.aggregate_id)
+LEFT JOIN claimants c ON c.claimant_id = s.claimant_id
+LEFT JOIN figures f ON f.figure_id = fa.figure_id AND f.position = fa.position
+LEFT JOIN figure_events fe ON fe.position = fa.position
+LEFT JOIN documents d ON d.document_id = coalesce(fe.document_id, f.document_id)
+WHERE fa.aggregate_id IN (SELECT unnest($aggregates))
+  AND ($figure IS NULL OR fa.figure_id = $figure)
+ORDER BY fa.position
+"""
+
+
+def audit_rows(
+    con: duckdb.DuckDBPyConnection, incident: str | None = None, figure: str | None = None
+) -> list[Row]:
+    """Every fact behind an incident (its subtree included) or one figure, in log order."""
+    if figure is not None:
+        found = resolve_figure(con, figure)
+        aggregates = [found["series_id"]]
+        figure = found["figure_id"]
+    elif incident is not None:
+        root = incident_id(con, incident)
+        aggregates = [
+            r[0]
+            for r in con.execute(
+                "WITH RECURSIVE sub(id) AS (SELECT ? UNION ALL "
+                "SELECT incident_id FROM incidents JOIN sub ON parent_id = sub.id) "
+                "SELECT id FROM sub UNION ALL SELECT series_id FROM series WHERE incident_id IN (SELECT id FROM sub)",
+                [root],
+            ).fetchall()
+        ]
+    else:
+        raise InvalidInput("audit: say what to audit; give --incident KEY or --figure ID")
+    return _rows(con, AUDIT_SQL, {"aggregates": aggregates, "figure": figure})
+
+
+def resolve_figure(con: duckdb.DuckDBPyConnection, reference: str) -> Row:
+    """A figure by its id or a unique prefix of at least 6 characters."""
+    ref = reference.strip().lower()
+    if len(ref) < 6:
+        raise InvalidInput(f"figure {reference!r}: too short; give at least 6 characters of its id")
+    found = _rows(con, "SELECT figure_id, series_id FROM figures WHERE figure_id LIKE $p || '%'", {"p": ref})
+    if not found:
+        raise NotFound(f"figure {reference!r}: not in the ledger; list ids with `ledger figures`")
+    if len(found) > 1:
+        raise InvalidInput(f"figure {reference!r}: matches {len(found)} figures; give more of the id")
+    return found[0]
+
+
+def incident_id(con: duckdb.DuckDBPyConnection, key: str) -> str:
+    found = con.execute("SELECT incident_id FROM incidents WHERE key = ?", [key.strip().lower()]).fetchone()
+    if found is None:
+        raise NotFound(f"incident {key!r}: not in the ledger; list incidents with `ledger incident list`")
+    return str(found[0])
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None = None) -> list[Row]:
+    cursor = con.execute(sql, params or {})
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+
+
+def run_sql(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
+    try:
+        cursor = con.execute(sql)
+    except duckdb.Error as error:
+        first_line = str(error).splitlines()[0]
+        raise InvalidInput(f"query: {first_line}; the read model is read-only, see `ledger query --help`") from None
+    if cursor.description is None:
+        return [], []
+    return [d[0] for d in cursor.description], cursor.fetchall()
+
+
+def as_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z")
+    return str(value)

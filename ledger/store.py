@@ -1,0 +1,44 @@
+"""Where the event log lives: a SQLite file by default, or a PostgreSQL server by URL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from ledger.errors import InvalidInput
+
+
+def store_env(location: str | Path) -> dict[str, str]:
+    """The `eventsourcing` settings for a SQLite path or a `postgresql://` URL."""
+    text = str(location)
+    if text.startswith(("postgresql://", "postgres://")):
+        return _postgres_env(text)
+    if "://" in text:
+        raise InvalidInput(f"event store {text!r}: unknown scheme; give a file path or a postgresql:// URL")
+    path = Path(text)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+        "SQLITE_DBNAME": str(path),
+        "SQLITE_LOCK_TIMEOUT": "10",
+    }
+
+
+def _postgres_env(url: str) -> dict[str, str]:
+    parsed = urlparse(url)
+    dbname = parsed.path.lstrip("/")
+    if not dbname:
+        raise InvalidInput(f"event store {url!r}: no database name; write postgresql://host/dbname")
+    env = {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": unquote(dbname),
+        "POSTGRES_HOST": parsed.hostname or "127.0.0.1",
+        "POSTGRES_PORT": str(parsed.port or 5432),
+        "POSTGRES_USER": unquote(parsed.username or "postgres"),
+        "POSTGRES_PASSWORD": unquote(parsed.password or ""),
+        "POSTGRES_CONNECT_TIMEOUT": "5",
+    }
+    schema = dict(p.split("=", 1) for p in parsed.query.split("&") if "=" in p).get("schema")
+    if schema:
+        env["POSTGRES_SCHEMA"] = schema
+    return env

@@ -126,7 +126,7 @@ def _combine(key: CellKey, own: Cell | None, parts: Sequence[Cell]) -> Cell:
     """A parent cell: for each bound the larger of its own claims and the sum of its parts."""
     parts_sum = sum_bounds(p.bounds for p in parts)
     part_keys = tuple(p.key for p in parts)
-    if own is None or own.bounds is None and parts_sum is not None:
+    if own is None or (own.bounds is None and parts_sum is not None):
         grade = _weakest(parts)
         base = own or Cell(*key, bounds=None, grade=grade, basis="parts")
         return attrs.evolve(base, bounds=parts_sum, grade=grade, basis="parts", parts=part_keys)

@@ -35,7 +35,7 @@ class Period:
 
     @property
     def start_instant(self) -> dt.datetime:
-        return dt.datetime.combine(self.start, dt.time(), tzinfo=dt.timezone.utc)
+        return dt.datetime.combine(self.start, dt.time(), tzinfo=dt.UTC)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -150,13 +150,13 @@ def parse_instant(text: str, what: str) -> tuple[dt.datetime, Precision]:
     raw = text.strip()
     try:
         if len(raw) == 4 and raw.isdigit():
-            return dt.datetime(int(raw), 1, 1, tzinfo=dt.timezone.utc), Precision.YEAR
+            return dt.datetime(int(raw), 1, 1, tzinfo=dt.UTC), Precision.YEAR
         if len(raw) == 7 and raw[4] == "-":
             year, month = raw.split("-")
-            return dt.datetime(int(year), int(month), 1, tzinfo=dt.timezone.utc), Precision.MONTH
+            return dt.datetime(int(year), int(month), 1, tzinfo=dt.UTC), Precision.MONTH
         if len(raw) == 10:
             day = dt.date.fromisoformat(raw)
-            return dt.datetime.combine(day, dt.time(), tzinfo=dt.timezone.utc), Precision.DAY
+            return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC), Precision.DAY
         instant = dt.datetime.fromisoformat(raw.replace("Z", "+00:00"))
     except ValueError:
         raise InvalidInput(

@@ -78,7 +78,7 @@ def tallies(con: duckdb.DuckDBPyConnection, policy: Policy) -> int:
         "SELECT count(*) FROM tallies WHERE policy = ? AND log_position = ?", [policy.label, at]
     ).fetchone()
     has_figures = con.execute("SELECT count(*) FROM figures").fetchone()
-    if cached and cached[0] > 0 or not (has_figures and has_figures[0]):
+    if (cached and cached[0] > 0) or not (has_figures and has_figures[0]):
         return at
     cells = compute_tally(con, policy)
     rows = [
@@ -172,7 +172,9 @@ def figure_rows(con: duckdb.DuckDBPyConnection, incident: str | None = None) -> 
 AUDIT_SQL = """
 SELECT fa.position, fa.recorded_at, fa.analyst, fa.via, fa.topic, fa.summary,
        fa.figure_id, c.key AS claimant, i.key AS incident, s.victim_status, s.outcome,
-       f.reported_at, f.occurred_start, f.occurred_end, d.key AS document, d.sha256,
+       f.reported_at, f.reported_precision, f.reported_estimated,
+       coalesce(f.occurred_start, i.occurred_start) AS occurred_start,
+       coalesce(f.occurred_end, i.occurred_end) AS occurred_end, d.key AS document, d.sha256,
        coalesce(fe.quote, f.quote) AS quote, fe.reason
 FROM facts fa
 LEFT JOIN series s ON s.series_id = fa.aggregate_id
@@ -182,7 +184,6 @@ LEFT JOIN figures f ON f.figure_id = fa.figure_id AND f.position = fa.position
 LEFT JOIN figure_events fe ON fe.position = fa.position
 LEFT JOIN documents d ON d.document_id = coalesce(fe.document_id, f.document_id)
 WHERE fa.aggregate_id IN (SELECT unnest($aggregates))
-  AND ($figure IS NULL OR fa.figure_id = $figure)
 ORDER BY fa.position
 """
 
@@ -192,9 +193,8 @@ def audit_rows(
 ) -> list[Row]:
     """Every fact behind an incident (its subtree included) or one figure, in log order."""
     if figure is not None:
-        found = resolve_figure(con, figure)
-        aggregates = [found["series_id"]]
-        figure = found["figure_id"]
+        # A figure's story is its claim series: the revisions before and after it included.
+        aggregates = [resolve_figure(con, figure)["series_id"]]
     elif incident is not None:
         root = incident_id(con, incident)
         aggregates = [
@@ -208,7 +208,26 @@ def audit_rows(
         ]
     else:
         raise InvalidInput("audit: say what to audit; give --incident KEY or --figure ID")
-    return _rows(con, AUDIT_SQL, {"aggregates": aggregates, "figure": figure})
+    rows = _rows(con, AUDIT_SQL, {"aggregates": aggregates})
+    for row in rows:
+        row["reported"] = describe_time(row["reported_at"], row["reported_precision"], row["reported_estimated"])
+    return rows
+
+
+def describe_time(at: dt.datetime | None, precision: str | None, estimated: bool | None) -> str | None:
+    """A time as precisely as it is known: '2026 (estimated)', '2026-02', '2026-02-05T10:00Z'."""
+    if at is None:
+        return None
+    at = at.astimezone(dt.UTC)
+    if precision == "year":
+        text = f"{at:%Y}"
+    elif precision == "month":
+        text = f"{at:%Y-%m}"
+    elif at.time() == dt.time():
+        text = f"{at:%Y-%m-%d}"
+    else:
+        text = at.isoformat().replace("+00:00", "Z")
+    return f"{text} (estimated)" if estimated else text
 
 
 def resolve_figure(con: duckdb.DuckDBPyConnection, reference: str) -> Row:
@@ -252,5 +271,5 @@ def as_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
-        return value.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z")
+        return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
     return str(value)

@@ -1,0 +1,1 @@
+"""The `ledger` command: thin over the library; heavy modules load only inside commands."""

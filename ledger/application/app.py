@@ -46,6 +46,7 @@ class RecordedFigure:
 class RowError:
     line: int | None
     message: str
+    error: LedgerError | None = attrs.field(default=None, eq=False, repr=False)
 
 
 class RejectedImport(InvalidInput):
@@ -192,7 +193,11 @@ class LedgerApplication(Application[uuid.UUID]):
     # Figures.
 
     def record_figure(self, figure: FigureInput, entry: Entry) -> RecordedFigure:
-        return self.record_figures([figure], entry)[0]
+        try:
+            return self.record_figures([figure], entry)[0]
+        except RejectedImport as rejected:
+            # One figure: raise its own error (NotFound stays NotFound), not the batch's summary.
+            raise (rejected.errors[0].error or rejected) from None
 
     def record_figures(
         self, figures: Iterable[FigureInput], entry: Entry, batch_size: int = BATCH_SIZE
@@ -212,7 +217,7 @@ class LedgerApplication(Application[uuid.UUID]):
             try:
                 resolver.prepare(figure)
             except LedgerError as error:
-                errors.append(RowError(figure.line, str(error)))
+                errors.append(RowError(figure.line, str(error), error))
         if errors:
             raise RejectedImport(errors)
         batch: list[_PreparedFigure] = []

@@ -40,11 +40,11 @@ FORMAT = typer.Option(Format.table, "--format", "-f", help="Output format.")
 @app.callback()
 def main(
     ctx: typer.Context,
-    home: Path | None = typer.Option(None, envvar="LEDGER_HOME", help="Directory of the ledger [default: ./ledger-data]."),
+    home: Path | None = typer.Option(None, envvar="LEDGER_HOME", help="Directory of the ledger (default: ./ledger-data)."),
     store: str | None = typer.Option(
-        None, envvar="LEDGER_STORE", help="Event store: a SQLite path or a postgresql:// URL [default: HOME/events.sqlite]."
+        None, envvar="LEDGER_STORE", help="Event store: a SQLite path or a postgresql:// URL (default: HOME/events.sqlite)."
     ),
-    analyst: str | None = typer.Option(None, envvar="LEDGER_ANALYST", help="Who records facts [default: OS user]."),
+    analyst: str | None = typer.Option(None, envvar="LEDGER_ANALYST", help="Who records facts (default: OS user)."),
 ) -> None:
     ctx.obj = {"home": home, "store": store, "analyst": analyst}
 
@@ -86,7 +86,7 @@ def demo(ctx: typer.Context) -> None:
 
 
 @app.command()
-def seed(ctx: typer.Context, path: Path | None = typer.Argument(None, help="Seed JSON [default: the Balochistan seed].")) -> None:
+def seed(ctx: typer.Context, path: Path | None = typer.Argument(None, help="Seed JSON (default: the Balochistan seed).")) -> None:
     """Load a seed file (registrations and figures); loading it twice adds nothing."""
     from ledger.io.seed import DEFAULT_SEED, load_seed
 
@@ -159,7 +159,7 @@ def publisher_list(ctx: typer.Context, fmt: Format = FORMAT) -> None:
 def document_add(
     ctx: typer.Context,
     file: Path | None = typer.Option(None, "--file", help="UTF-8 text to archive."),
-    key: str | None = typer.Option(None, help="Short key [default: sha-<first 12 hex of SHA-256>]."),
+    key: str | None = typer.Option(None, help="Short key (default: sha-<first 12 hex of SHA-256>)."),
     url: str | None = typer.Option(None),
     title: str | None = typer.Option(None),
     publisher: str | None = typer.Option(None, help="Publisher key."),
@@ -200,12 +200,12 @@ def incident_add(
     name: str = typer.Option(...),
     country: str = typer.Option(...),
     occurred: str = typer.Option(..., help="Start: 2026, 2026-02 or 2026-02-03."),
-    until: str | None = typer.Option(None, help="End date [default: the end of the start's period]."),
+    until: str | None = typer.Option(None, help="End date (default: the end of the start's period)."),
     estimated: bool = typer.Option(False, help="The dates are estimates."),
     adm1: str | None = typer.Option(None, help="Province or state."),
     adm2: str | None = typer.Option(None, help="District."),
     place: str | None = typer.Option(None),
-    precision: str | None = typer.Option(None, help="place, adm2, adm1 or country [default: the finest given]."),
+    precision: str | None = typer.Option(None, help="place, adm2, adm1 or country (default: the finest given)."),
     parent: str | None = typer.Option(None, help="Key of the campaign or incident this one is part of."),
     description: str = typer.Option(""),
 ) -> None:
@@ -250,11 +250,11 @@ def figure_add(
     quantity: str = typer.Option(..., help="The words as written: '14', 'at least 216', 'dozens'."),
     reported: str = typer.Option(..., help="When the claim was made public."),
     estimated: bool = typer.Option(False, help="The reported time is an estimate."),
-    role: str | None = typer.Option(None, help="Claimant's role [default: its role for this status]."),
+    role: str | None = typer.Option(None, help="Claimant's role (default: its role for this status)."),
     publisher: str | None = typer.Option(None),
     document: str | None = typer.Option(None, help="Document key."),
     quote: str | None = typer.Option(None, help="Exact words from the document."),
-    occurred: str | None = typer.Option(None, help="When these casualties occurred [default: the incident's period]."),
+    occurred: str | None = typer.Option(None, help="When these casualties occurred (default: the incident's period)."),
     until: str | None = typer.Option(None),
     women: int | None = typer.Option(None, help="How many of them were women (part of the figure)."),
     children: int | None = typer.Option(None, help="How many of them were children (part of the figure)."),
@@ -384,7 +384,7 @@ def audit(
 def export(
     ctx: typer.Context,
     what: str = typer.Argument(..., help="figures or tallies"),
-    output: Path | None = typer.Option(None, "--output", "-o", help="File to write [default: stdout]."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="File to write (default: stdout)."),
     policy: str = typer.Option("default"),
     incident: str | None = typer.Option(None),
 ) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from fractions import Fraction
 
 import attrs
 
@@ -70,10 +71,14 @@ def claim_bounds(claim: Claim, policy: Policy) -> Bounds | None:
 
 
 def _agree(a: Bounds, b: Bounds, tolerance: float) -> bool:
-    """Two claims agree when their bounds, widened by the tolerance, overlap."""
-    a_high = float("inf") if a.high is None else a.high * (1 + tolerance)
-    b_high = float("inf") if b.high is None else b.high * (1 + tolerance)
-    return a.low * (1 - tolerance) <= b_high and b.low * (1 - tolerance) <= a_high
+    """Two claims agree when their bounds, widened by the tolerance, overlap.
+
+    Exact arithmetic: in floats 3 * 0.8 > 2 * 1.2, so bounds that just touch would count as disagreeing.
+    """
+    t = Fraction(str(tolerance))  # the tolerance as written: 0.2 is exactly one fifth
+    a_high = None if a.high is None else a.high * (1 + t)
+    b_high = None if b.high is None else b.high * (1 + t)
+    return (b_high is None or a.low * (1 - t) <= b_high) and (a_high is None or b.low * (1 - t) <= a_high)
 
 
 def weigh(
@@ -125,7 +130,7 @@ def _grade(quantified: Sequence[tuple[Claim, Bounds]], policy: Policy) -> Grade:
 def _combine(key: CellKey, own: Cell | None, parts: Sequence[Cell]) -> Cell:
     """A parent cell: for each bound the larger of its own claims and the sum of its parts."""
     parts_sum = sum_bounds(p.bounds for p in parts)
-    part_keys = tuple(p.key for p in parts)
+    part_keys = (own.parts if own else ()) + tuple(p.key for p in parts)
     if own is None or (own.bounds is None and parts_sum is not None):
         grade = _weakest(parts)
         base = own or Cell(*key, bounds=None, grade=grade, basis="parts")
@@ -151,48 +156,48 @@ def tally(
     parents: Mapping[str, str | None],
     policy: Policy,
 ) -> dict[CellKey, Cell]:
-    """Every cell, exact and rolled up, keyed by (incident, victim status, outcome)."""
+    """Every cell, exact and rolled up, keyed by (incident, victim status, outcome).
+
+    For each bound a cell is the largest of: its own claims, the sum over its child incidents,
+    and (for a category) the sum over its sub-statuses. Largest, never added: they overlap.
+    """
     by_cell: dict[CellKey, list[Claim]] = defaultdict(list)
     for claim in claims:
         by_cell[(claim.incident_id, claim.victim_status, claim.outcome)].append(claim)
     exact = {key: weigh(key, group, reliability, policy) for key, group in by_cell.items()}
-    within = _roll_statuses(exact)
-    return _roll_incidents(within, parents)
+    return _roll_up(exact, parents)
 
 
-def _roll_statuses(cells: Mapping[CellKey, Cell]) -> dict[CellKey, Cell]:
-    subs: dict[CellKey, list[Cell]] = defaultdict(list)
-    for (incident, status, outcome), cell in cells.items():
-        category = status_parent(status)
-        if category is not None:
-            subs[(incident, category, outcome)].append(cell)
-    rolled = dict(cells)
-    for key, parts in subs.items():
-        rolled[key] = _combine(key, cells.get(key), sorted(parts, key=lambda c: c.key))
-    return rolled
-
-
-def _roll_incidents(cells: Mapping[CellKey, Cell], parents: Mapping[str, str | None]) -> dict[CellKey, Cell]:
+def _roll_up(exact: Mapping[CellKey, Cell], parents: Mapping[str, str | None]) -> dict[CellKey, Cell]:
     children: dict[str, list[str]] = defaultdict(list)
     for child, parent in parents.items():
         if parent is not None:
             children[parent].append(child)
-    pairs = {(status, outcome) for _, status, outcome in cells}
-    result: dict[CellKey, Cell] = {}
+    subs: dict[str, set[str]] = defaultdict(set)
+    for _, status, _ in exact:
+        if (category := status_parent(status)) is not None:
+            subs[category].add(status)
+    statuses = {status for _, status, _ in exact} | set(subs)
+    outcomes = {outcome for _, _, outcome in exact}
+    result: dict[CellKey, Cell | None] = {}
 
     def roll(incident: str, status: str, outcome: str) -> Cell | None:
         key = (incident, status, outcome)
-        if key in result:
-            return result[key]
-        parts = [c for child in sorted(children.get(incident, ())) if (c := roll(child, status, outcome))]
-        own = cells.get(key)
-        if own is None and not parts:
-            return None
-        result[key] = _combine(key, own, parts) if parts else own  # type: ignore[assignment]
+        if key not in result:
+            cell = exact.get(key)
+            for parts in (
+                [roll(child, status, outcome) for child in sorted(children.get(incident, ()))],
+                [roll(incident, sub, outcome) for sub in sorted(subs.get(status, ()))],
+            ):
+                present = [p for p in parts if p is not None]
+                if present:
+                    cell = _combine(key, cell, present)
+            result[key] = cell
         return result[key]
 
-    incidents = set(parents) | {incident for incident, _, _ in cells}
+    incidents = set(parents) | {p for p in parents.values() if p} | {incident for incident, _, _ in exact}
     for incident in sorted(incidents):
-        for status, outcome in sorted(pairs):
-            roll(incident, status, outcome)
-    return result
+        for status in sorted(statuses):
+            for outcome in sorted(outcomes):
+                roll(incident, status, outcome)
+    return {key: cell for key, cell in result.items() if cell is not None}

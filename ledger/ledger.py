@@ -21,8 +21,10 @@ from ledger.domain.values import ReportedTime
 from ledger.domain.vocabulary import Role, parse_enum
 from ledger.errors import InvalidInput
 from ledger.readmodel import queries
-from ledger.readmodel.catchup import Progress, position
+from ledger.readmodel.catchup import Progress
 from ledger.readmodel.model import ReadModel
+from ledger.readmodel.queries import NOW
+from ledger.readmodel.view import View
 from ledger.settings import Settings
 from ledger.store import store_env
 
@@ -31,7 +33,12 @@ from ledger.store import store_env
 class TallyResult:
     policy: str
     position: int
+    view: str  # which time axis and instant the tally reflects
     rows: list[dict[str, Any]]
+
+    @property
+    def title(self) -> str:
+        return f"Tallies under policy {self.policy}, {self.view}, event-log position {self.position}"
 
 
 class Ledger:
@@ -134,19 +141,20 @@ class Ledger:
 
     # Reading.
 
-    def tally(self, policy: str = "default", incident: str | None = None) -> TallyResult:
+    def tally(self, policy: str = "default", incident: str | None = None, view: View = NOW) -> TallyResult:
         chosen = get_policy(policy)
         with self.reading() as con:
-            rows = queries.tally_rows(con, chosen, incident)
-            return TallyResult(chosen.label, position(con), rows)
+            at, rows = queries.tally_rows(con, chosen, incident, view)
+        described = view.describe()
+        return TallyResult(chosen.label, at, described, [{**row, "view": described} for row in rows])
 
-    def figures(self, incident: str | None = None) -> list[dict[str, Any]]:
+    def figures(self, incident: str | None = None, view: View = NOW) -> list[dict[str, Any]]:
         with self.reading() as con:
-            return queries.figure_rows(con, incident)
+            return queries.figure_rows(con, incident, view)
 
-    def audit(self, incident: str | None = None, figure: str | None = None) -> list[dict[str, Any]]:
+    def audit(self, incident: str | None = None, figure: str | None = None, view: View = NOW) -> list[dict[str, Any]]:
         with self.reading() as con:
-            return queries.audit_rows(con, incident, figure)
+            return queries.audit_rows(con, incident, figure, view)
 
     def listing(self, table: str) -> list[dict[str, Any]]:
         """Registered claimants, publishers, documents or incidents."""

@@ -307,7 +307,8 @@ class LedgerApplication(Application[uuid.UUID]):
         try:
             self.save(aggregate)
         except IntegrityError:
-            existing = self.repository.get(aggregate.id)
+            # Compare with what was registered, not the current state: a later grade is its own fact.
+            existing = self.repository.get(aggregate.id, version=1)
             differing = [name for name in compared if getattr(existing, name) != getattr(aggregate, name)]
             if differing:
                 raise Conflict(

@@ -35,6 +35,12 @@ for sub, name in (
     app.add_typer(sub, name=name)
 
 FORMAT = typer.Option(Format.table, "--format", "-f", help="Output format.")
+AS_OF = typer.Option(None, "--as-of", help="What the ledger knew at this time (recorded axis): a date or ISO timestamp.")
+REPORTED_BEFORE = typer.Option(
+    None, "--reported-before", help="What had been claimed publicly by this time (reported axis), entered then or later."
+)
+OCCURRED_FROM = typer.Option(None, "--occurred-from", help="Only casualties that occurred on or after this date.")
+OCCURRED_TO = typer.Option(None, "--occurred-to", help="Only casualties that occurred on or before this date.")
 
 
 @app.callback()
@@ -81,7 +87,8 @@ def demo(ctx: typer.Context) -> None:
     _say(f"seed loaded into {ledger.settings.home}: {result.figures_new} new figures, {result.figures_known} already there")
     _print_tally(ledger.tally(), Format.table)
     figure = next(r for r in ledger.figures() if r["victim_status"] == "militant")
-    typer.echo(f"\nAudit trail of figure {figure['figure_id']} ({figure['quantity_text']} {figure['victim_status']} {figure['outcome']}):")
+    what = f"{figure['quantity_text']} {figure['victim_status']} {figure['outcome']}"
+    typer.echo(f"\nAudit trail of figure {figure['figure_id']} ({what}):")
     _print_audit(ledger.audit(figure=figure["figure_id"]), Format.table)
 
 
@@ -351,9 +358,18 @@ FIGURE_COLUMNS = [
 
 
 @app.command()
-def figures(ctx: typer.Context, incident: str | None = typer.Option(None), fmt: Format = FORMAT) -> None:
+def figures(
+    ctx: typer.Context,
+    incident: str | None = typer.Option(None),
+    as_of: str | None = AS_OF,
+    reported_before: str | None = REPORTED_BEFORE,
+    occurred_from: str | None = OCCURRED_FROM,
+    occurred_to: str | None = OCCURRED_TO,
+    fmt: Format = FORMAT,
+) -> None:
     """Every figure as reported, with its state: standing, superseded, withdrawn, struck; corrected or not."""
-    rows = _ledger(ctx).figures(incident)
+    view = _view(as_of, reported_before, occurred_from, occurred_to)
+    rows = _ledger(ctx).figures(incident, view)
     columns = FIGURE_COLUMNS if fmt is not Format.table else FIGURE_COLUMNS[:14]
     render(columns, records(rows, columns), fmt)
 
@@ -363,21 +379,28 @@ def tally(
     ctx: typer.Context,
     incident: str | None = typer.Option(None, help="Only this incident and its sub-incidents."),
     policy: str = typer.Option("default", help="Policy name or name@version."),
+    as_of: str | None = AS_OF,
+    reported_before: str | None = REPORTED_BEFORE,
+    occurred_from: str | None = OCCURRED_FROM,
+    occurred_to: str | None = OCCURRED_TO,
     fmt: Format = FORMAT,
 ) -> None:
     """Tallies per incident x victim status x outcome: low / best / high and grade."""
-    _print_tally(_ledger(ctx).tally(policy, incident), fmt)
+    view = _view(as_of, reported_before, occurred_from, occurred_to)
+    _print_tally(_ledger(ctx).tally(policy, incident, view), fmt)
 
 
 @app.command()
 def audit(
     ctx: typer.Context,
     incident: str | None = typer.Option(None, help="Every fact behind this incident and its sub-incidents."),
-    figure: str | None = typer.Option(None, help="Every fact about this figure."),
+    figure: str | None = typer.Option(None, help="Every fact of this figure's claim series."),
+    as_of: str | None = AS_OF,
+    reported_before: str | None = REPORTED_BEFORE,
     fmt: Format = FORMAT,
 ) -> None:
     """Who said what, when (occurred, reported, recorded), from which document and words."""
-    _print_audit(_ledger(ctx).audit(incident, figure), fmt)
+    _print_audit(_ledger(ctx).audit(incident, figure, _view(as_of, reported_before)), fmt)
 
 
 @app.command()
@@ -387,17 +410,24 @@ def export(
     output: Path | None = typer.Option(None, "--output", "-o", help="File to write (default: stdout)."),
     policy: str = typer.Option("default"),
     incident: str | None = typer.Option(None),
+    as_of: str | None = AS_OF,
+    reported_before: str | None = REPORTED_BEFORE,
+    occurred_from: str | None = OCCURRED_FROM,
+    occurred_to: str | None = OCCURRED_TO,
 ) -> None:
     """Export figures or tallies as CSV (policy and log position in every tally row)."""
     from ledger.io.export import export_csv
 
-    rows = export_csv(_ledger(ctx), what, output, policy, incident)
+    view = _view(as_of, reported_before, occurred_from, occurred_to)
+    rows = export_csv(_ledger(ctx), what, output, policy, incident, view)
     if output is not None:
         _say(f"{rows} rows written to {output}")
 
 
 @app.command()
-def query(ctx: typer.Context, sql: str = typer.Argument(..., help="Read-only SQL over the read model."), fmt: Format = FORMAT) -> None:
+def query(
+    ctx: typer.Context, sql: str = typer.Argument(..., help="Read-only SQL over the read model."), fmt: Format = FORMAT
+) -> None:
     """Run read-only SQL against the DuckDB read model (tables: figures, tallies, facts, ...)."""
     columns, rows = _ledger(ctx).query(sql)
     render(columns, rows, fmt)
@@ -418,11 +448,11 @@ TALLY_COLUMNS = ["incident", "victim_status", "outcome", "low", "best", "high", 
 def _print_tally(result: Any, fmt: Format) -> None:
     rows = [{**r, "high": "open" if r["high_open"] and fmt is Format.table else r["high"]} for r in result.rows]
     if fmt is Format.csv:
-        columns = [*TALLY_COLUMNS, "high_open", "policy", "log_position"]
+        columns = [*TALLY_COLUMNS, "high_open", "policy", "view", "log_position"]
     else:
         columns = TALLY_COLUMNS
-    title = f"Tallies under policy {result.policy}, event-log position {result.position}"
-    render(columns, records(rows, columns), fmt, title=title, meta={"policy": result.policy, "log_position": result.position})
+    meta = {"policy": result.policy, "view": result.view, "log_position": result.position}
+    render(columns, records(rows, columns), fmt, title=result.title, meta=meta)
 
 
 AUDIT_COLUMNS = [
@@ -440,6 +470,14 @@ def _print_listing(ledger: Ledger, table: str, fmt: Format) -> None:
     rows = ledger.listing(table)
     columns = list(rows[0]) if rows else ["key"]
     render(columns, records(rows, columns), fmt)
+
+
+def _view(
+    as_of: str | None, reported_before: str | None, occurred_from: str | None = None, occurred_to: str | None = None
+) -> Any:
+    from ledger.readmodel.view import View
+
+    return View.parse(as_of, reported_before, occurred_from, occurred_to)
 
 
 def _reported(text: str, estimated: bool) -> Any:
@@ -471,10 +509,8 @@ def run() -> None:
     except typer.Abort:
         typer.echo("Aborted.", err=True)
         sys.exit(1)
-    except Exception as error:  # click usage errors carry their own exit code
-        import click
-
-        if isinstance(error, click.ClickException):
+    except Exception as error:  # usage errors carry their own exit code (2)
+        if hasattr(error, "show") and hasattr(error, "exit_code"):
             error.show()
             sys.exit(error.exit_code)
         raise

@@ -30,6 +30,14 @@ class Claim:
     position: int  # the event-log position of the report: breaks ties in reported time
     withdrawn: bool = False
     corrected: bool = False
+    occurred_start: dt.date | None = None  # the figure's own period, else its incident's
+    occurred_end: dt.date | None = None
+
+    def occurred_within(self, start: dt.date | None, end: dt.date | None) -> bool:
+        """Whether the casualties' period overlaps [start, end] (open ends match anything)."""
+        if start is not None and self.occurred_end is not None and self.occurred_end < start:
+            return False
+        return not (end is not None and self.occurred_start is not None and self.occurred_start > end)
 
 
 def apply_corrections(claim: Claim, corrections: Iterable[Correction]) -> Claim:
@@ -42,6 +50,9 @@ def apply_corrections(claim: Claim, corrections: Iterable[Correction]) -> Claim:
             changes["role"] = correction.role
         if correction.reported is not None:
             changes["reported_at"] = correction.reported.at
+        if correction.occurred is not None:
+            changes["occurred_start"] = correction.occurred.start
+            changes["occurred_end"] = correction.occurred.end
         claim = attrs.evolve(claim, **changes)
     return claim
 

@@ -11,6 +11,8 @@ from typing import TextIO
 from ledger.cli.render import write_csv
 from ledger.errors import InvalidInput
 from ledger.ledger import Ledger
+from ledger.readmodel.queries import NOW
+from ledger.readmodel.view import View
 
 FIGURE_COLUMNS = [
     "figure_id", "incident", "claimant", "victim_status", "outcome", "role", "quantity_text", "bound_kind",
@@ -21,16 +23,18 @@ FIGURE_COLUMNS = [
 
 TALLY_COLUMNS = [
     "incident", "incident_name", "victim_status", "outcome", "low", "best", "high", "high_open", "grade",
-    "basis", "claims", "claimants", "policy", "log_position",
+    "basis", "claims", "claimants", "policy", "view", "log_position",
 ]  # fmt: skip
 
 
-def export_csv(ledger: Ledger, what: str, output: Path | None, policy: str = "default", incident: str | None = None) -> int:
+def export_csv(
+    ledger: Ledger, what: str, output: Path | None, policy: str = "default", incident: str | None = None, view: View = NOW
+) -> int:
     """Write figures or tallies as CSV to a file (written whole or not at all) or stdout; returns the row count."""
     if what == "figures":
-        columns, rows = FIGURE_COLUMNS, ledger.figures(incident)
+        columns, rows = FIGURE_COLUMNS, ledger.figures(incident, view)
     elif what == "tallies":
-        columns, rows = TALLY_COLUMNS, ledger.tally(policy, incident).rows
+        columns, rows = TALLY_COLUMNS, ledger.tally(policy, incident, view).rows
     else:
         raise InvalidInput(f"export {what!r}: unknown; export 'figures' or 'tallies'")
     with _target(output) as out:

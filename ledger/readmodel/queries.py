@@ -17,8 +17,11 @@ from ledger.domain.series import Correction
 from ledger.domain.tally import Cell, tally
 from ledger.errors import InvalidInput, NotFound
 from ledger.readmodel.catchup import position
+from ledger.readmodel.view import View
 
 Row = dict[str, Any]
+
+NOW = View()
 
 
 @attrs.frozen
@@ -30,7 +33,9 @@ class Facts:
     parents: dict[str, str | None]
 
 
-def load_facts(con: duckdb.DuckDBPyConnection) -> Facts:
+def load_facts(con: duckdb.DuckDBPyConnection, view: View = NOW) -> Facts:
+    """The facts a view sees: recorded by T (what we knew), or reported by T (what had been claimed)."""
+    params = {"recorded": view.recorded_by}
     reported = [
         Claim(
             figure_id=r[0],
@@ -43,44 +48,86 @@ def load_facts(con: duckdb.DuckDBPyConnection) -> Facts:
             quantity=Quantity.from_dict(json.loads(r[7])),
             reported_at=r[8],
             position=r[9],
+            occurred_start=r[10],
+            occurred_end=r[11],
         )
         for r in con.execute(
-            "SELECT figure_id, series_id, incident_id, claimant_id, victim_status, outcome, role, "
-            "quantity, reported_at, position FROM figures ORDER BY position"
+            "SELECT f.figure_id, f.series_id, f.incident_id, f.claimant_id, f.victim_status, f.outcome, f.role, "
+            "f.quantity, f.reported_at, f.position, coalesce(f.occurred_start, i.occurred_start), "
+            "coalesce(f.occurred_end, i.occurred_end) "
+            "FROM figures f JOIN incidents i USING (incident_id) "
+            "WHERE $recorded IS NULL OR f.recorded_at <= $recorded ORDER BY f.position",
+            params,
         ).fetchall()
     ]
     corrections: dict[str, list[Correction]] = defaultdict(list)
     withdrawn: set[str] = set()
     struck: set[str] = set()
-    for kind, figure_id, correction in con.execute(
-        "SELECT kind, figure_id, correction FROM figure_events ORDER BY position"
+    for kind, figure_id, correction, withdrawn_at in con.execute(
+        "SELECT kind, figure_id, correction, coalesce(reported_at, recorded_at) FROM figure_events "
+        "WHERE $recorded IS NULL OR recorded_at <= $recorded ORDER BY position",
+        params,
     ).fetchall():
         if kind == "corrected":
             corrections[figure_id].append(Correction.from_dict(json.loads(correction)))
         elif kind == "withdrawn":
-            withdrawn.add(figure_id)
+            if view.reported_by is None or withdrawn_at <= view.reported_by:
+                withdrawn.add(figure_id)
         else:
             struck.add(figure_id)
-    reliability = dict(con.execute("SELECT claimant_id, reliability FROM claimants").fetchall())
-    parents = dict(con.execute("SELECT incident_id, parent_id FROM incidents").fetchall())
-    return Facts(fold(reported, corrections, withdrawn, struck), reliability, parents)
+    claims = [
+        c
+        for c in fold(reported, corrections, withdrawn, struck)
+        if (view.reported_by is None or c.reported_at <= view.reported_by)
+        and c.occurred_within(view.occurred_from, view.occurred_to)
+    ]
+    reliability = dict(
+        con.execute(
+            "SELECT claimant_id, arg_max(reliability, position) FROM claimant_grades "
+            "WHERE $recorded IS NULL OR recorded_at <= $recorded GROUP BY claimant_id",
+            params,
+        ).fetchall()
+    )
+    parents = dict(
+        con.execute(
+            "SELECT incident_id, parent_id FROM incidents WHERE $recorded IS NULL OR recorded_at <= $recorded", params
+        ).fetchall()
+    )
+    return Facts(claims, reliability, parents)
 
 
-def compute_tally(con: duckdb.DuckDBPyConnection, policy: Policy) -> dict[tuple[str, str, str], Cell]:
-    facts = load_facts(con)
+def view_position(con: duckdb.DuckDBPyConnection, view: View) -> int:
+    """The event-log position a view reflects: the last fact recorded by its instant."""
+    if view.recorded_by is None:
+        return position(con)
+    row = con.execute("SELECT max(position) FROM facts WHERE recorded_at <= ?", [view.recorded_by]).fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+def compute_tally(
+    con: duckdb.DuckDBPyConnection, policy: Policy, view: View = NOW
+) -> dict[tuple[str, str, str], Cell]:
+    facts = load_facts(con, view)
     return tally(facts.claims, facts.reliability, facts.parents, policy)
 
 
-def tallies(con: duckdb.DuckDBPyConnection, policy: Policy) -> int:
-    """Make the `tallies` table current for this policy; returns the log position it reflects."""
-    at = position(con)
-    cached = con.execute(
-        "SELECT count(*) FROM tallies WHERE policy = ? AND log_position = ?", [policy.label, at]
-    ).fetchone()
-    has_figures = con.execute("SELECT count(*) FROM figures").fetchone()
-    if (cached and cached[0] > 0) or not (has_figures and has_figures[0]):
-        return at
-    cells = compute_tally(con, policy)
+def tallies(con: duckdb.DuckDBPyConnection, policy: Policy, view: View = NOW) -> tuple[str, int]:
+    """Make a tally table for this policy and view; returns its name and the log position it reflects.
+
+    The current tally is kept in `tallies` until the log moves; other views go to a temporary table.
+    """
+    at = view_position(con, view)
+    if view.is_now:
+        table = "tallies"
+        cached = con.execute(
+            "SELECT count(*) FROM tallies WHERE policy = ? AND log_position = ?", [policy.label, at]
+        ).fetchone()
+        if cached and cached[0] > 0:
+            return table, at
+    else:
+        table = "view_tallies"
+        con.execute("CREATE OR REPLACE TEMP TABLE view_tallies AS SELECT * FROM tallies LIMIT 0")
+    cells = compute_tally(con, policy, view)
     rows = [
         (
             policy.label,
@@ -99,11 +146,11 @@ def tallies(con: duckdb.DuckDBPyConnection, policy: Policy) -> int:
         for cell in cells.values()
     ]
     con.execute("BEGIN")
-    con.execute("DELETE FROM tallies WHERE policy = ?", [policy.label])
+    con.execute(f"DELETE FROM {table} WHERE policy = ?", [policy.label])
     if rows:
-        con.executemany("INSERT INTO tallies VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        con.executemany(f"INSERT INTO {table} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
     con.execute("COMMIT")
-    return at
+    return table, at
 
 
 TALLY_SQL = """
@@ -118,17 +165,20 @@ SELECT i.key AS incident, i.name AS incident_name, t.victim_status, t.outcome,
           FROM figures f JOIN claimants c USING (claimant_id)
          WHERE list_contains(t.claim_figure_ids, f.figure_id)) AS claimants,
        t.policy, t.log_position
-FROM tallies t JOIN incidents i USING (incident_id)
+FROM {table} t JOIN incidents i USING (incident_id)
 WHERE t.policy = $policy AND t.incident_id IN (SELECT incident_id FROM scope)
 ORDER BY i.key, t.victim_status, t.outcome
 """
 
 
-def tally_rows(con: duckdb.DuckDBPyConnection, policy: Policy, incident: str | None = None) -> list[Row]:
+def tally_rows(
+    con: duckdb.DuckDBPyConnection, policy: Policy, incident: str | None = None, view: View = NOW
+) -> tuple[int, list[Row]]:
+    """Tally rows of an incident subtree (or all), and the log position they reflect."""
     if incident is not None:
         incident_id(con, incident)
-    tallies(con, policy)
-    return _rows(con, TALLY_SQL, {"policy": policy.label, "incident": incident})
+    table, at = tallies(con, policy, view)
+    return at, _rows(con, TALLY_SQL.format(table=table), {"policy": policy.label, "incident": incident})
 
 
 FIGURES_SQL = """
@@ -142,19 +192,24 @@ JOIN incidents i USING (incident_id)
 JOIN claimants c USING (claimant_id)
 LEFT JOIN publishers p ON p.publisher_id = f.publisher_id
 LEFT JOIN documents d ON d.document_id = f.document_id
-WHERE $incident IS NULL OR i.key = $incident
+WHERE ($incident IS NULL OR i.key = $incident)
+  AND ($recorded IS NULL OR f.recorded_at <= $recorded)
 ORDER BY f.position
 """
 
 
-def figure_rows(con: duckdb.DuckDBPyConnection, incident: str | None = None) -> list[Row]:
-    """Every figure as reported, with its current state (standing, superseded, withdrawn, corrected, struck)."""
+def figure_rows(con: duckdb.DuckDBPyConnection, incident: str | None = None, view: View = NOW) -> list[Row]:
+    """Every figure the view sees, as reported, with its state then: standing, superseded, withdrawn, struck."""
     if incident is not None:
         incident_id(con, incident)
-    rows = _rows(con, FIGURES_SQL, {"incident": incident})
-    facts = load_facts(con)
-    current = {c.figure_id: c for c in facts.claims}
+    rows = _rows(con, FIGURES_SQL, {"incident": incident, "recorded": view.recorded_by})
+    # Struck figures are absent from the claims; the view's filters must not make them look struck.
+    unfiltered = load_facts(con, View(recorded_by=view.recorded_by))
+    facts = load_facts(con, view)
+    visible = {c.figure_id for c in facts.claims}
+    current = {c.figure_id: c for c in unfiltered.claims}
     standing_ids = {c.figure_id for c in standing(facts.claims).values() if c is not None}
+    rows = [r for r in rows if r["figure_id"] in visible or r["figure_id"] not in current]
     for row in rows:
         claim = current.get(row["figure_id"])
         if claim is None:
@@ -184,12 +239,15 @@ LEFT JOIN figures f ON f.figure_id = fa.figure_id AND f.position = fa.position
 LEFT JOIN figure_events fe ON fe.position = fa.position
 LEFT JOIN documents d ON d.document_id = coalesce(fe.document_id, f.document_id)
 WHERE fa.aggregate_id IN (SELECT unnest($aggregates))
+  AND ($recorded IS NULL OR fa.recorded_at <= $recorded)
+  AND ($reported IS NULL OR coalesce(fe.reported_at, f.reported_at) IS NULL
+       OR coalesce(fe.reported_at, f.reported_at) <= $reported)
 ORDER BY fa.position
 """
 
 
 def audit_rows(
-    con: duckdb.DuckDBPyConnection, incident: str | None = None, figure: str | None = None
+    con: duckdb.DuckDBPyConnection, incident: str | None = None, figure: str | None = None, view: View = NOW
 ) -> list[Row]:
     """Every fact behind an incident (its subtree included) or one figure, in log order."""
     if figure is not None:
@@ -208,7 +266,8 @@ def audit_rows(
         ]
     else:
         raise InvalidInput("audit: say what to audit; give --incident KEY or --figure ID")
-    rows = _rows(con, AUDIT_SQL, {"aggregates": aggregates})
+    params = {"aggregates": aggregates, "recorded": view.recorded_by, "reported": view.reported_by}
+    rows = _rows(con, AUDIT_SQL, params)
     for row in rows:
         row["reported"] = describe_time(row["reported_at"], row["reported_precision"], row["reported_estimated"])
     return rows

@@ -499,6 +499,16 @@ def _pairs(items: list[str], option: str) -> dict[str, str]:
     return pairs
 
 
+def _register_extensions() -> None:
+    from ledger.cli import history, reconcile, transfer
+
+    for module in (history, reconcile, transfer):
+        module.register(app)
+
+
+_register_extensions()
+
+
 def run() -> None:
     """Console entry point: library errors become one line on stderr and a non-zero exit."""
     try:

@@ -159,5 +159,6 @@ CREATE TABLE tallies (          -- cached tallies per policy, valid for one log 
     basis VARCHAR NOT NULL,
     claims INTEGER NOT NULL,
     claim_figure_ids VARCHAR[] NOT NULL,
+    claimants VARCHAR,          -- names of the claimants whose figures stand in this cell
     parts INTEGER NOT NULL
 );

@@ -9,6 +9,7 @@ from typing import Any
 
 import attrs
 import duckdb
+import pyarrow as pa
 
 from ledger.domain.claims import Claim, fold, standing
 from ledger.domain.policy import Policy
@@ -128,29 +129,57 @@ def tallies(con: duckdb.DuckDBPyConnection, policy: Policy, view: View = NOW) ->
         table = "view_tallies"
         con.execute("CREATE OR REPLACE TEMP TABLE view_tallies AS SELECT * FROM tallies LIMIT 0")
     cells = compute_tally(con, policy, view)
-    rows = [
-        (
-            policy.label,
-            at,
-            *cell.key,
-            cell.bounds.low if cell.bounds else None,
-            cell.bounds.best if cell.bounds else None,
-            cell.bounds.high if cell.bounds else None,
-            bool(cell.bounds and cell.bounds.high is None),
-            cell.grade.value,
-            cell.basis,
-            len(cell.claims),
-            [c.figure_id for c in cell.claims],
-            len(cell.parts),
-        )
-        for cell in cells.values()
-    ]
+    names = dict(con.execute("SELECT claimant_id, name FROM claimants").fetchall())
+    rows = pa.Table.from_pylist([_tally_row(policy, at, cell, names) for cell in cells.values()], schema=TALLY_SCHEMA)
     con.execute("BEGIN")
     con.execute(f"DELETE FROM {table} WHERE policy = ?", [policy.label])
-    if rows:
-        con.executemany(f"INSERT INTO {table} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    con.register("cells", rows)
+    con.execute(f"INSERT INTO {table} SELECT * FROM cells")
+    con.unregister("cells")
     con.execute("COMMIT")
     return table, at
+
+
+TALLY_SCHEMA = pa.schema(
+    [
+        ("policy", pa.string()),
+        ("log_position", pa.int64()),
+        ("incident_id", pa.string()),
+        ("victim_status", pa.string()),
+        ("outcome", pa.string()),
+        ("low", pa.int64()),
+        ("best", pa.int64()),
+        ("high", pa.int64()),
+        ("high_open", pa.bool_()),
+        ("grade", pa.string()),
+        ("basis", pa.string()),
+        ("claims", pa.int32()),
+        ("claim_figure_ids", pa.list_(pa.string())),
+        ("claimants", pa.string()),
+        ("parts", pa.int32()),
+    ]
+)
+
+
+def _tally_row(policy: Policy, at: int, cell: Cell, names: dict[str, str]) -> Row:
+    bounds = cell.bounds
+    return {
+        "policy": policy.label,
+        "log_position": at,
+        "incident_id": cell.incident_id,
+        "victim_status": cell.victim_status,
+        "outcome": cell.outcome,
+        "low": bounds.low if bounds else None,
+        "best": bounds.best if bounds else None,
+        "high": bounds.high if bounds else None,
+        "high_open": bool(bounds and bounds.high is None),
+        "grade": cell.grade.value,
+        "basis": cell.basis,
+        "claims": len(cell.claims),
+        "claim_figure_ids": [c.figure_id for c in cell.claims],
+        "claimants": "; ".join(sorted({names.get(c.claimant_id, c.claimant_id) for c in cell.claims})) or None,
+        "parts": len(cell.parts),
+    }
 
 
 TALLY_SQL = """
@@ -160,11 +189,7 @@ WITH RECURSIVE scope(incident_id) AS (
     SELECT i.incident_id FROM incidents i JOIN scope s ON i.parent_id = s.incident_id WHERE $incident IS NOT NULL
 )
 SELECT i.key AS incident, i.name AS incident_name, t.victim_status, t.outcome,
-       t.low, t.best, t.high, t.high_open, t.grade, t.basis, t.claims,
-       (SELECT string_agg(DISTINCT c.name, '; ' ORDER BY c.name)
-          FROM figures f JOIN claimants c USING (claimant_id)
-         WHERE list_contains(t.claim_figure_ids, f.figure_id)) AS claimants,
-       t.policy, t.log_position
+       t.low, t.best, t.high, t.high_open, t.grade, t.basis, t.claims, t.claimants, t.policy, t.log_position
 FROM {table} t JOIN incidents i USING (incident_id)
 WHERE t.policy = $policy AND t.incident_id IN (SELECT incident_id FROM scope)
 ORDER BY i.key, t.victim_status, t.outcome

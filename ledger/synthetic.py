@@ -1,0 +1,236 @@
+"""A deterministic generator of synthetic ledgers, for benchmarks and tests. Everything it makes is
+labelled synthetic: names, documents and notes say so, and nothing is passed off as real.
+
+Shape: campaign trees of incidents; 20-50 claimants of every role; every victim status and outcome;
+vague words; about one figure in five revised later; withdrawals and corrections about one in a
+hundred; back-filled reports recorded out of order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import attrs
+
+from ledger.application.inputs import FigureInput
+from ledger.domain.base import Entry
+from ledger.domain.claimant import Claimant, Publisher
+from ledger.domain.document import Document
+from ledger.domain.ids import sha256_text
+from ledger.domain.incident import Incident
+from ledger.domain.values import Location, Period, ReportedTime
+from ledger.domain.vocabulary import LocationPrecision, Precision
+
+STATUSES = [
+    "civilian", "security_forces", "security_forces/army", "security_forces/police", "security_forces/levies",
+    "security_forces/frontier_corps", "militant", "militant/group-a", "militant/group-b", "pro_government_militia",
+    "unknown",
+]  # fmt: skip
+OUTCOMES = ["killed", "killed", "killed", "injured", "injured", "missing", "detained"]
+VAGUE = ["several", "a few", "dozens", "tens", "hundreds", "many", "some"]
+PROVINCES = ["North Province", "South Province", "East Province", "West Province", "Central Province"]
+BASE_DAY = dt.date(2020, 1, 1)
+FIGURES_PER_INCIDENT = 5
+INCIDENTS_PER_OPERATION = 8
+OPERATIONS_PER_CAMPAIGN = 6
+
+
+@attrs.frozen
+class ClaimantSpec:
+    key: str
+    name: str
+    kind: str
+    reliability: str
+    roles: dict[str, str]
+
+
+@attrs.frozen
+class Later:
+    """A withdrawal or correction of the figure recorded at `index` in the figure list."""
+
+    index: int
+    kind: str  # "withdraw" or "correct"
+    reason: str
+    quantity: str | None = None
+
+
+@attrs.frozen
+class SyntheticLedger:
+    claimants: list[ClaimantSpec]
+    publishers: list[str]
+    incidents: list[tuple[str, str | None, str, dt.date]]  # key, parent, province, start day
+    documents: list[tuple[str, str, str, dt.date]]  # key, publisher, text, published day
+    figures: list[FigureInput]  # in recording order
+    later: list[Later]
+
+
+def _claimants(rng: random.Random) -> list[ClaimantSpec]:
+    party = {"militant": "enemy_losses", "security_forces": "own_losses", "*": "party_other"}
+    group = {"militant": "own_losses", "security_forces": "enemy_losses", "*": "party_other"}
+    specs = [ClaimantSpec("synthetic-military", "Synthetic military press wing", "state_forces", "C", party)]
+    specs.append(ClaimantSpec("synthetic-police", "Synthetic police spokesman", "state_forces", "C", party))
+    kinds = [("armed_group", group, "D", 4), ("media", {"*": "independent"}, "B", 14), ("ngo", {"*": "independent"}, "A", 6),
+             ("medical", {"*": "medical"}, "B", 4), ("residents", {"*": "residents"}, "F", 3),
+             ("government", {"*": "official"}, "C", 3)]  # fmt: skip
+    for kind, roles, grade, count in kinds:
+        for n in range(rng.randint(count - 1, count + 1)):
+            specs.append(ClaimantSpec(f"synthetic-{kind}-{n}", f"Synthetic {kind} source {n}", kind, grade, roles))
+    return specs
+
+
+def _quantity(rng: random.Random) -> str:
+    n = int(rng.expovariate(1 / 12)) + 1
+    roll = rng.random()
+    if roll < 0.50:
+        return str(n)
+    if roll < 0.65:
+        return f"at least {n}"
+    if roll < 0.70:
+        return f"more than {n}"
+    if roll < 0.73:
+        return f"up to {n}"
+    if roll < 0.80:
+        return f"about {n}"
+    if roll < 0.88:
+        return f"between {n} and {n + rng.randint(1, 10)}"
+    if roll < 0.96:
+        return rng.choice(VAGUE)
+    return "casualties"
+
+
+def generate(n_figures: int, seed: int = 1) -> SyntheticLedger:
+    rng = random.Random(seed)
+    claimants = _claimants(rng)
+    publishers = [f"synthetic-outlet-{n}" for n in range(12)]
+    n_incidents = max(1, n_figures // FIGURES_PER_INCIDENT)
+    incidents, leaves = _incident_tree(rng, n_incidents)
+    documents: list[tuple[str, str, str, dt.date]] = []
+    figures: list[FigureInput] = []
+    later: list[Later] = []
+    for leaf_key, start in leaves:
+        if len(figures) >= n_figures:
+            break
+        doc_key = f"synthetic-doc-{len(documents)}"
+        publisher = rng.choice(publishers)
+        published = start + dt.timedelta(days=rng.randint(1, 5))
+        sentences = [f"Synthetic report {doc_key} on incident {leaf_key}."]
+        for _ in range(FIGURES_PER_INCIDENT):
+            claimant = rng.choice(claimants)
+            status, outcome, words = rng.choice(STATUSES), rng.choice(OUTCOMES), _quantity(rng)
+            quote = f"{claimant.name} said {words} {status} {outcome}"
+            sentences.append(quote + ".")
+            reported = dt.datetime.combine(published, dt.time(rng.randint(0, 23)), tzinfo=dt.UTC)
+            figures.append(_figure(leaf_key, claimant.key, status, outcome, words, reported, doc_key, quote, len(figures)))
+            if rng.random() < 0.2:  # the claimant revises later, with no document (a phone call, say)
+                revised = reported + dt.timedelta(days=rng.randint(1, 20))
+                figures.append(
+                    _figure(leaf_key, claimant.key, status, outcome, _quantity(rng), revised, None, None, len(figures))
+                )
+            roll = rng.random()
+            if roll < 0.01:
+                later.append(Later(len(figures) - 1, "withdraw", "synthetic: the claimant withdrew the figure"))
+            elif roll < 0.02:
+                later.append(Later(len(figures) - 1, "correct", "synthetic: mistyped figure", _quantity(rng)))
+        documents.append((doc_key, publisher, " ".join(sentences), published))
+    _backfill(rng, figures)
+    return SyntheticLedger(claimants, publishers, incidents, documents, figures[:n_figures], [
+        item for item in later if item.index < n_figures
+    ])
+
+
+def _figure(
+    incident: str, claimant: str, status: str, outcome: str, words: str, reported: dt.datetime,
+    document: str | None, quote: str | None, line: int,
+) -> FigureInput:  # fmt: skip
+    return FigureInput(
+        incident=incident, claimant=claimant, victim_status=status, outcome=outcome, quantity=words,
+        reported=ReportedTime(reported, Precision.DAY), document=document, quote=quote,
+        publisher=None if document else "synthetic-outlet-0", note="synthetic", line=line + 1,
+    )  # fmt: skip
+
+
+def _backfill(rng: random.Random, figures: list[FigureInput]) -> None:
+    """Swap some neighbours so older reports are recorded after newer ones, as back-filling does."""
+    for i in range(0, len(figures) - 40, 37):
+        j = i + rng.randint(1, 30)
+        figures[i], figures[j] = figures[j], figures[i]
+
+
+def _incident_tree(rng: random.Random, n: int) -> tuple[list[tuple[str, str | None, str, dt.date]], list[tuple[str, dt.date]]]:
+    incidents: list[tuple[str, str | None, str, dt.date]] = []
+    leaves: list[tuple[str, dt.date]] = []
+    campaign = 0
+    while len(leaves) < n:
+        province = PROVINCES[campaign % len(PROVINCES)]
+        start = BASE_DAY + dt.timedelta(days=rng.randint(0, 1500))
+        ckey = f"synthetic-campaign-{campaign}"
+        incidents.append((ckey, None, province, start))
+        for o in range(OPERATIONS_PER_CAMPAIGN):
+            okey = f"{ckey}-op-{o}"
+            incidents.append((okey, ckey, province, start))
+            for i in range(INCIDENTS_PER_OPERATION):
+                key = f"{okey}-incident-{i}"
+                incidents.append((key, okey, province, start))
+                leaves.append((key, start + dt.timedelta(days=rng.randint(0, 60))))
+        campaign += 1
+    return incidents, leaves[:n]
+
+
+def register(app: Any, synthetic: SyntheticLedger, entry: Entry, batch: int = 1000) -> None:
+    """Register claimants, publishers, incidents and documents in batched saves (set-up, not timed)."""
+    period_end = BASE_DAY + dt.timedelta(days=2000)
+    aggregates: list[Any] = [
+        Claimant(key=c.key, name=c.name, kind=c.kind, default_roles=c.roles, reliability=c.reliability,
+                 description="synthetic", entry=entry) for c in synthetic.claimants
+    ]  # fmt: skip
+    aggregates += [Publisher(key=p, name=f"Synthetic outlet {p}", kind="media", url=None, entry=entry) for p in synthetic.publishers]
+    ids: dict[str, Any] = {}
+    for key, parent, province, start in synthetic.incidents:
+        incident = Incident(
+            key=key, name=f"Synthetic incident {key}", parent_id=ids.get(parent) if parent else None,
+            location=Location("Synthetica", province, None, None, LocationPrecision.ADM1),
+            period=Period(start if parent else BASE_DAY, period_end, Precision.DAY), description="synthetic", entry=entry,
+        )  # fmt: skip
+        ids[key] = incident.id
+        aggregates.append(incident)
+    publisher_ids = {a.key: a.id for a in aggregates if isinstance(a, Publisher)}
+    for key, publisher, text, published in synthetic.documents:
+        aggregates.append(
+            Document(key=key, sha256=sha256_text(text), text=text, url=None, title=f"Synthetic document {key}",
+                     publisher_id=publisher_ids[publisher],
+                     published=ReportedTime(dt.datetime.combine(published, dt.time(), tzinfo=dt.UTC)), entry=entry)
+        )  # fmt: skip
+    for start in range(0, len(aggregates), batch):
+        app.save(*aggregates[start : start + batch])
+
+
+def apply_later(ledger: Any, synthetic: SyntheticLedger, figure_ids: list[Any], series_ids: list[Any]) -> None:
+    """Withdrawals and corrections of already recorded figures."""
+    from ledger.domain.quantity import parse_quantity
+    from ledger.domain.series import Correction
+
+    entry = ledger.entry("synthetic")
+    for item in synthetic.later:
+        series, figure = series_ids[item.index], figure_ids[item.index]
+        if item.kind == "withdraw":
+            ledger.app.withdraw_figure(series, figure, item.reason, entry)
+        else:
+            ledger.app.correct_figure(series, figure, Correction(quantity=parse_quantity(item.quantity)), item.reason, entry)
+
+
+def build(ledger: Any, n_figures: int, seed: int = 1, progress: Callable[[str], None] | None = None) -> SyntheticLedger:
+    """Generate and record a whole synthetic ledger through the public import path."""
+    synthetic = generate(n_figures, seed)
+    register(ledger.app, synthetic, ledger.entry("synthetic"))
+    results = ledger.record_figures(synthetic.figures, via="synthetic")
+    apply_later(ledger, synthetic, [r.figure_id for r in results], [r.series_id for r in results])
+    if progress:
+        progress(f"synthetic ledger: {len(results)} figures, {len(synthetic.later)} withdrawals/corrections")
+    return synthetic
+
+
+def iter_figures(synthetic: SyntheticLedger) -> Iterator[FigureInput]:
+    yield from synthetic.figures

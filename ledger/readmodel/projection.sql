@@ -1,0 +1,129 @@
+-- How each page of stored events becomes read-model rows. DuckDB parses the events' JSON in bulk.
+-- `page` holds (position, aggregate_id, aggregate_version, topic, e): `e` is the event parsed once
+-- into a struct (projector.EVENT_SHAPE). Statements run in
+-- order inside the page's transaction, so a series is inserted before the figures that need it.
+-- Values are stored by the `eventsourcing` JSON transcoder: {"_type_": ..., "_data_": ...}.
+-- When an event class gains a version, its statements here must read both shapes.
+
+-- name: claimants
+INSERT INTO claimants
+SELECT aggregate_id, e.key, e.name, e.kind, e.default_roles,
+       e.reliability, e.description, position, (e.timestamp._data_)::TIMESTAMPTZ
+FROM page WHERE topic = 'ledger:Claimant.Registered';
+
+-- name: claimant_grades
+INSERT INTO claimant_grades
+SELECT aggregate_id, e.reliability,
+       CASE WHEN topic = 'ledger:Claimant.Registered' THEN 'registered' ELSE e.reason END,
+       position, (e.timestamp._data_)::TIMESTAMPTZ
+FROM page WHERE topic IN ('ledger:Claimant.Registered', 'ledger:Claimant.Graded');
+
+-- name: claimant_updates
+UPDATE claimants SET reliability = latest.reliability
+FROM (SELECT aggregate_id, arg_max(e.reliability, position) AS reliability
+      FROM page WHERE topic = 'ledger:Claimant.Graded' GROUP BY aggregate_id) AS latest
+WHERE claimants.claimant_id = latest.aggregate_id;
+
+-- name: claimant_roles
+UPDATE claimants SET default_roles = latest.roles
+FROM (SELECT aggregate_id, arg_max(e.default_roles, position) AS roles
+      FROM page WHERE topic = 'ledger:Claimant.DefaultRolesSet' GROUP BY aggregate_id) AS latest
+WHERE claimants.claimant_id = latest.aggregate_id;
+
+-- name: publishers
+INSERT INTO publishers
+SELECT aggregate_id, e.key, e.name, e.kind, e.url,
+       position, (e.timestamp._data_)::TIMESTAMPTZ
+FROM page WHERE topic = 'ledger:Publisher.Registered';
+
+-- name: documents
+INSERT INTO documents
+SELECT aggregate_id, e.key, e.sha256, e.url, e.title,
+       (e.publisher_id._data_)::UUID::VARCHAR,
+       (e.published._data_.at)::TIMESTAMPTZ, e.published._data_.precision,
+       (e.published._data_.estimated)::BOOLEAN, e.text,
+       position, (e.timestamp._data_)::TIMESTAMPTZ
+FROM page WHERE topic = 'ledger:Document.Archived';
+
+-- name: incidents
+INSERT INTO incidents
+SELECT aggregate_id, e.key, e.name, (e.parent_id._data_)::UUID::VARCHAR,
+       e.location._data_.country, e.location._data_.adm1, e.location._data_.adm2,
+       e.location._data_.place, e.location._data_.precision,
+       (e.period._data_.start)::DATE, (e.period._data_.end)::DATE,
+       e.period._data_.precision, (e.period._data_.estimated)::BOOLEAN,
+       e.description, true, position, (e.timestamp._data_)::TIMESTAMPTZ
+FROM page WHERE topic = 'ledger:Incident.Registered';
+
+-- name: incident_status
+UPDATE incidents SET is_open = latest.is_open
+FROM (SELECT aggregate_id, arg_max(topic = 'ledger:Incident.Reopened', position) AS is_open
+      FROM page WHERE topic IN ('ledger:Incident.Closed', 'ledger:Incident.Reopened') GROUP BY aggregate_id) AS latest
+WHERE incidents.incident_id = latest.aggregate_id;
+
+-- name: series
+INSERT INTO series
+SELECT aggregate_id, (e.incident_id._data_)::UUID::VARCHAR, (e.claimant_id._data_)::UUID::VARCHAR,
+       e.victim_status, e.outcome, position, (e.timestamp._data_)::TIMESTAMPTZ
+FROM page WHERE topic = 'ledger:ClaimSeries.Opened';
+
+-- name: figures
+INSERT INTO figures
+SELECT (p.e.figure_id._data_)::UUID::VARCHAR, p.aggregate_id, s.incident_id, s.claimant_id,
+       s.victim_status, s.outcome, p.e.role, to_json(p.e.quantity._data_),
+       p.e.quantity._data_.text, p.e.quantity._data_.kind,
+       (p.e.quantity._data_.low)::BIGINT, (p.e.quantity._data_.best)::BIGINT,
+       (p.e.quantity._data_.high)::BIGINT, p.e.quantity._data_.vague_word,
+       (p.e.publisher_id._data_)::UUID::VARCHAR, p.e.citation._data_.document_id,
+       p.e.citation._data_.quote, (p.e.citation._data_.start)::INTEGER,
+       (p.e.citation._data_.end)::INTEGER,
+       (p.e.occurred._data_.start)::DATE, (p.e.occurred._data_.end)::DATE,
+       p.e.occurred._data_.precision,
+       (p.e.reported._data_.at)::TIMESTAMPTZ, p.e.reported._data_.precision,
+       (p.e.reported._data_.estimated)::BOOLEAN,
+       (p.e.subcounts._data_.women)::INTEGER, (p.e.subcounts._data_.children)::INTEGER,
+       p.e.fingerprint, p.e.note, p.position, (p.e.timestamp._data_)::TIMESTAMPTZ,
+       p.e.entry._data_.analyst, p.e.entry._data_.via
+FROM page p JOIN series s ON s.series_id = p.aggregate_id
+WHERE p.topic = 'ledger:ClaimSeries.FigureReported';
+
+-- name: figure_events
+INSERT INTO figure_events
+SELECT position,
+       CASE topic WHEN 'ledger:ClaimSeries.FigureWithdrawn' THEN 'withdrawn'
+                  WHEN 'ledger:ClaimSeries.FigureCorrected' THEN 'corrected' ELSE 'struck' END,
+       (e.figure_id._data_)::UUID::VARCHAR, aggregate_id, e.reason, e.correction._data_,
+       (e.reported._data_.at)::TIMESTAMPTZ, e.citation._data_.document_id,
+       e.citation._data_.quote, (e.timestamp._data_)::TIMESTAMPTZ,
+       e.entry._data_.analyst, e.entry._data_.via
+FROM page
+WHERE topic IN ('ledger:ClaimSeries.FigureWithdrawn', 'ledger:ClaimSeries.FigureCorrected', 'ledger:ClaimSeries.FigureStruck');
+
+-- name: facts
+INSERT INTO facts
+SELECT position, topic, aggregate_id, aggregate_version, (e.timestamp._data_)::TIMESTAMPTZ,
+       e.entry._data_.analyst, e.entry._data_.via,
+       (e.figure_id._data_)::UUID::VARCHAR,
+       CASE topic
+         WHEN 'ledger:Claimant.Registered' THEN format('claimant {} registered: {} ({}, reliability {})',
+              e.key, e.name, e.kind, e.reliability)
+         WHEN 'ledger:Claimant.Graded' THEN format('claimant graded {}: {}', e.reliability, e.reason)
+         WHEN 'ledger:Claimant.DefaultRolesSet' THEN format('claimant default roles set to {}: {}',
+              e.default_roles, e.reason)
+         WHEN 'ledger:Publisher.Registered' THEN format('publisher {} registered: {}', e.key, e.name)
+         WHEN 'ledger:Document.Archived' THEN format('document {} archived: {} sha256 {}', e.key,
+              coalesce(e.title, e.url, ''), coalesce(e.sha256, '-'))
+         WHEN 'ledger:Incident.Registered' THEN format('incident {} registered: {}', e.key, e.name)
+         WHEN 'ledger:Incident.Closed' THEN format('incident closed: {}', e.reason)
+         WHEN 'ledger:Incident.Reopened' THEN format('incident reopened: {}', e.reason)
+         WHEN 'ledger:ClaimSeries.Opened' THEN format('claim series opened: {} {}', e.victim_status, e.outcome)
+         WHEN 'ledger:ClaimSeries.FigureReported' THEN format('figure reported: ''{}'' ({}), reported {}',
+              e.quantity._data_.text, e.role, e.reported._data_.at)
+         WHEN 'ledger:ClaimSeries.FigureWithdrawn' THEN format('figure withdrawn: {}', e.reason)
+         WHEN 'ledger:ClaimSeries.FigureCorrected' THEN format('figure corrected ({}): {}',
+              array_to_string(list_filter(json_keys(e.correction._data_),
+                  lambda k: json_type(e.correction._data_, k) <> 'NULL'), ', '), e.reason)
+         WHEN 'ledger:ClaimSeries.FigureStruck' THEN format('figure struck: {}', e.reason)
+         ELSE topic
+       END
+FROM page;

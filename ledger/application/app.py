@@ -208,21 +208,31 @@ class LedgerApplication(Application[uuid.UUID]):
     def iter_record_figures(
         self, figures: Iterable[FigureInput], entry: Entry, batch_size: int = BATCH_SIZE
     ) -> Iterator[RecordedFigure]:
-        """Two passes: validate all, then write. A re-iterable source (a file reader) is never held whole."""
+        """Validate all, then write in batches, so bad input writes nothing.
+
+        A list is prepared once and kept; a re-iterable source (a file reader) is read twice
+        instead, so memory does not grow with the file; a one-shot iterator is read into a list.
+        """
         if iter(figures) is figures:
             figures = list(figures)
+        keep = isinstance(figures, Sequence)
         resolver = _Resolver(self)
         errors: list[RowError] = []
+        prepared: list[_PreparedFigure] = []
         for figure in figures:
             try:
-                resolver.prepare(figure)
+                item = resolver.prepare(figure)
             except LedgerError as error:
                 errors.append(RowError(figure.line, str(error), error))
+                continue
+            if keep:
+                prepared.append(item)
         if errors:
             raise RejectedImport(errors)
+        items = iter(prepared) if keep else (resolver.prepare(figure) for figure in figures)
         batch: list[_PreparedFigure] = []
-        for figure in figures:
-            batch.append(resolver.prepare(figure))
+        for item in items:
+            batch.append(item)
             if len(batch) >= batch_size:
                 yield from self._write_batch(batch, entry)
                 batch = []

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
+from typer.core import TyperGroup
 
 from ledger.cli.render import Format, records, render
 from ledger.errors import LedgerError
@@ -14,17 +15,31 @@ from ledger.errors import LedgerError
 if TYPE_CHECKING:
     from ledger.ledger import Ledger
 
+
+class _LedgerGroup(TyperGroup):
+    """Turns a library error into one "Error: ..." line and its exit code, whoever invokes the app (run(), CliRunner)."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except LedgerError as error:
+            typer.echo(f"Error: {error}", err=True)
+            raise typer.Exit(error.exit_code) from None
+
+
 app = typer.Typer(
+    cls=_LedgerGroup,
     help="An event-sourced casualty ledger: every figure is a claim by someone, with its source, kept forever.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help and errors: quicker start-up, output that pipes cleanly
 )
-claimant_app = typer.Typer(help="Register and grade claimants (who made a claim).", no_args_is_help=True)
-publisher_app = typer.Typer(help="Register publishers (outlets that carried claims).", no_args_is_help=True)
-document_app = typer.Typer(help="Archive documents (the text figures are read from).", no_args_is_help=True)
-incident_app = typer.Typer(help="Register incidents and campaigns.", no_args_is_help=True)
-figure_app = typer.Typer(help="Record figures, revisions, withdrawals, corrections and strikes.", no_args_is_help=True)
+claimant_app = typer.Typer(help="Register and grade claimants (who made a claim).", no_args_is_help=True, rich_markup_mode=None)
+publisher_app = typer.Typer(help="Register publishers (outlets that carried claims).", no_args_is_help=True, rich_markup_mode=None)
+document_app = typer.Typer(help="Archive documents (the text figures are read from).", no_args_is_help=True, rich_markup_mode=None)
+incident_app = typer.Typer(help="Register incidents and campaigns.", no_args_is_help=True, rich_markup_mode=None)
+figure_app = typer.Typer(help="Record figures, revisions, withdrawals, corrections and strikes.", no_args_is_help=True, rich_markup_mode=None)
 for sub, name in (
     (claimant_app, "claimant"),
     (publisher_app, "publisher"),
@@ -512,7 +527,7 @@ _register_extensions()
 def run() -> None:
     """Console entry point: library errors become one line on stderr and a non-zero exit."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)  # returns the exit code of typer.Exit when not standalone
     except LedgerError as error:
         typer.echo(f"Error: {error}", err=True)
         sys.exit(error.exit_code)
@@ -524,3 +539,4 @@ def run() -> None:
             error.show()
             sys.exit(error.exit_code)
         raise
+    sys.exit(code if isinstance(code, int) else 0)

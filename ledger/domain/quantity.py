@@ -190,7 +190,7 @@ _SCALES = {"hundred": 100, "thousand": 1000}
 _ROUGH = {"a dozen": 12, "a couple": 2, "a couple of": 2}  # numbers that are only ever approximate
 _DIGITS = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
 _UNQUANTIFIED = frozenset({
-    "", "unknown", "unquantified", "casualties", "some casualties", "an unknown number", "unknown number",
+    "unknown", "unquantified", "casualties", "some casualties", "an unknown number", "unknown number",
     "unspecified", "unspecified number", "an unspecified number",
 })  # fmt: skip
 _PREFIX_WORDS = {
@@ -298,6 +298,9 @@ def parse_quantity(text: str, table: VagueTable = DEFAULT_VAGUE_TABLE) -> Quanti
     if not isinstance(text, str):
         raise InvalidInput(f"quantity {text!r}: should be text; {_FIX}")
     text = text.strip()
+    if not text:
+        # An empty cell is more likely a slip than a claim; make "no number given" explicit.
+        raise InvalidInput("quantity '': empty; write the words as reported, or 'casualties' / 'unquantified' if none")
     norm = _normalize(text)
     if norm in _UNQUANTIFIED:
         return Quantity(text, BoundKind.UNQUANTIFIED, None, None, None)

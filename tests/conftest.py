@@ -24,7 +24,7 @@ from ledger.domain.vocabulary import LocationPrecision, Precision
 from ledger.ledger import Ledger
 from ledger.settings import Settings
 
-POSTGRES_SERVER = "postgresql://postgres@127.0.0.1:5432/test"
+POSTGRES_SERVER = os.environ.get("LEDGER_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 POSTGRES_REQUIRED = os.environ.get("LEDGER_TEST_POSTGRES") == "1"
 
 
@@ -45,7 +45,8 @@ def postgres_problem() -> str | None:
         with psycopg.connect(POSTGRES_SERVER, connect_timeout=3) as con:
             con.execute("SELECT 1")
     except Exception as error:
-        return f"PostgreSQL at {POSTGRES_SERVER} is unreachable ({type(error).__name__}: {error})".strip()
+        detail = " ".join(str(error).split())
+        return f"PostgreSQL at {POSTGRES_SERVER} is unreachable ({type(error).__name__}: {detail})"
     return None
 
 
@@ -128,7 +129,7 @@ def writes_nothing(ledger: Ledger) -> Iterator[None]:
 
 
 def day(text: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(text).replace(tzinfo=dt.timezone.utc)
+    return dt.datetime.fromisoformat(text).replace(tzinfo=dt.UTC)
 
 
 def reported(text: str) -> ReportedTime:

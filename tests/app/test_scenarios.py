@@ -11,14 +11,14 @@ import datetime as dt
 import uuid
 
 import pytest
+from conftest import World, day, event_count, reported, writes_nothing
 
 from ledger import clock
 from ledger.application.app import RejectedImport
 from ledger.domain.series import Correction
-from ledger.domain.values import Period
+from ledger.domain.values import Period, SubCounts
 from ledger.errors import Conflict, InvalidInput, LedgerError, NotFound
 from ledger.ledger import Ledger
-from conftest import World, day, event_count, reported, writes_nothing
 
 
 def by_id(ledger: Ledger, figure_id: uuid.UUID) -> dict[str, object]:
@@ -78,9 +78,7 @@ class TestRecordingAFigure:
 
 
 class TestRevisions:
-    def test_a_claimants_later_figure_stands_and_a_back_filled_older_one_does_not_displace_it(
-        self, world: World
-    ) -> None:
+    def test_a_claimants_later_figure_stands_and_a_back_filled_older_one_does_not_displace_it(self, world: World) -> None:
         ledger = world.ledger
         # 5 February: the military says it killed at least 216 militants.
         with clock.pinned(day("2026-02-05T12:00:00")):
@@ -114,6 +112,13 @@ class TestRevisions:
         rows = {row["figure_id"]: row for row in ledger.figures()}
         assert rows[str(backfill.figure_id)]["recorded_at"] > rows[str(revision.figure_id)]["recorded_at"]
         assert rows[str(backfill.figure_id)]["reported_at"] < rows[str(revision.figure_id)]["reported_at"]
+
+        # The analyst finds the back-filled date was mistyped: it was said on 8 February. Corrected, it stands.
+        ledger.correct_figure(str(backfill.figure_id)[:12], "date mistyped at entry", reported=reported("2026-02-08"))
+        states = {row["figure_id"]: row["state"] for row in ledger.figures()}
+        assert states[str(backfill.figure_id)] == "standing"
+        assert states[str(revision.figure_id)] == "superseded"
+        assert cell(ledger, world.campaign, "militant")["low"] == 200
 
 
 class TestWithdrawalsCorrectionsAndStrikes:
@@ -237,10 +242,18 @@ class TestRegistration:
         app, entry = world.ledger.app, world.ledger.entry("test")
         existing = app.claimant(world.rights_group)
         with writes_nothing(world.ledger):
-            again = app.register_claimant(
-                world.rights_group, existing.name, "ngo", {"*": "independent"}, "B", entry
-            )
+            again = app.register_claimant(world.rights_group, existing.name, "ngo", {"*": "independent"}, "B", entry)
         assert again == existing.id
+
+    def test_registering_a_claimant_again_after_grading_it_is_still_a_no_op(self, world: World) -> None:
+        # A grade is its own fact: re-running the registration (a seed, a script) must not clash with it.
+        app, entry = world.ledger.app, world.ledger.entry("test")
+        app.grade_claimant(world.rights_group, "A", "consistently matched hospital records", entry)
+        with writes_nothing(world.ledger):
+            app.register_claimant(
+                world.rights_group, "Human Rights Commission of Pakistan", "ngo", {"*": "independent"}, "B", entry
+            )
+        assert app.claimant(world.rights_group).reliability == "A"
 
     def test_registering_a_claimant_again_with_different_details_is_a_conflict(self, world: World) -> None:
         app, entry = world.ledger.app, world.ledger.entry("test")
@@ -287,6 +300,9 @@ class TestRejectedCommandsWriteNothing:
             ({"quantity": "a great many"}, InvalidInput, "not a number, bound, range or vague word"),
             ({"victim_status": "bystander"}, InvalidInput, "victim status"),
             ({"outcome": "displaced"}, InvalidInput, "outcome"),
+            ({"role": "bystander"}, InvalidInput, "role"),
+            ({"publisher": "no-such-publisher"}, LedgerError, "publisher 'no-such-publisher': not in the ledger"),
+            ({"quantity": "12", "subcounts": SubCounts(10, 10)}, InvalidInput, "sub-counts"),
             ({"document": None}, InvalidInput, "no document given"),
             (
                 {"occurred": Period(dt.date(2026, 2, 10), dt.date(2026, 2, 11)), "reported": reported("2026-02-05")},
@@ -306,6 +322,9 @@ class TestRejectedCommandsWriteNothing:
             "unparseable-phrase",
             "unknown-victim-status",
             "unknown-outcome",
+            "unknown-role",
+            "unknown-publisher",
+            "subcounts-above-figure",
             "quote-without-document",
             "reported-before-occurred",
         ],
@@ -334,11 +353,14 @@ class TestRejectedCommandsWriteNothing:
                 ledger.strike_figure(absent, "mistake")
             # Below the facade: a real series, a figure it never held; and a series that never existed.
             with pytest.raises(NotFound, match="not in this claim series"):
-                ledger.app.correct_figure(
-                    recorded.series_id, uuid.uuid4(), Correction(role="official"), "typo", ledger.entry()
-                )
+                ledger.app.correct_figure(recorded.series_id, uuid.uuid4(), Correction(role="official"), "typo", ledger.entry())
             with pytest.raises(NotFound):
                 ledger.app.withdraw_figure(uuid.uuid4(), uuid.uuid4(), "retracted", ledger.entry())
+            # A real figure, withdrawn citing a document the ledger does not hold.
+            with pytest.raises(NotFound, match="document 'no-such-document'"):
+                ledger.withdraw_figure(str(recorded.figure_id), "retracted", document="no-such-document", quote="x")
+            with pytest.raises(InvalidInput, match="not found in document"):
+                ledger.withdraw_figure(str(recorded.figure_id), "retracted", document=world.document, quote="no such words")
 
     def test_a_correction_must_change_something_and_say_why(self, world: World) -> None:
         ledger = world.ledger
@@ -365,8 +387,9 @@ class TestRejectedCommandsWriteNothing:
                 quote="12 civilians were killed",
             ),
             world.figure(line=3, claimant=world.armed_group, victim_status="security_forces", quantity="eighty-one!"),
-            world.figure(line=4, claimant=world.armed_group, victim_status="security_forces", quantity="81",
-                         quote="81 soldiers died"),
+            world.figure(
+                line=4, claimant=world.armed_group, victim_status="security_forces", quantity="81", quote="81 soldiers died"
+            ),
         ]
         with writes_nothing(ledger), pytest.raises(RejectedImport) as rejected:
             ledger.record_figures(rows, via="import:test")
@@ -377,8 +400,9 @@ class TestRejectedCommandsWriteNothing:
         assert ledger.figures() == []
 
         # Fixed, the same batch goes in whole, in one go.
-        rows[2] = world.figure(line=3, claimant=world.armed_group, victim_status="security_forces", quantity="81",
-                               document=None, quote=None)
+        rows[2] = world.figure(
+            line=3, claimant=world.armed_group, victim_status="security_forces", quantity="81", document=None, quote=None
+        )
         results = ledger.record_figures(rows, via="import:test")
         assert all(r.is_new for r in results)
         assert len(ledger.figures()) == 4

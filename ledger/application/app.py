@@ -278,7 +278,8 @@ class LedgerApplication(Application[uuid.UUID]):
         self, series_id: uuid.UUID, figure_id: uuid.UUID, correction: Correction, reason: str, entry: Entry
     ) -> None:
         series = self.series(series_id, figure_id)
-        series.correct(figure_id, correction, reason, entry)
+        incident = self._get(Incident, series.incident_id, f"incident of figure {figure_id}", "incident add")
+        series.correct(figure_id, correction, reason, entry, incident.period)
         self.save(series)
 
     def strike_figure(self, series_id: uuid.UUID, figure_id: uuid.UUID, reason: str, entry: Entry) -> None:

@@ -22,6 +22,9 @@ from ledger.errors import Conflict, InvalidInput, NotFound
 class FigureState:
     """What the series remembers of a figure to guard later facts about it."""
 
+    quantity: Quantity
+    subcounts: SubCounts
+    occurred: Period | None
     reported: ReportedTime
     withdrawn: bool = False
     struck: bool = False
@@ -89,11 +92,21 @@ class ClaimSeries(LedgerAggregate):
         _require_reason(reason, "withdrawal")
         self._figure_withdrawn(figure_id, reason, reported, citation, entry)
 
-    def correct(self, figure_id: uuid.UUID, correction: Correction, reason: str, entry: Entry) -> None:
-        self._existing(figure_id, "correct")
+    def correct(
+        self, figure_id: uuid.UUID, correction: Correction, reason: str, entry: Entry, incident_period: Period
+    ) -> None:
+        figure = self._existing(figure_id, "correct")
         _require_reason(reason, "correction")
         if correction.is_empty:
             raise InvalidInput(f"correction of figure {figure_id}: nothing to change; give the corrected value")
+        # The corrected figure must pass the same checks as a newly recorded one.
+        check_figure(
+            correction.quantity or figure.quantity,
+            correction.subcounts or figure.subcounts,
+            correction.occurred or figure.occurred,
+            correction.reported or figure.reported,
+            incident_period,
+        )
         self._figure_corrected(figure_id, correction, reason, entry)
 
     def strike(self, figure_id: uuid.UUID, reason: str, entry: Entry) -> None:
@@ -126,7 +139,7 @@ class ClaimSeries(LedgerAggregate):
         note: str,
         entry: Entry,
     ) -> None:
-        self.figures[figure_id] = FigureState(reported)
+        self.figures[figure_id] = FigureState(quantity, subcounts, occurred, reported)
 
     @event("FigureWithdrawn", topic="ledger:ClaimSeries.FigureWithdrawn")
     def _figure_withdrawn(
@@ -141,8 +154,11 @@ class ClaimSeries(LedgerAggregate):
 
     @event("FigureCorrected", topic="ledger:ClaimSeries.FigureCorrected")
     def _figure_corrected(self, figure_id: uuid.UUID, correction: Correction, reason: str, entry: Entry) -> None:
-        if correction.reported is not None:
-            self.figures[figure_id].reported = correction.reported
+        figure = self.figures[figure_id]
+        figure.quantity = correction.quantity or figure.quantity
+        figure.subcounts = correction.subcounts or figure.subcounts
+        figure.occurred = correction.occurred or figure.occurred
+        figure.reported = correction.reported or figure.reported
 
     @event("FigureStruck", topic="ledger:ClaimSeries.FigureStruck")
     def _figure_struck(self, figure_id: uuid.UUID, reason: str, entry: Entry) -> None:

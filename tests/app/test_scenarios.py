@@ -373,6 +373,17 @@ class TestRejectedCommandsWriteNothing:
             with pytest.raises(InvalidInput, match="quantity"):
                 ledger.correct_figure(str(recorded.figure_id), "typo", quantity="-3")
 
+    def test_a_corrected_figure_passes_the_checks_a_new_one_does(self, world: World) -> None:
+        ledger = world.ledger
+        recorded = ledger.record_figure(world.figure(quantity="12", quote=None, document=None, subcounts=SubCounts(2, 3)))
+        with writes_nothing(ledger):
+            with pytest.raises(InvalidInput, match="before the casualties occurred"):
+                ledger.correct_figure(str(recorded.figure_id), "wrong date", reported=reported("2020-01-01"))
+            with pytest.raises(InvalidInput, match="sub-counts 5"):
+                ledger.correct_figure(str(recorded.figure_id), "typo", quantity="4")
+        ledger.correct_figure(str(recorded.figure_id), "typo", quantity="21")
+        assert by_id(ledger, recorded.figure_id)["current_quantity"] == "21"
+
     def test_a_batch_with_one_bad_row_writes_nothing_and_names_the_line(self, world: World) -> None:
         ledger = world.ledger
         before = event_count(ledger)

@@ -109,6 +109,7 @@ CREATE TABLE figures (          -- each figure as first reported; later facts li
     best BIGINT,
     high BIGINT,
     vague_word VARCHAR,
+    vague_table VARCHAR,        -- the vague-word table (name@version) the bounds were read with
     publisher_id VARCHAR,
     document_id VARCHAR,
     quote VARCHAR,

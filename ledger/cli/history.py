@@ -1,9 +1,191 @@
-"""CLI commands for history; registered on the main app by `register`."""
+"""CLI commands for history: `explain`, `diff`, `timeline`, `lineage`; registered on the main app by `register`.
+
+Each parses, makes one call into `ledger.history.facade` and renders. Heavy modules load inside commands.
+"""
 
 from __future__ import annotations
 
+import enum
+from pathlib import Path
+from typing import Any
+
 import typer
+
+from ledger.cli.render import Format, records, render
+
+FORMAT = typer.Option(Format.table, "--format", "-f", help="Output format (table is prose or a chart).")
+POLICY = typer.Option("default", "--policy", help="Policy name or name@version.")
+AS_OF = typer.Option(None, "--as-of", help="What the ledger knew at this time (recorded axis): a date or ISO timestamp.")
+REPORTED_BEFORE = typer.Option(
+    None, "--reported-before", help="What had been claimed publicly by this time (reported axis), entered then or later."
+)
+OCCURRED_FROM = typer.Option(None, "--occurred-from", help="Only casualties that occurred on or after this date.")
+OCCURRED_TO = typer.Option(None, "--occurred-to", help="Only casualties that occurred on or before this date.")
+
+
+class Axis(str, enum.Enum):
+    recorded = "recorded"
+    reported = "reported"
+
+
+def _ledger(ctx: typer.Context) -> Any:
+    from ledger.cli.main import _ledger as make
+
+    return make(ctx)
+
+
+def _view(as_of: str | None, reported_before: str | None, occurred_from: str | None, occurred_to: str | None) -> Any:
+    from ledger.readmodel.view import View
+
+    return View.parse(as_of, reported_before, occurred_from, occurred_to)
+
+
+def explain(
+    ctx: typer.Context,
+    incident: str = typer.Argument(..., help="Incident key."),
+    victim_status: str = typer.Argument(..., help="Victim status, e.g. civilian or security_forces/police."),
+    outcome: str = typer.Argument(..., help="killed, injured, missing or detained."),
+    policy: str = POLICY,
+    as_of: str | None = AS_OF,
+    reported_before: str | None = REPORTED_BEFORE,
+    occurred_from: str | None = OCCURRED_FROM,
+    occurred_to: str | None = OCCURRED_TO,
+    fmt: Format = FORMAT,
+) -> None:
+    """Why a tally cell reads what it reads: every figure counted or set aside, each bound, the grade, the parts."""
+    from ledger.history.facade import explain_cell
+
+    view = _view(as_of, reported_before, occurred_from, occurred_to)
+    result = explain_cell(_ledger(ctx), incident, victim_status, outcome, policy, view)
+    if fmt is Format.table:
+        typer.echo(result.text(), nl=False)
+        return
+    columns = ["section", "text", "figure_id", "position", "document", "quote"]
+    meta = {
+        "incident": result.incident,
+        "victim_status": result.victim_status,
+        "outcome": result.outcome,
+        "policy": result.policy,
+        "view": result.view,
+        "log_position": result.position,
+        "low": result.bounds.low if result.bounds else None,
+        "best": result.bounds.best if result.bounds else None,
+        "high": result.bounds.high if result.bounds else None,
+        "high_open": bool(result.bounds and result.bounds.high is None),
+        "grade": result.grade,
+        "basis": result.basis,
+    }
+    rows = [[getattr(line, c) for c in columns] for line in result.lines]
+    render(columns, rows, fmt, meta=meta)
+
+
+DIFF_COLUMNS = [
+    "incident", "victim_status", "outcome", "change", "before", "after", "cause_position", "cause", "cause_text",
+    "figure_id", "document", "quote", "policy", "axis", "from_view", "to_view",
+]  # fmt: skip
+
+
+def diff(
+    ctx: typer.Context,
+    start: str = typer.Argument(..., help="The earlier instant: a date or ISO timestamp."),
+    end: str = typer.Argument("now", help="The later instant, or 'now'."),
+    axis: Axis = typer.Option(Axis.recorded, "--axis", help="recorded (what we knew) or reported (what had been claimed)."),
+    policy: str = POLICY,
+    incident: str | None = typer.Option(None, "--incident", help="Only this incident and its sub-incidents."),
+    occurred_from: str | None = OCCURRED_FROM,
+    occurred_to: str | None = OCCURRED_TO,
+    fmt: Format = FORMAT,
+) -> None:
+    """Which tally cells changed between two instants, from what to what, and the facts that changed them."""
+    from ledger.history.diff import rows
+    from ledger.history.facade import diff_instants
+
+    result = diff_instants(_ledger(ctx), start, end, axis.value, policy, incident, occurred_from, occurred_to)
+    if fmt is Format.csv:
+        render(DIFF_COLUMNS, records(list(rows(result)), DIFF_COLUMNS), fmt)
+    elif fmt is Format.json:
+        import json
+
+        import attrs
+
+        payload = {
+            "policy": result.policy,
+            "axis": result.axis,
+            "from": result.before,
+            "to": result.after,
+            "from_position": result.before_position,
+            "to_position": result.after_position,
+            "changes": [attrs.asdict(c) for c in result.changes],
+        }
+        typer.echo(json.dumps(payload, indent=2, ensure_ascii=False, default=str))
+    else:
+        typer.echo(result.title)
+        for change in result.changes:
+            typer.echo(f"{change.incident} / {change.victim_status} / {change.outcome}: {change.text} ({change.change})")
+            for cause in change.causes:
+                cite = f' — {cause.document}: "{cause.quote}"' if cause.document and cause.quote else ""
+                typer.echo(f"  [#{cause.position}] {cause.kind}: {cause.text}{cite}")
+
+
+def timeline(
+    ctx: typer.Context,
+    figure: str | None = typer.Option(None, "--figure", help="Any figure of the series (id or 6+ characters of it)."),
+    incident: str | None = typer.Option(None, "--incident"),
+    claimant: str | None = typer.Option(None, "--claimant"),
+    victim_status: str | None = typer.Option(None, "--victim-status"),
+    outcome: str | None = typer.Option(None, "--outcome"),
+    policy: str = typer.Option("default", "--policy", help="Whose vague-word table reads the figures."),
+    as_of: str | None = AS_OF,
+    reported_before: str | None = REPORTED_BEFORE,
+    fmt: Format = FORMAT,
+) -> None:
+    """One claimant's figures for one cell through reported time: a text chart, or the rows as CSV / JSON."""
+    from ledger.history.facade import series_timeline
+    from ledger.history.timeline import COLUMNS, chart
+
+    view = _view(as_of, reported_before, None, None)
+    result = series_timeline(_ledger(ctx), figure, incident, claimant, victim_status, outcome, policy, view)
+    if fmt is Format.table:
+        typer.echo(chart(result), nl=False)
+        return
+    meta = {"series_id": result.series_id, "claimant": result.claimant, "incident": result.incident,
+            "victim_status": result.victim_status, "outcome": result.outcome, "policy": result.policy,
+            "view": result.view, "log_position": result.position}  # fmt: skip
+    render(COLUMNS, records(result.rows(), COLUMNS), fmt, meta=meta)
+
+
+def lineage(
+    ctx: typer.Context,
+    figure: str | None = typer.Option(None, "--figure", help="A figure (id or 6+ characters of it)."),
+    incident: str | None = typer.Option(None, "--incident", help="With --victim-status and --outcome: a tally cell."),
+    victim_status: str | None = typer.Option(None, "--victim-status"),
+    outcome: str | None = typer.Option(None, "--outcome"),
+    policy: str = POLICY,
+    as_of: str | None = AS_OF,
+    reported_before: str | None = REPORTED_BEFORE,
+    output: Path | None = typer.Option(None, "--output", "-o", help="File to write (default: stdout)."),
+) -> None:
+    """The lineage of a figure or a tally cell in W3C PROV (PROV-JSON)."""
+    from ledger.errors import InvalidInput
+    from ledger.history.facade import lineage as trace
+
+    named = [v for v in (incident, victim_status, outcome) if v is not None]
+    if named and len(named) < 3:
+        raise InvalidInput("lineage: a tally cell needs all of --incident, --victim-status and --outcome")
+    cell = (incident, victim_status, outcome) if len(named) == 3 else None
+    text = trace(_ledger(ctx), figure, cell, policy, _view(as_of, reported_before, None, None))  # type: ignore[arg-type]
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    partial = output.with_name(output.name + ".partial")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(output)
+    typer.echo(f"lineage written to {output}", err=True)
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the main app."""
+    app.command()(explain)
+    app.command()(diff)
+    app.command()(timeline)
+    app.command()(lineage)

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import enum
+import re
+from typing import Any
+
 import attrs
 
-from ledger.domain.quantity import DEFAULT_VAGUE_TABLE, VagueTable
-from ledger.errors import NotFound
+from ledger.domain.quantity import ACLED_VAGUE_TABLE, DEFAULT_VAGUE_TABLE, VagueTable
+from ledger.errors import InvalidInput, NotFound
+
+
+class BestRule(str, enum.Enum):
+    """How a cell's best figure is chosen among its claimants' standing figures."""
+
+    MOST_RELIABLE = "most_reliable"  # the most reliable claimant's best, the lower one on a tie
+    LOWEST = "lowest"  # the lowest best of any counted claimant (ACLED's conservative number)
 
 
 @attrs.frozen
@@ -20,10 +31,44 @@ class Policy:
     excluded_roles: frozenset[str] = frozenset()
     # Reliability grades whose claims are not credible (kept in the output, not counted).
     not_credible: frozenset[str] = frozenset({"E"})
+    best_rule: BestRule = BestRule.MOST_RELIABLE
+    # One number per cell: low and high collapse onto best (ACLED publishes a single figure).
+    single_number: bool = False
+    # The count a cell with only unquantified claims gets (None: no number, as in the default).
+    unquantified_as: int | None = None
+    # Set when a run overrides a published value (e.g. "tolerance=0.3"); part of the label.
+    variant: str = ""
 
     @property
     def label(self) -> str:
-        return f"{self.name}@{self.version}"
+        return f"{self.name}@{self.version}" + (f"[{self.variant}]" if self.variant else "")
+
+    def with_tolerance(self, tolerance: float) -> Policy:
+        """The same policy with another disagreement tolerance, labelled so tallies never mix."""
+        if not 0 <= tolerance < 1:
+            raise InvalidInput(f"tolerance {tolerance!r}: should be a fraction from 0 up to (not including) 1, e.g. 0.2")
+        if tolerance == self.tolerance:
+            return self
+        return attrs.evolve(self, tolerance=tolerance, variant=f"tolerance={tolerance:g}")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Everything that defines the policy, the vague-word table included (for `policy show`)."""
+        return {
+            "label": self.label,
+            "name": self.name,
+            "version": self.version,
+            "description": self.description,
+            "tolerance": self.tolerance,
+            "excluded_roles": sorted(self.excluded_roles),
+            "not_credible": sorted(self.not_credible),
+            "best_rule": self.best_rule.value,
+            "single_number": self.single_number,
+            "unquantified_as": self.unquantified_as,
+            "vague_table": self.vague_table.label,
+            "vague_words": {
+                word: {"low": b.low, "best": b.best, "high": b.high} for word, b in self.vague_table.entries.items()
+            },
+        }
 
 
 DEFAULT_POLICY = Policy(
@@ -36,11 +81,41 @@ DEFAULT_POLICY = Policy(
     ),
 )
 
-POLICIES: dict[str, Policy] = {DEFAULT_POLICY.label: DEFAULT_POLICY}
+ACLED_POLICY = Policy(
+    name="acled",
+    version=1,
+    description=(
+        "ACLED-compatible: one conservative number per cell, the lowest best figure any credible claimant "
+        "reported (low = best = high); vague words read through ACLED's table (several = 3, dozens = 12, ...); "
+        "a cell with only unquantified claims ('casualties' alone) counts 0."
+    ),
+    vague_table=ACLED_VAGUE_TABLE,
+    best_rule=BestRule.LOWEST,
+    single_number=True,
+    unquantified_as=0,
+)
+
+INDEPENDENT_POLICY = Policy(
+    name="independent",
+    version=1,
+    description=(
+        "As the default, but a party's claims about its enemy's losses are left out: only concessions, "
+        "independent, official, medical and residents' figures (and parties' other claims) count."
+    ),
+    excluded_roles=frozenset({"enemy_losses"}),
+)
+
+POLICIES: dict[str, Policy] = {p.label: p for p in (DEFAULT_POLICY, ACLED_POLICY, INDEPENDENT_POLICY)}
+
+
+_VARIANT = re.compile(r"^(?P<base>[^\[\]]+)\[tolerance=(?P<tolerance>[0-9]*\.?[0-9]+)\]$")
 
 
 def get_policy(name: str) -> Policy:
-    """A policy by 'name' (its latest version) or 'name@version'."""
+    """A policy by 'name' (its latest version) or 'name@version', optionally with '[tolerance=0.3]' (a labelled variant)."""
+    variant = _VARIANT.match(name.strip())
+    if variant:
+        return get_policy(variant["base"]).with_tolerance(float(variant["tolerance"]))
     if name in POLICIES:
         return POLICIES[name]
     versions = [p for p in POLICIES.values() if p.name == name]

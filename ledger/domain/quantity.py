@@ -135,6 +135,7 @@ class Quantity:
     best: int | None
     high: int | None
     vague_word: str | None = None
+    vague_table: str | None = None  # the table (name@version) the vague word's bounds came from
 
     def __attrs_post_init__(self) -> None:
         what, kind, unquantified = f"quantity {self.text!r}", self.kind, self.kind is BoundKind.UNQUANTIFIED
@@ -167,14 +168,16 @@ class Quantity:
                 f"quantity {self.text!r}: vague word {self.vague_word!r} is not in table {table.label}; "
                 "add it to that table or read the figure with a table that has it"
             )
-        return attrs.evolve(self, low=bounds.low, best=bounds.best, high=bounds.high)
+        return attrs.evolve(self, low=bounds.low, best=bounds.best, high=bounds.high, vague_table=table.label)
 
     def to_dict(self) -> dict[str, Any]:
         return {**attrs.asdict(self), "kind": self.kind.value}
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Quantity:
-        return cls(d["text"], d["kind"], d.get("low"), d.get("best"), d.get("high"), d.get("vague_word"))
+        return cls(
+            d["text"], d["kind"], d.get("low"), d.get("best"), d.get("high"), d.get("vague_word"), d.get("vague_table")
+        )
 
 
 # --- parsing -------------------------------------------------------------------------------------
@@ -310,7 +313,7 @@ def parse_quantity(text: str, table: VagueTable = DEFAULT_VAGUE_TABLE) -> Quanti
         return _bounded(text, BoundKind.ABOUT if norm in _ROUGH else BoundKind.EXACT, n)
     if (vague := _vague(norm, table)) is not None:
         word, bounds = vague
-        return Quantity(text, BoundKind.VAGUE, bounds.low, bounds.best, bounds.high, word)
+        return Quantity(text, BoundKind.VAGUE, bounds.low, bounds.best, bounds.high, word, table.label)
     if (affixed := _affixed(norm)) is not None:
         return _bounded(text, *affixed)
     if (pair := _range(norm)) is not None:

@@ -14,7 +14,7 @@ from fractions import Fraction
 import attrs
 
 from ledger.domain.claims import Claim, standing
-from ledger.domain.policy import Policy
+from ledger.domain.policy import BestRule, Policy
 from ledger.domain.vocabulary import Grade, Reliability, Role, status_parent
 
 CellKey = tuple[str, str, str]  # incident_id, victim_status, outcome
@@ -87,11 +87,7 @@ def weigh(
     """One cell from the claims of its own series: standing figures, bounds and grade."""
     latest = standing(claims)
     standing_claims = [c for c in latest.values() if c is not None]
-    counted = [
-        c
-        for c in standing_claims
-        if c.role not in policy.excluded_roles and reliability.get(c.claimant_id, "F") not in policy.not_credible
-    ]
+    counted = [c for c in standing_claims if exclusion(c, reliability, policy) is None]
     counted_ids = {c.figure_id for c in counted}
     set_aside = tuple(c for c in claims if c.figure_id not in counted_ids)
     quantified = [(c, b) for c in counted if (b := claim_bounds(c, policy)) is not None]
@@ -102,10 +98,16 @@ def weigh(
     if not counted:
         return cell(None, Grade.DISCOUNTED)
     if not quantified:
-        return cell(None, Grade.PENDING)
-    rank = {c.figure_id: Reliability(reliability.get(c.claimant_id, "F")).rank for c, _ in quantified}
-    top = max(rank.values())
-    best = min(b.best for c, b in quantified if rank[c.figure_id] == top)
+        n = policy.unquantified_as
+        return cell(None if n is None else Bounds(n, n, n), Grade.PENDING)
+    if policy.best_rule is BestRule.LOWEST:
+        best = min(b.best for _, b in quantified)
+    else:
+        rank = {c.figure_id: Reliability(reliability.get(c.claimant_id, "F")).rank for c, _ in quantified}
+        top = max(rank.values())
+        best = min(b.best for c, b in quantified if rank[c.figure_id] == top)
+    if policy.single_number:
+        return cell(Bounds(best, best, best), _grade(quantified, policy))
     low = min(b.low for _, b in quantified)
     highs = [b.high for _, b in quantified]
     high = None if None in highs else max(h for h in highs if h is not None)
@@ -113,18 +115,50 @@ def weigh(
     return cell(bounds, _grade(quantified, policy))
 
 
-def _grade(quantified: Sequence[tuple[Claim, Bounds]], policy: Policy) -> Grade:
-    for i, (_, a) in enumerate(quantified):
-        for _, b in quantified[i + 1 :]:
+def exclusion(claim: Claim, reliability: Mapping[str, str], policy: Policy) -> str | None:
+    """Why the policy leaves a standing claim out of its cell, or None when it counts."""
+    if claim.role in policy.excluded_roles:
+        return f"role {claim.role} is excluded by policy {policy.label}"
+    grade = reliability.get(claim.claimant_id, "F")
+    if grade in policy.not_credible:
+        return f"claimant graded {grade}, not credible under policy {policy.label}"
+    return None
+
+
+@attrs.frozen
+class GradeReason:
+    """The grade of a cell's quantified claims, the rule that gave it and the claims that triggered it."""
+
+    grade: Grade
+    rule: str
+    claims: tuple[Claim, ...] = ()
+
+
+def grade_reason(quantified: Sequence[tuple[Claim, Bounds]], policy: Policy) -> GradeReason:
+    for i, (a_claim, a) in enumerate(quantified):
+        for b_claim, b in quantified[i + 1 :]:
             if not _agree(a, b, policy.tolerance):
-                return Grade.CONTESTED
-    roles = [Role(c.role) for c, _ in quantified]
-    independent = {c.claimant_id for c, _ in quantified if Role(c.role).is_independent}
-    if any(r.is_concession for r in roles) or len(independent) >= 2:
-        return Grade.CONFIRMED
+                rule = f"credible claims disagree beyond the tolerance ({policy.tolerance:g})"
+                return GradeReason(Grade.CONTESTED, rule, (a_claim, b_claim))
+    concessions = tuple(c for c, _ in quantified if Role(c.role).is_concession)
+    if concessions:
+        return GradeReason(Grade.CONFIRMED, "a party concedes its own losses or the harm it caused", concessions)
+    independent = tuple(c for c, _ in quantified if Role(c.role).is_independent)
+    if len({c.claimant_id for c in independent}) >= 2:
+        return GradeReason(Grade.CONFIRMED, "two or more independent claimants agree", independent)
     if len({c.claimant_id for c, _ in quantified}) >= 2 and independent:
-        return Grade.FAIR
-    return Grade.WEAK
+        return GradeReason(Grade.FAIR, "two or more claimants, at least one independent", tuple(c for c, _ in quantified))
+    if len({c.claimant_id for c, _ in quantified}) >= 2:
+        rule = "no independent claimant, only parties to the conflict"
+    elif independent:
+        rule = "one claimant only"
+    else:
+        rule = "one claimant only, a party to the conflict"
+    return GradeReason(Grade.WEAK, rule, tuple(c for c, _ in quantified))
+
+
+def _grade(quantified: Sequence[tuple[Claim, Bounds]], policy: Policy) -> Grade:
+    return grade_reason(quantified, policy).grade
 
 
 def _combine(key: CellKey, own: Cell | None, parts: Sequence[Cell]) -> Cell:

@@ -10,7 +10,7 @@ from eventsourcing.application import Application
 
 from ledger.readmodel.projector import project
 
-PAGE_SIZE = 1000
+PAGE_SIZE = 5000  # events per DuckDB transaction: per-page costs dominate below a few thousand
 
 Progress = Callable[[int, int], None]
 
@@ -31,14 +31,15 @@ def catch_up(
     source: str,
     page_size: int = PAGE_SIZE,
     progress: Progress | None = None,
+    stop: int | None = None,
 ) -> int:
-    """Apply every event after the tracked position, a page per transaction; returns how many."""
+    """Apply every event after the tracked position (up to `stop`), a page per transaction; returns how many."""
     recorder = app.recorder
     start = position(con)
-    last = recorder.max_notification_id() or 0
+    last = stop if stop is not None else recorder.max_notification_id() or 0
     applied = 0
     while True:
-        notifications = recorder.select_notifications(start, page_size, inclusive_of_start=False)
+        notifications = recorder.select_notifications(start, page_size, stop, inclusive_of_start=False)
         if not notifications:
             break
         start = notifications[-1].id

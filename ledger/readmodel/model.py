@@ -53,6 +53,23 @@ class ReadModel:
         finally:
             con.close()
 
+    @contextlib.contextmanager
+    def scratch(self, app: Application[Any], source: str, stop: int) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A fresh read model in this (scratch) file, derived from the log up to position `stop`; deleted after.
+
+        Callers may catch the connection up further with `catch_up(..., stop=...)`.
+        """
+        self.delete()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        con = connect(self.path, wait=0)
+        try:
+            migrate(con)
+            catch_up(con, app, source, stop=stop)
+            yield con
+        finally:
+            con.close()
+            self.delete()
+
     def delete(self) -> None:
         for suffix in ("", ".wal"):
             Path(str(self.path) + suffix).unlink(missing_ok=True)

@@ -73,7 +73,7 @@ SELECT (p.e.figure_id._data_)::UUID::VARCHAR, p.aggregate_id, s.incident_id, s.c
        s.victim_status, s.outcome, p.e.role, to_json(p.e.quantity._data_),
        p.e.quantity._data_.text, p.e.quantity._data_.kind,
        (p.e.quantity._data_.low)::BIGINT, (p.e.quantity._data_.best)::BIGINT,
-       (p.e.quantity._data_.high)::BIGINT, p.e.quantity._data_.vague_word,
+       (p.e.quantity._data_.high)::BIGINT, p.e.quantity._data_.vague_word, p.e.quantity._data_.vague_table,
        (p.e.publisher_id._data_)::UUID::VARCHAR, p.e.citation._data_.document_id,
        p.e.citation._data_.quote, (p.e.citation._data_.start)::INTEGER,
        (p.e.citation._data_.end)::INTEGER,
@@ -124,6 +124,16 @@ SELECT position, topic, aggregate_id, aggregate_version, (e.timestamp._data_)::T
               array_to_string(list_filter(json_keys(e.correction._data_),
                   lambda k: json_type(e.correction._data_, k) <> 'NULL'), ', '), e.reason)
          WHEN 'ledger:ClaimSeries.FigureStruck' THEN format('figure struck: {}', e.reason)
+         WHEN 'ledger:Reconciliation.Recorded' THEN format('reconciliation under {} at log position {}: {} errors, {} warnings, {} info',
+              e.policy, e.log_position, e.severities.error, e.severities.warning, e.severities.info)
          ELSE topic
        END
 FROM page;
+
+-- name: reconciliations
+INSERT INTO reconciliations
+SELECT aggregate_id, e.policy, e.policy_name, e.policy_version, e.log_position, e.readmodel_position,
+       e.previous_position, e.inputs_digest, e.outputs_digest, e.severities.error, e.severities.warning,
+       e.severities.info, e.findings, e.changes, e.options, e.entry._data_.analyst, e.entry._data_.via,
+       position, (e.timestamp._data_)::TIMESTAMPTZ
+FROM page WHERE topic = 'ledger:Reconciliation.Recorded';

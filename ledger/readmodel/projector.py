@@ -72,9 +72,14 @@ EVENT_SHAPE = json.dumps(
         "period": _data({"start": "VARCHAR", "end": "VARCHAR", "precision": "VARCHAR", "estimated": "BOOLEAN"}),
         "occurred": _data({"start": "VARCHAR", "end": "VARCHAR", "precision": "VARCHAR"}),
         "quantity": _data({"text": "VARCHAR", "kind": "VARCHAR", "low": "BIGINT", "best": "BIGINT", "high": "BIGINT",
-                           "vague_word": "VARCHAR"}),  # fmt: skip
+                           "vague_word": "VARCHAR", "vague_table": "VARCHAR"}),  # fmt: skip
         "citation": _data({"document_id": "VARCHAR", "quote": "VARCHAR", "start": "INTEGER", "end": "INTEGER"}),
         "subcounts": _data({"women": "INTEGER", "children": "INTEGER"}),
+        # ledger:Reconciliation.Recorded
+        **{name: "VARCHAR" for name in ("policy", "policy_name", "inputs_digest", "outputs_digest")},
+        **{name: "BIGINT" for name in ("policy_version", "log_position", "readmodel_position", "previous_position")},
+        "severities": {"error": "INTEGER", "warning": "INTEGER", "info": "INTEGER"},
+        **{name: "JSON" for name in ("findings", "changes", "options")},
     }
 )
 

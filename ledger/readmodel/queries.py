@@ -208,7 +208,7 @@ def tally_rows(
 
 FIGURES_SQL = """
 SELECT f.figure_id, i.key AS incident, c.key AS claimant, f.victim_status, f.outcome, f.role,
-       f.quantity_text, f.bound_kind, f.low, f.best, f.high, f.vague_word,
+       f.quantity_text, f.bound_kind, f.low, f.best, f.high, f.vague_word, f.vague_table,
        p.key AS publisher, d.key AS document, f.quote, f.quote_start, f.quote_end,
        f.occurred_start, f.occurred_end, f.reported_at, f.reported_precision, f.reported_estimated,
        f.recorded_at, f.analyst, f.women, f.children, f.note, f.position, f.series_id

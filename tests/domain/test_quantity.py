@@ -309,7 +309,7 @@ def test_non_text_is_an_error() -> None:
 def test_dict_round_trip(text: str) -> None:
     q = parse_quantity(text)
     d = q.to_dict()
-    assert set(d) == {"text", "kind", "low", "best", "high", "vague_word"}
+    assert set(d) == {"text", "kind", "low", "best", "high", "vague_word", "vague_table"}
     assert d["kind"] == q.kind.value and type(d["kind"]) is str
     assert Quantity.from_dict(d) == q
 
@@ -317,6 +317,7 @@ def test_dict_round_trip(text: str) -> None:
 def test_to_dict_values() -> None:
     assert parse_quantity("dozens").to_dict() == {
         "text": "dozens", "kind": "vague", "low": 12, "best": 12, "high": None, "vague_word": "dozens",
+        "vague_table": "default@1",
     }  # fmt: skip
 
 

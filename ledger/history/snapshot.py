@@ -1,0 +1,125 @@
+"""One instant of history, tallied: the facts a view sees, the cells a policy makes of them, the log position.
+
+Also the temporary tables `ledger query --as-of` reads: `figures_asof` and `tallies_asof`.
+"""
+
+from __future__ import annotations
+
+import attrs
+import duckdb
+import pyarrow as pa
+
+from ledger.domain.policy import Policy
+from ledger.domain.tally import Bounds, Cell, CellKey, tally
+from ledger.domain.vocabulary import Outcome, parse_enum, parse_victim_status
+from ledger.errors import InvalidInput, NotFound
+from ledger.readmodel import queries
+from ledger.readmodel.queries import Facts, load_facts
+from ledger.readmodel.view import View
+
+
+@attrs.frozen
+class Snapshot:
+    view: View
+    policy: Policy
+    position: int  # the event-log position the view reflects
+    facts: Facts
+    cells: dict[CellKey, Cell]
+
+    @property
+    def described(self) -> str:
+        return f"policy {self.policy.label}, {self.view.describe()}, event-log position {self.position}"
+
+
+def take(con: duckdb.DuckDBPyConnection, policy: Policy, view: View) -> Snapshot:
+    facts = load_facts(con, view)
+    cells = tally(facts.claims, facts.reliability, facts.parents, policy)
+    return Snapshot(view, policy, queries.view_position(con, view), facts, cells)
+
+
+def cell_key(con: duckdb.DuckDBPyConnection, incident: str, victim_status: str, outcome: str) -> CellKey:
+    """A cell named by incident key, victim status and outcome, checked against the vocabulary."""
+    return (
+        queries.incident_id(con, incident),
+        parse_victim_status(victim_status),
+        parse_enum(Outcome, outcome, "outcome").value,
+    )
+
+
+def find_cell(snapshot: Snapshot, key: CellKey, name: str) -> Cell:
+    cell = snapshot.cells.get(key)
+    if cell is None:
+        raise NotFound(
+            f"cell {name}: no figures {snapshot.view.describe()}; list the cells with `ledger tally` and the same options"
+        )
+    return cell
+
+
+def bounds_text(bounds: Bounds | None) -> str:
+    """'12 / 12 / open', or 'no number' when nothing is quantified."""
+    if bounds is None:
+        return "no number"
+    high = "open" if bounds.high is None else str(bounds.high)
+    return f"{bounds.low} / {bounds.best} / {high}"
+
+
+def same_axis(start: View, end: View) -> str:
+    """The axis two views share ('recorded' or 'reported'), for diffs."""
+    axes = {"recorded" if v.recorded_by else "reported" if v.reported_by else "now" for v in (start, end)}
+    axes.discard("now")
+    if len(axes) > 1:
+        raise InvalidInput("diff: the two instants are on different time axes; compare as recorded or as reported, not both")
+    return axes.pop() if axes else "recorded"
+
+
+# --- `ledger query --as-of` -----------------------------------------------------------------------
+
+STATES = pa.schema(
+    [
+        ("figure_id", pa.string()),
+        ("state", pa.string()),
+        ("corrected", pa.bool_()),
+        ("current_quantity", pa.string()),
+        ("view", pa.string()),
+        ("log_position", pa.int64()),
+    ]
+)
+
+
+def materialise(con: duckdb.DuckDBPyConnection, policy: Policy, view: View) -> list[str]:
+    """Temporary tables of one view for user SQL; returns their names.
+
+    figures_asof: every figure the view sees with its state then (standing, superseded, withdrawn, struck);
+    tallies_asof: the policy's tally then. Both carry `view` and `log_position` columns saying which instant.
+    """
+    at = queries.view_position(con, view)
+    described = view.describe()
+    rows = queries.figure_rows(con, None, view)
+    states = pa.Table.from_pylist(
+        [
+            {
+                "figure_id": r["figure_id"],
+                "state": r["state"],
+                "corrected": r["corrected"],
+                "current_quantity": r.get("current_quantity"),
+                "view": described,
+                "log_position": at,
+            }
+            for r in rows
+        ],
+        schema=STATES,
+    )
+    con.register("asof_states", states)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE figures_asof AS "
+        "SELECT f.*, s.state, s.corrected, s.current_quantity, s.view, s.log_position "
+        "FROM figures f JOIN asof_states s USING (figure_id) ORDER BY f.position"
+    )
+    con.unregister("asof_states")
+    table, at = queries.tallies(con, policy, view)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE tallies_asof AS SELECT i.key AS incident, t.*, $view AS view FROM {table} t "
+        "JOIN incidents i USING (incident_id) WHERE t.policy = $policy ORDER BY i.key, t.victim_status, t.outcome",
+        {"view": described, "policy": policy.label},
+    )
+    return ["figures_asof", "tallies_asof"]

@@ -1,0 +1,308 @@
+"""The checks a reconciliation runs over the evidence and its tallies; each returns findings.
+
+Pure functions over an `Evidence` snapshot and cells, so tests can feed them hand-built ledgers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from collections.abc import Mapping
+
+from ledger.domain.claims import Claim, standing
+from ledger.domain.policy import Policy
+from ledger.domain.tally import Cell, CellKey, tally, weigh
+from ledger.domain.vocabulary import Grade, Role
+from ledger.reconcile.evidence import Evidence, FigureRow
+from ledger.reconcile.findings import Finding, Severity, cell_subject
+
+
+def exact_cells(evidence: Evidence, policy: Policy) -> dict[CellKey, Cell]:
+    """Each cell weighed from its own claims only (before any roll-up)."""
+    by_cell: dict[CellKey, list[Claim]] = defaultdict(list)
+    for claim in evidence.facts.claims:
+        by_cell[(claim.incident_id, claim.victim_status, claim.outcome)].append(claim)
+    return {key: weigh(key, group, evidence.facts.reliability, policy) for key, group in by_cell.items()}
+
+
+def canonical_cells(evidence: Evidence, cells: Mapping[CellKey, Cell]) -> dict[str, list[object]]:
+    """What a tally says, cell by cell, in a form that compares and digests (incident keys, not ids)."""
+    result: dict[str, list[object]] = {}
+    for (incident, status, outcome), cell in cells.items():
+        b = cell.bounds
+        result[cell_subject(evidence.incident_key(incident), status, outcome)] = [
+            b.low if b else None,
+            b.best if b else None,
+            b.high if b else None,
+            cell.grade.value,
+            cell.basis,
+            [c.figure_id for c in cell.claims],
+            sorted("/".join(p) for p in cell.parts),
+        ]
+    return dict(sorted(result.items()))
+
+
+def _cell(evidence: Evidence, key: CellKey) -> dict[str, str]:
+    incident, status, outcome = key
+    return {"incident": evidence.incident_key(incident), "victim_status": status, "outcome": outcome}
+
+
+def _subject(evidence: Evidence, key: CellKey) -> str:
+    return cell_subject(evidence.incident_key(key[0]), key[1], key[2])
+
+
+def _claim_text(evidence: Evidence, claim: Claim) -> str:
+    return f"{evidence.claimants.get(claim.claimant_id, claim.claimant_id)} {claim.quantity.text!r} ({claim.role})"
+
+
+def nondeterminism(evidence: Evidence, policy: Policy, cells: Mapping[CellKey, Cell]) -> list[Finding]:
+    """Weigh the same facts again in reverse order: a tally must not depend on the order facts arrive in."""
+    facts = evidence.facts
+    again = tally(list(reversed(facts.claims)), facts.reliability, dict(reversed(facts.parents.items())), policy)
+    first, second = canonical_cells(evidence, cells), canonical_cells(evidence, again)
+    differing = sorted(k for k in first.keys() | second.keys() if first.get(k) != second.get(k))
+    if not differing:
+        return []
+    return [
+        Finding(
+            "nondeterminism",
+            Severity.ERROR,
+            f"tallies[{policy.label}]",
+            f"tallies under {policy.label}: {len(differing)} cells differ when the same facts are weighed in another "
+            f"order (e.g. {', '.join(differing[:3])}); report this as a bug with the reconciliation report",
+        )
+    ]
+
+
+def contested(evidence: Evidence, exact: Mapping[CellKey, Cell], policy: Policy) -> list[Finding]:
+    findings = []
+    for key, cell in exact.items():
+        if cell.grade is Grade.CONTESTED:
+            claims = "; ".join(_claim_text(evidence, c) for c in cell.claims)
+            findings.append(
+                Finding(
+                    "contested",
+                    Severity.WARNING,
+                    _subject(evidence, key),
+                    f"{_subject(evidence, key)}: credible claims disagree beyond the tolerance of "
+                    f"{policy.tolerance:.0%}: {claims}",
+                    **_cell(evidence, key),
+                )
+            )
+    return findings
+
+
+def parent_below_children(
+    evidence: Evidence, exact: Mapping[CellKey, Cell], cells: Mapping[CellKey, Cell]
+) -> list[Finding]:
+    """A parent's own claims below what its children add up to: its figure is probably out of date."""
+    children: dict[str, list[str]] = defaultdict(list)
+    for child, parent in evidence.facts.parents.items():
+        if parent is not None:
+            children[parent].append(child)
+    findings = []
+    for key, own in exact.items():
+        incident, status, outcome = key
+        if own.bounds is None or incident not in children:
+            continue
+        lows = {
+            evidence.incident_key(child): cell.bounds.low
+            for child in sorted(children[incident])
+            if (cell := cells.get((child, status, outcome))) is not None and cell.bounds is not None
+        }
+        total = sum(lows.values())
+        if not lows or own.bounds.best >= total:
+            continue
+        contradicted = own.bounds.high is not None and own.bounds.high < total
+        parts = ", ".join(f"{k} {v}" for k, v in lows.items())
+        findings.append(
+            Finding(
+                "parent_below_children",
+                Severity.WARNING,
+                _subject(evidence, key),
+                f"{_subject(evidence, key)}: its own claims give best {own.bounds.best}"
+                f"{' and high ' + str(own.bounds.high) if contradicted else ''}, below the sum of its children's "
+                f"lows {total} ({parts}); the tally takes the sum; check whether the parent's figure is out of date",
+                **_cell(evidence, key),
+            )
+        )
+    return findings
+
+
+def _normalized(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def republications(evidence: Evidence) -> list[Finding]:
+    """One claimant's same figure entered once per outlet that carried it: a claim series counts it once."""
+    groups: dict[tuple[str, str], list[Claim]] = defaultdict(list)
+    for claim in evidence.facts.claims:
+        groups[(claim.series_id, _normalized(claim.quantity.text))].append(claim)
+    findings = []
+    for (_, text), claims in sorted(groups.items()):
+        rows = [evidence.figures[c.figure_id] for c in claims]
+        sources = {(r.publisher_id, r.document_id) for r in rows}
+        if len(claims) < 2 or len(sources) < 2:
+            continue
+        first = claims[0]
+        via = sorted({evidence.publishers.get(r.publisher_id or "", "no publisher") for r in rows})
+        key = (first.incident_id, first.victim_status, first.outcome)
+        findings.append(
+            Finding(
+                "republication",
+                Severity.INFO,
+                f"{_subject(evidence, key)}:{evidence.claimants.get(first.claimant_id, first.claimant_id)}:{text}",
+                f"{_subject(evidence, key)}: {_claim_text(evidence, first)} recorded {len(claims)} times via "
+                f"{', '.join(via)}; one statement, counted once in its claim series",
+                **_cell(evidence, key),
+                figure_id=first.figure_id,
+            )
+        )
+    return findings
+
+
+def double_counted_statements(evidence: Evidence) -> list[Finding]:
+    """The same words from the same document attributed to two claimants would count as two claims."""
+    groups: dict[tuple[CellKey, str, str], list[Claim]] = defaultdict(list)
+    for claim in evidence.facts.claims:
+        row = evidence.figures[claim.figure_id]
+        if row.document_id and row.quote:
+            key = (claim.incident_id, claim.victim_status, claim.outcome)
+            groups[(key, row.document_id, _normalized(row.quote))].append(claim)
+    findings = []
+    for (key, document, quote), claims in sorted(groups.items()):
+        claimants = sorted({evidence.claimants.get(c.claimant_id, c.claimant_id) for c in claims})
+        if len(claimants) < 2:
+            continue
+        doc_key = evidence.documents.get(document, (document, None))[0]
+        digest = hashlib.sha256(quote.encode("utf-8")).hexdigest()[:12]
+        findings.append(
+            Finding(
+                "double_counted_statement",
+                Severity.WARNING,
+                f"{_subject(evidence, key)}:{doc_key}:{digest}",
+                f"{_subject(evidence, key)}: the quote {quote!r} from document {doc_key} is entered for "
+                f"{', '.join(claimants)}; one statement must be one claim: strike the wrongly attributed figure",
+                **_cell(evidence, key),
+            )
+        )
+    return findings
+
+
+def quotes(evidence: Evidence) -> list[Finding]:
+    """Every figure points at its document and the exact words, and the words are there."""
+    findings = []
+    for row in evidence.figures.values():
+        if row.figure_id in evidence.struck:
+            continue
+        where = {"incident": evidence.incident_key(row.incident_id), "victim_status": row.victim_status,
+                 "outcome": row.outcome, "figure_id": row.figure_id}  # fmt: skip
+        label = f"figure {row.figure_id} ({row.quantity_text!r})"
+        problem = _quote_problem(evidence, row)
+        if problem is not None:
+            severity, message = problem
+            findings.append(Finding("quote_missing", severity, row.figure_id, f"{label}: {message}", **where))
+    return findings
+
+
+def _quote_problem(evidence: Evidence, row: FigureRow) -> tuple[Severity, str] | None:
+    if row.document_id is None:
+        return Severity.INFO, "no document recorded; archive the source and correct the figure's citation"
+    if row.document_id not in evidence.documents:
+        return Severity.ERROR, f"cites document {row.document_id}, which is not in the ledger"
+    key, text = evidence.documents[row.document_id]
+    if not row.quote:
+        return Severity.WARNING, f"cites document {key} but quotes none of its words; add the exact quote"
+    if text is None:
+        return Severity.WARNING, f"document {key} has no archived text, so the quote {row.quote!r} cannot be checked"
+    if row.quote_start is not None and row.quote_end is not None:
+        if text[row.quote_start : row.quote_end] != row.quote:
+            return Severity.ERROR, (
+                f"the quote {row.quote!r} is not at offsets {row.quote_start}..{row.quote_end} of document {key}"
+            )
+    elif row.quote not in text:
+        return Severity.ERROR, f"the quote {row.quote!r} is not in document {key}"
+    return None
+
+
+def enemy_claim_only(evidence: Evidence) -> list[Finding]:
+    """Cells that rest only on parties' claims about their enemies' losses."""
+    by_cell: dict[CellKey, list[Claim]] = defaultdict(list)
+    for claim in evidence.facts.claims:
+        by_cell[(claim.incident_id, claim.victim_status, claim.outcome)].append(claim)
+    findings = []
+    for key, claims in by_cell.items():
+        standing_claims = [c for c in standing(claims).values() if c is not None]
+        if standing_claims and all(c.role == Role.ENEMY_LOSSES.value for c in standing_claims):
+            who = "; ".join(_claim_text(evidence, c) for c in standing_claims)
+            findings.append(
+                Finding(
+                    "enemy_claim_only",
+                    Severity.WARNING,
+                    _subject(evidence, key),
+                    f"{_subject(evidence, key)}: rests only on claims about an enemy's losses ({who}); "
+                    "look for an independent or conceding source",
+                    **_cell(evidence, key),
+                )
+            )
+    return findings
+
+
+def _latest_possible(at: dt.datetime, precision: str) -> dt.datetime:
+    """A report known only to the month or year may have come as late as that period's end."""
+    if precision == "year":
+        return at.replace(year=at.year + 1, month=1, day=1) - dt.timedelta(microseconds=1)
+    if precision == "month":
+        following = at.replace(year=at.year + at.month // 12, month=at.month % 12 + 1, day=1)
+        return following - dt.timedelta(microseconds=1)
+    if precision == "week":
+        return at + dt.timedelta(days=7) - dt.timedelta(microseconds=1)
+    return at
+
+
+def stale_series(evidence: Evidence, now: dt.datetime, after: dt.timedelta) -> list[Finding]:
+    """Series gone quiet while their incident is open: the claimant may have revised without us."""
+    by_series: dict[str, list[Claim]] = defaultdict(list)
+    for claim in evidence.facts.claims:
+        by_series[claim.series_id].append(claim)
+    findings = []
+    for series, claims in by_series.items():
+        first = claims[0]
+        incident = evidence.incidents.get(first.incident_id)
+        if incident is None or not incident.is_open or all(c is None for c in standing(claims).values()):
+            continue
+        reports = [_latest_possible(c.reported_at, evidence.figures[c.figure_id].reported_precision) for c in claims]
+        last = max(reports + [w for w in [evidence.withdrawals.get(series)] if w])
+        if now - last <= after:
+            continue
+        key = (first.incident_id, first.victim_status, first.outcome)
+        claimant = evidence.claimants.get(first.claimant_id, first.claimant_id)
+        findings.append(
+            Finding(
+                "stale_series",
+                Severity.INFO,
+                f"{_subject(evidence, key)}:{claimant}",
+                f"{_subject(evidence, key)}: no report from {claimant} since {last.date()} ({(now - last).days} days) "
+                f"while {incident.key} is open; look for a newer figure, or close the incident",
+                **_cell(evidence, key),
+            )
+        )
+    return findings
+
+
+def run_checks(
+    evidence: Evidence, policy: Policy, cells: Mapping[CellKey, Cell], now: dt.datetime, stale_after: dt.timedelta
+) -> list[Finding]:
+    """Every evidence check (drift is checked by the run, against the live read model)."""
+    exact = exact_cells(evidence, policy)
+    return [
+        *nondeterminism(evidence, policy, cells),
+        *contested(evidence, exact, policy),
+        *parent_below_children(evidence, exact, cells),
+        *republications(evidence),
+        *double_counted_statements(evidence),
+        *quotes(evidence),
+        *enemy_claim_only(evidence),
+        *stale_series(evidence, now, stale_after),
+    ]

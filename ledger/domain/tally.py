@@ -204,34 +204,38 @@ def tally(
 
 def _roll_up(exact: Mapping[CellKey, Cell], parents: Mapping[str, str | None]) -> dict[CellKey, Cell]:
     children: dict[str, list[str]] = defaultdict(list)
-    for child, parent in parents.items():
+    for child, parent in sorted(parents.items()):
         if parent is not None:
             children[parent].append(child)
-    subs: dict[str, set[str]] = defaultdict(set)
-    for _, status, _ in exact:
+    subs: dict[str, list[str]] = defaultdict(list)
+    for status in sorted({status for _, status, _ in exact}):
         if (category := status_parent(status)) is not None:
-            subs[category].add(status)
-    statuses = {status for _, status, _ in exact} | set(subs)
-    outcomes = {outcome for _, _, outcome in exact}
+            subs[category].append(status)
+    # Only cells that something rolls into: each exact cell's incident and its ancestors,
+    # for its status and that status's category.
+    live: set[CellKey] = set()
+    for incident, status, outcome in exact:
+        for rolled_status in {status, status_parent(status) or status}:
+            ancestor: str | None = incident
+            while ancestor is not None and (ancestor, rolled_status, outcome) not in live:
+                live.add((ancestor, rolled_status, outcome))
+                ancestor = parents.get(ancestor)
     result: dict[CellKey, Cell | None] = {}
 
-    def roll(incident: str, status: str, outcome: str) -> Cell | None:
-        key = (incident, status, outcome)
+    def roll(key: CellKey) -> Cell | None:
         if key not in result:
+            incident, status, outcome = key
             cell = exact.get(key)
-            for parts in (
-                [roll(child, status, outcome) for child in sorted(children.get(incident, ()))],
-                [roll(incident, sub, outcome) for sub in sorted(subs.get(status, ()))],
+            for part_keys in (
+                [(child, status, outcome) for child in children.get(incident, ())],
+                [(incident, sub, outcome) for sub in subs.get(status, ())],
             ):
-                present = [p for p in parts if p is not None]
+                present = [p for k in part_keys if k in live and (p := roll(k)) is not None]
                 if present:
                     cell = _combine(key, cell, present)
             result[key] = cell
         return result[key]
 
-    incidents = set(parents) | {p for p in parents.values() if p} | {incident for incident, _, _ in exact}
-    for incident in sorted(incidents):
-        for status in sorted(statuses):
-            for outcome in sorted(outcomes):
-                roll(incident, status, outcome)
+    for key in sorted(live):
+        roll(key)
     return {key: cell for key, cell in result.items() if cell is not None}

@@ -130,7 +130,9 @@ def bench_tally(home: Path, runs: int) -> list[dict[str, Any]]:
     figures = []
     with ledger.reading() as con:
         (median,) = con.execute("SELECT quantile_disc(recorded_at, 0.5) FROM facts").fetchone()
-        con.execute("CREATE OR REPLACE TEMP TABLE bare AS SELECT incident_id, victim_status, outcome, low, best, high FROM figures")
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE bare AS SELECT incident_id, victim_status, outcome, low, best, high FROM figures"
+        )
 
         def group_by() -> None:
             con.execute(

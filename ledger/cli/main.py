@@ -418,33 +418,35 @@ def audit(
     _print_audit(_ledger(ctx).audit(incident, figure, _view(as_of, reported_before)), fmt)
 
 
-@app.command()
-def export(
-    ctx: typer.Context,
-    what: str = typer.Argument(..., help="figures or tallies"),
-    output: Path | None = typer.Option(None, "--output", "-o", help="File to write (default: stdout)."),
-    policy: str = typer.Option("default"),
-    incident: str | None = typer.Option(None),
-    as_of: str | None = AS_OF,
-    reported_before: str | None = REPORTED_BEFORE,
-    occurred_from: str | None = OCCURRED_FROM,
-    occurred_to: str | None = OCCURRED_TO,
-) -> None:
-    """Export figures or tallies as CSV (policy and log position in every tally row)."""
-    from ledger.io.export import export_csv
-
-    view = _view(as_of, reported_before, occurred_from, occurred_to)
-    rows = export_csv(_ledger(ctx), what, output, policy, incident, view)
-    if output is not None:
-        _say(f"{rows} rows written to {output}")
+# `ledger export ...` lives in ledger/cli/transfer.py with the imports and charts.
 
 
 @app.command()
 def query(
-    ctx: typer.Context, sql: str = typer.Argument(..., help="Read-only SQL over the read model."), fmt: Format = FORMAT
+    ctx: typer.Context,
+    sql: str = typer.Argument(..., help="Read-only SQL over the read model."),
+    as_of: str | None = AS_OF,
+    reported_before: str | None = REPORTED_BEFORE,
+    occurred_from: str | None = OCCURRED_FROM,
+    occurred_to: str | None = OCCURRED_TO,
+    policy: str = typer.Option("default", help="Policy of tallies_asof (with a view option)."),
+    fmt: Format = FORMAT,
 ) -> None:
-    """Run read-only SQL against the DuckDB read model (tables: figures, tallies, facts, ...)."""
-    columns, rows = _ledger(ctx).query(sql)
+    """Run read-only SQL against the DuckDB read model (tables: figures, tallies, facts, ...).
+
+    The tables hold the whole history: filter on recorded_at / reported_at yourself, or give a view
+    option (--as-of, --reported-before, --occurred-*) to get two temporary tables of that view:
+    figures_asof (each figure with its state then) and tallies_asof (the policy's tally then),
+    both with `view` and `log_position` columns.
+    """
+    view = _view(as_of, reported_before, occurred_from, occurred_to)
+    if view.is_now:
+        columns, rows = _ledger(ctx).query(sql)
+    else:
+        from ledger.history.facade import query_as_of
+
+        _say(f"figures_asof and tallies_asof: {view.describe()}")
+        columns, rows = query_as_of(_ledger(ctx), sql, view, policy)
     render(columns, rows, fmt)
 
 

@@ -1,9 +1,310 @@
-"""CLI commands for transfer; registered on the main app by `register`."""
+"""CLI commands to move data in and out: `import`, `export` (with manifests) and `chart`.
+
+Each command parses its options, makes one call into ledger.io and reports: data on stdout,
+summaries, problem tables and the progress bar on stderr.
+"""
 
 from __future__ import annotations
 
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
 import typer
+from typer.core import TyperGroup
+
+from ledger.cli.render import render
+
+import_app = typer.Typer(
+    help="Import figures: the ledger's own CSV or JSON Lines, a UCDP GED CSV, an ACLED export. "
+    "A file is checked whole first: every row is recorded, or none is.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+
+class _ExportGroup(TyperGroup):
+    """`ledger export WHAT`: an unknown WHAT is a data error naming the choices, as it was before verify existed."""
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            from ledger.errors import InvalidInput
+
+            raise InvalidInput(f"export {args[0]!r}: unknown; export 'figures' or 'tallies', or 'verify' a manifest")
+        return super().resolve_command(ctx, args)
+
+
+export_app = typer.Typer(
+    cls=_ExportGroup,
+    help="Export figures or tallies (CSV, HXL, JSON, JSON Lines, Parquet, UCDP or ACLED columns); "
+    "each file gets a manifest beside it to trace and re-create it.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+chart_app = typer.Typer(help="Charts to PNG or SVG.", no_args_is_help=True, rich_markup_mode=None)
+
+REJECTS = typer.Option(None, "--rejects", help="Also write every problem (line, column, value, problem) to this CSV.")
+MAPPING = typer.Option(None, "--mapping", help="JSON or TOML file overriding sections of the shipped mapping.")
+PARENT = typer.Option(None, "--parent", help="Register every event under this incident (its period must contain them).")
+OUTPUT = typer.Option(None, "--output", "-o", help="File to write (default: stdout; Parquet needs a file).")
+AS_OF = typer.Option(None, "--as-of", help="What the ledger knew at this time (recorded axis): a date or ISO timestamp.")
+REPORTED_BEFORE = typer.Option(None, "--reported-before", help="What had been claimed publicly by this time (reported axis).")
+OCCURRED_FROM = typer.Option(None, "--occurred-from", help="Only casualties that occurred on or after this date.")
+OCCURRED_TO = typer.Option(None, "--occurred-to", help="Only casualties that occurred on or before this date.")
+NO_MANIFEST = typer.Option(False, "--no-manifest", help="Do not write FILE.manifest.json beside the export.")
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the main app."""
+    app.add_typer(import_app, name="import")
+    app.add_typer(export_app, name="export")
+    app.add_typer(chart_app, name="chart")
+
+
+def _ledger(ctx: typer.Context) -> Any:
+    from ledger.cli.main import _ledger as make
+
+    return make(ctx)
+
+
+def _say(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def _view(
+    as_of: str | None, reported_before: str | None, occurred_from: str | None = None, occurred_to: str | None = None
+) -> Any:
+    from ledger.readmodel.view import View
+
+    return View.parse(as_of, reported_before, occurred_from, occurred_to)
+
+
+class ProgressBar:
+    """A one-line bar on stderr for files of a megabyte or more, redrawn at most ten times a second."""
+
+    LARGE = 1 << 20
+
+    def __init__(self) -> None:
+        self.phase, self.drawn = "", 0.0
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        if total < self.LARGE:
+            return
+        now = time.monotonic()
+        if phase == self.phase and done < total and now - self.drawn < 0.1:
+            return
+        if phase != self.phase and self.phase:
+            sys.stderr.write("\n")
+        self.phase, self.drawn = phase, now
+        share = done / total if total else 1.0
+        bar = "#" * int(share * 30)
+        sys.stderr.write(f"\r{phase:<17} [{bar:<30}] {share:4.0%}  {done / 1e6:,.1f}/{total / 1e6:,.1f} MB")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.phase:
+            sys.stderr.write("\n")
+            self.phase = ""
+
+
+def _run_import(ctx: typer.Context, rejects: Path | None, call: Any) -> None:
+    from ledger.io.problems import PROBLEM_COLUMNS, ImportRejected, problem_rows, write_rejects
+
+    bar = ProgressBar()
+    try:
+        report = call(_ledger(ctx), bar)
+    except ImportRejected as rejected:
+        bar.close()
+        render(PROBLEM_COLUMNS, problem_rows(rejected.problems), _table(), out=sys.stderr)
+        if rejects is not None:
+            write_rejects(rejected.problems, rejects)
+            _say(f"{len(rejected.problems)} problems written to {rejects}")
+        raise
+    bar.close()
+    for line in report.summary():
+        _say(line)
+    if report.mapping:
+        _say(f"mapping {report.mapping['mapping']} ({report.mapping['file']}):")
+        rows = [[a["field"], a["value"], a["status"], a["rows"]] for a in report.mapping["applied"]]
+        rows += [[u["field"], u["value"], "(not mapped: default status)", u["rows"]] for u in report.mapping["unmapped"]]
+        render(["field", "value", "victim status", "rows"], rows, _table(), out=sys.stderr)
+        if report.mapping.get("skipped_rows"):
+            _say(f"rows skipped (no fatalities): {report.mapping['skipped_rows']}")
+
+
+def _table() -> Any:
+    from ledger.cli.render import Format
+
+    return Format.table
+
+
+@import_app.command("figures")
+def import_figures(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help="CSV of figures, or JSON Lines of records (.jsonl)."),
+    fmt: str | None = typer.Option(None, "--format", "-f", help="csv or jsonl (default: from the file's extension)."),
+    register_missing: bool = typer.Option(
+        False, "--register-missing", help="Register claimants and publishers the file names but the ledger lacks."
+    ),
+    rejects: Path | None = REJECTS,
+) -> None:
+    """Import the ledger's own CSV or JSON Lines (see `ledger import template`); importing twice adds nothing."""
+    from ledger.io.imports import import_figures as run
+
+    _run_import(ctx, rejects, lambda ledger, bar: run(ledger, file, fmt, register_missing, bar))
+
+
+@import_app.command("ucdp")
+def import_ucdp(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help="A UCDP GED CSV as published (an HXL row under the header is fine)."),
+    mapping: Path | None = MAPPING,
+    parent: str | None = PARENT,
+    rejects: Path | None = REJECTS,
+) -> None:
+    """Import UCDP GED events: each an incident, its deaths_* / low / high as figures by victim status."""
+    from ledger.io.imports import import_ucdp as run
+
+    _run_import(ctx, rejects, lambda ledger, bar: run(ledger, file, mapping, parent, bar))
+
+
+@import_app.command("acled")
+def import_acled(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help="An ACLED export CSV as downloaded."),
+    mapping: Path | None = MAPPING,
+    parent: str | None = PARENT,
+    keep_zero: bool = typer.Option(False, "--keep-zero", help="Also import events without fatalities (as a figure of 0)."),
+    rejects: Path | None = REJECTS,
+) -> None:
+    """Import ACLED events: each an incident with one fatalities figure, reported at ACLED's timestamp."""
+    from ledger.io.imports import import_acled as run
+
+    _run_import(ctx, rejects, lambda ledger, bar: run(ledger, file, mapping, parent, keep_zero, bar))
+
+
+@import_app.command("template")
+def import_template(fmt: str = typer.Option("csv", "--format", "-f", help="csv or jsonl.")) -> None:
+    """Print a file to start from: every column with an example row (CSV), or one record of each kind (JSON Lines)."""
+    from ledger.io.ledger_format import template
+
+    sys.stdout.write(template(fmt))
+
+
+@import_app.command("mapping")
+def import_mapping(dataset: str = typer.Argument(..., help="ucdp or acled")) -> None:
+    """Print the shipped mapping of a dataset, to copy and override with --mapping."""
+    from ledger.errors import InvalidInput
+    from ledger.io.mapping import shipped_path
+
+    names = {"ucdp": "ucdp_ged", "acled": "acled"}
+    if dataset not in names:
+        raise InvalidInput(f"mapping {dataset!r}: unknown; use ucdp or acled")
+    sys.stdout.write(shipped_path(names[dataset]).read_text(encoding="utf-8"))
+
+
+def _export(ctx: typer.Context, what: str, output: Path | None, fmt: str, policy: str, incident: str | None,
+            view: Any, no_manifest: bool) -> None:  # fmt: skip
+    from ledger.io.export import export
+
+    result = export(_ledger(ctx), what, output, fmt, policy, incident, view, manifest=not no_manifest)
+    if output is not None:  # the manifest, beside it as FILE.manifest.json, holds the log position and view
+        _say(f"{result.rows} rows written to {output}")
+
+
+@export_app.command("figures")
+def export_figures(
+    ctx: typer.Context,
+    output: Path | None = OUTPUT,
+    fmt: str = typer.Option("csv", "--format", "-f", help="csv, hxl, json, jsonl (an importable bundle) or parquet."),
+    incident: str | None = typer.Option(None, help="Only this incident's figures."),
+    as_of: str | None = AS_OF,
+    reported_before: str | None = REPORTED_BEFORE,
+    occurred_from: str | None = OCCURRED_FROM,
+    occurred_to: str | None = OCCURRED_TO,
+    no_manifest: bool = NO_MANIFEST,
+) -> None:
+    """Export every figure as reported, with its state in the view."""
+    view = _view(as_of, reported_before, occurred_from, occurred_to)
+    _export(ctx, "figures", output, fmt, "default", incident, view, no_manifest)
+
+
+@export_app.command("tallies")
+def export_tallies(
+    ctx: typer.Context,
+    output: Path | None = OUTPUT,
+    fmt: str = typer.Option("csv", "--format", "-f", help="csv, hxl, json, parquet, ucdp or acled."),
+    policy: str = typer.Option("default", help="Policy name or name@version."),
+    incident: str | None = typer.Option(None, help="Only this incident and its sub-incidents."),
+    as_of: str | None = AS_OF,
+    reported_before: str | None = REPORTED_BEFORE,
+    occurred_from: str | None = OCCURRED_FROM,
+    occurred_to: str | None = OCCURRED_TO,
+    no_manifest: bool = NO_MANIFEST,
+) -> None:
+    """Export tallies (policy, view and log position in every row)."""
+    view = _view(as_of, reported_before, occurred_from, occurred_to)
+    _export(ctx, "tallies", output, fmt, policy, incident, view, no_manifest)
+
+
+@export_app.command("verify")
+def export_verify(
+    ctx: typer.Context,
+    manifest: Path = typer.Argument(..., help="The FILE.manifest.json written beside an export."),
+    rerun: bool = typer.Option(False, "--rerun", help="Also export again from this ledger and compare the bytes."),
+) -> None:
+    """Check an exported file against its manifest (size, SHA-256, rows); exit 1 when anything differs."""
+    from ledger.errors import InvalidInput
+    from ledger.io.manifest import read_manifest, verify
+
+    checks = verify(manifest, _ledger(ctx) if rerun else None)
+    rows = [[c.name, c.expected, c.found, "ok" if c.ok else "DIFFERS"] for c in checks]
+    render(["check", "manifest", "found", "result"], rows, _table())
+    failed = [c.name for c in checks if not c.ok]
+    if failed:
+        name = read_manifest(manifest)["file"]
+        raise InvalidInput(
+            f"export {name}: {', '.join(failed)} differ from its manifest; the file was changed or replaced after export "
+            "(or the ledger no longer gives the same rows); restore the file or export it again"
+        )
+
+
+@chart_app.command("claims")
+def chart_claims(
+    ctx: typer.Context,
+    incident: str = typer.Option(..., help="Incident key."),
+    status: str = typer.Option(..., help="Victim status, e.g. militant or security_forces/police."),
+    outcome: str = typer.Option("killed", help="killed, injured, missing or detained."),
+    output: Path = typer.Option(..., "--output", "-o", help="PNG or SVG file to write."),
+    fmt: str | None = typer.Option(None, "--format", "-f", help="png or svg (default: from the file's extension)."),
+    policy: str = typer.Option("default", help="Policy whose vague-word table reads the figures."),
+    as_of: str | None = AS_OF,
+    reported_before: str | None = REPORTED_BEFORE,
+) -> None:
+    """Each claimant's figures for one cell over reported time: a line per claimant, bounds as a band."""
+    from ledger.io.charts import claims_chart
+
+    result = claims_chart(_ledger(ctx), incident, status, outcome, output, policy, _view(as_of, reported_before), fmt)
+    _say(f"chart written to {output}: {result.series} claimants, {result.points} figures")
+
+
+@chart_app.command("tallies")
+def chart_tallies(
+    ctx: typer.Context,
+    incident: str = typer.Option(..., help="Incident key: the chart covers it and its sub-incidents."),
+    outcome: str = typer.Option("killed", help="killed, injured, missing or detained."),
+    output: Path = typer.Option(..., "--output", "-o", help="PNG or SVG file to write."),
+    fmt: str | None = typer.Option(None, "--format", "-f", help="png or svg (default: from the file's extension)."),
+    policy: str = typer.Option("default", help="Policy name or name@version."),
+    as_of: str | None = AS_OF,
+    reported_before: str | None = REPORTED_BEFORE,
+    occurred_from: str | None = OCCURRED_FROM,
+    occurred_to: str | None = OCCURRED_TO,
+) -> None:
+    """Tallies per victim status over occurrence time (cumulative), best as a line, low-high as a band."""
+    from ledger.io.charts import tallies_chart
+
+    view = _view(as_of, reported_before, occurred_from, occurred_to)
+    result = tallies_chart(_ledger(ctx), incident, output, outcome, policy, view, fmt)
+    _say(f"chart written to {output}: {result.series} victim statuses, {result.points} points")

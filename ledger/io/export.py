@@ -1,16 +1,24 @@
-"""CSV exports of figures and tallies, ready for a spreadsheet."""
+"""Exports of figures and tallies in the formats analysts use, each traceable through its manifest.
+
+figures: csv, hxl, json, parquet, and jsonl (the ledger's own bundle, importable again).
+tallies: csv, hxl, json, parquet, ucdp (UCDP GED columns), acled (ACLED columns).
+Every export is taken as of one instant (see `manifest`), written whole or not at all.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
-from ledger.cli.render import write_csv
+import attrs
+
+from ledger.domain.policy import get_policy
 from ledger.errors import InvalidInput
-from ledger.ledger import Ledger
+from ledger.readmodel import queries
 from ledger.readmodel.queries import NOW
 from ledger.readmodel.view import View
 
@@ -26,20 +34,115 @@ TALLY_COLUMNS = [
     "basis", "claims", "claimants", "policy", "view", "log_position",
 ]  # fmt: skip
 
+FORMATS = {
+    "figures": ("csv", "hxl", "json", "jsonl", "parquet"),
+    "tallies": ("csv", "hxl", "json", "parquet", "ucdp", "acled"),
+}
+
+
+@attrs.frozen
+class ExportResult:
+    rows: int
+    position: int  # the event-log position the export reflects
+    view: str
+    output: Path | None
+    manifest: Path | None
+
+
+def pinned(con: Any, view: View) -> View:
+    """A 'now' view fixed at the last recorded fact, so the same query can be run again later."""
+    if view.recorded_by is not None or view.reported_by is not None:
+        return view
+    row = con.execute("SELECT max(recorded_at) FROM facts").fetchone()
+    last = row[0] if row else None
+    return view if last is None else attrs.evolve(view, recorded_by=last.astimezone(dt.UTC))
+
+
+def export(
+    ledger: Any,
+    what: str,
+    output: Path | None = None,
+    fmt: str = "csv",
+    policy: str = "default",
+    incident: str | None = None,
+    view: View = NOW,
+    manifest: bool = True,
+) -> ExportResult:
+    """Write figures or tallies to `output` (stdout when None) and, for a file, its manifest beside it."""
+    from ledger.io import formats
+    from ledger.io.manifest import Query, write_manifest
+
+    if what not in FORMATS:
+        raise InvalidInput(f"export {what!r}: unknown; export 'figures' or 'tallies'")
+    if fmt not in FORMATS[what]:
+        raise InvalidInput(f"export {what} --format {fmt}: not available; use one of {', '.join(FORMATS[what])}")
+    if fmt == "parquet" and output is None:
+        raise InvalidInput("export --format parquet: Parquet is binary; give a file with -o FILE.parquet")
+    chosen = get_policy(policy)
+    with ledger.reading() as con:
+        view = pinned(con, view)
+        position = queries.view_position(con, view)
+        meta: dict[str, Any] = {"view": view.describe(), "log_position": position}
+        if what == "tallies":
+            meta = {"policy": chosen.label, **meta}
+            _, rows = queries.tally_rows(con, chosen, incident, view)
+            rows = [{**row, "view": meta["view"]} for row in rows]
+            columns = TALLY_COLUMNS
+            if fmt in ("ucdp", "acled"):
+                from ledger.io.styles import ACLED_COLUMNS, UCDP_COLUMNS, styled_rows
+
+                rows = styled_rows(con, fmt, rows, view, meta)
+                columns = UCDP_COLUMNS if fmt == "ucdp" else ACLED_COLUMNS
+        elif fmt == "jsonl":
+            from ledger.io.bundle import bundle_records
+
+            if incident is not None:
+                raise InvalidInput("export figures --format jsonl: a bundle holds the whole ledger; drop --incident")
+            rows, columns = bundle_records(con, view), []
+        else:
+            rows, columns = queries.figure_rows(con, incident, view), FIGURE_COLUMNS
+    if fmt == "parquet":
+        assert output is not None
+        _write_file(output, lambda path: formats.write_parquet(columns, rows, path))
+    else:
+        with _target(output) as out:
+            if fmt == "jsonl":
+                formats.write_jsonl(rows, out)
+            else:
+                formats.write_table("csv" if fmt in ("ucdp", "acled") else fmt, columns, rows, out, meta)
+    written = None
+    if output is not None and manifest:
+        query = Query(
+            what, fmt, chosen.label if what == "tallies" else None, incident,
+            _text(view.recorded_by), _text(view.reported_by), _iso(view.occurred_from), _iso(view.occurred_to),
+        )  # fmt: skip
+        written = write_manifest(output, query, len(rows), position, meta["view"], ledger.settings.store_label)
+    return ExportResult(len(rows), position, meta["view"], output, written)
+
 
 def export_csv(
-    ledger: Ledger, what: str, output: Path | None, policy: str = "default", incident: str | None = None, view: View = NOW
+    ledger: Any, what: str, output: Path | None, policy: str = "default", incident: str | None = None, view: View = NOW
 ) -> int:
-    """Write figures or tallies as CSV to a file (written whole or not at all) or stdout; returns the row count."""
-    if what == "figures":
-        columns, rows = FIGURE_COLUMNS, ledger.figures(incident, view)
-    elif what == "tallies":
-        columns, rows = TALLY_COLUMNS, ledger.tally(policy, incident, view).rows
-    else:
-        raise InvalidInput(f"export {what!r}: unknown; export 'figures' or 'tallies'")
-    with _target(output) as out:
-        write_csv(columns, [[row.get(c) for c in columns] for row in rows], out)
-    return len(rows)
+    """Figures or tallies as CSV; returns the row count (kept for callers of the first version)."""
+    return export(ledger, what, output, "csv", policy, incident, view).rows
+
+
+def _text(at: dt.datetime | None) -> str | None:
+    return None if at is None else at.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def _write_file(output: Path, write: Any) -> None:
+    partial = output.with_name(output.name + ".partial")
+    try:
+        write(partial)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    partial.replace(output)
 
 
 @contextlib.contextmanager
@@ -48,6 +151,10 @@ def _target(output: Path | None) -> Iterator[TextIO]:
         yield sys.stdout
         return
     partial = output.with_name(output.name + ".partial")
-    with partial.open("w", encoding="utf-8", newline="") as out:
-        yield out
+    try:
+        with partial.open("w", encoding="utf-8", newline="") as out:
+            yield out
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     partial.replace(output)

@@ -77,9 +77,7 @@ def _document_text(seed_path: Path, spec: dict[str, Any]) -> str | None:
         return spec.get("text")
     source = (seed_path.parent / spec["path"]).resolve()
     if not source.is_file():
-        raise InvalidInput(
-            f"seed document {spec['key']!r}: {source} is missing; check out ../shared beside the project"
-        )
+        raise InvalidInput(f"seed document {spec['key']!r}: {source} is missing; check out ../shared beside the project")
     text = source.read_text(encoding="utf-8")
     if spec.get("sha256") and sha256_text(text) != spec["sha256"]:
         raise InvalidInput(f"seed document {spec['key']!r}: {source} differs from the archived SHA-256; restore it")

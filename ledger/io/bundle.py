@@ -1,0 +1,93 @@
+"""The whole ledger as JSON Lines records that `ledger import figures FILE.jsonl` reads back.
+
+Registrations first (in log order, so a parent comes before its incidents), then grades, then
+every figure as reported, then withdrawals, corrections and strikes. Natural ids make a figure's
+id the same in any ledger, so the later facts name figures by id. Imported into an empty ledger
+it gives the same tallies and the same provenance; recorded times are the importing ledger's own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import duckdb
+
+from ledger.errors import InvalidInput
+from ledger.readmodel.view import View
+
+Row = dict[str, Any]
+
+SQL = {
+    "claimant": """
+        SELECT c.key, c.name, c.kind, g.reliability, c.default_roles, c.description
+        FROM claimants c JOIN claimant_grades g ON g.claimant_id = c.claimant_id AND g.position = c.position
+        WHERE $at IS NULL OR c.recorded_at <= $at ORDER BY c.position""",
+    "publisher": "SELECT key, name, kind, url FROM publishers WHERE $at IS NULL OR recorded_at <= $at ORDER BY position",
+    "document": """
+        SELECT d.key, d.text, d.url, d.title, p.key AS publisher, d.published_at AS published,
+               d.published_precision, d.published_estimated
+        FROM documents d LEFT JOIN publishers p USING (publisher_id)
+        WHERE $at IS NULL OR d.recorded_at <= $at ORDER BY d.position""",
+    "incident": """
+        SELECT i.key, i.name, p.key AS parent, i.country, i.adm1, i.adm2, i.place, i.location_precision,
+               i.occurred_start, i.occurred_end, i.date_precision, i.date_estimated AS estimated, i.description
+        FROM incidents i LEFT JOIN incidents p ON p.incident_id = i.parent_id
+        WHERE $at IS NULL OR i.recorded_at <= $at ORDER BY i.position""",
+    "grade": """
+        SELECT c.key AS claimant, g.reliability, g.reason
+        FROM claimant_grades g JOIN claimants c USING (claimant_id)
+        WHERE g.position <> c.position AND ($at IS NULL OR g.recorded_at <= $at) ORDER BY g.position""",
+    "figure": """
+        SELECT i.key AS incident, c.key AS claimant, f.victim_status, f.outcome, f.quantity_text AS quantity,
+               f.reported_at AS reported, f.reported_precision, f.reported_estimated, f.role, p.key AS publisher,
+               d.key AS document, f.quote, f.quote_start, f.occurred_start, f.occurred_end, f.occurred_precision,
+               f.women, f.children, f.note, f.figure_id
+        FROM figures f JOIN incidents i USING (incident_id) JOIN claimants c USING (claimant_id)
+        LEFT JOIN publishers p ON p.publisher_id = f.publisher_id LEFT JOIN documents d ON d.document_id = f.document_id
+        WHERE $at IS NULL OR f.recorded_at <= $at ORDER BY f.position""",
+    "later": """
+        SELECT e.kind, e.series_id, e.figure_id, e.reason, e.correction, e.reported_at AS reported, d.key AS document, e.quote
+        FROM figure_events e LEFT JOIN documents d ON d.document_id = e.document_id
+        WHERE $at IS NULL OR e.recorded_at <= $at ORDER BY e.position""",
+}
+LATER_RECORDS = {"withdrawn": "withdrawal", "corrected": "correction", "struck": "strike"}
+
+
+def bundle_records(con: duckdb.DuckDBPyConnection, view: View) -> list[Row]:
+    if view.reported_by or view.occurred_from or view.occurred_to:
+        raise InvalidInput(
+            "export figures --format jsonl: a bundle is the ledger as recorded; only --as-of applies, "
+            "drop --reported-before and --occurred-from/--occurred-to"
+        )
+    params = {"at": view.recorded_by}
+    records: list[Row] = []
+    for kind in ("claimant", "publisher", "document", "incident", "grade", "figure"):
+        for row in _rows(con, SQL[kind], params):
+            records.append({"record": kind, **_clean(kind, row)})
+    for row in _rows(con, SQL["later"], params):
+        kind = row.pop("kind")
+        if kind == "corrected":
+            row["correction"] = json.loads(row["correction"])
+        else:
+            row.pop("correction")
+        records.append({"record": LATER_RECORDS[kind], **{k: v for k, v in row.items() if v is not None}})
+    return records
+
+
+def _clean(kind: str, row: Row) -> Row:
+    if kind == "claimant":
+        row["default_roles"] = json.loads(row["default_roles"]) if isinstance(row["default_roles"], str) else row["default_roles"]
+    for key, value in list(row.items()):
+        if isinstance(value, dt.datetime):
+            row[key] = value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+        elif isinstance(value, dt.date):
+            row[key] = value.isoformat()
+    return {k: v for k, v in row.items() if v is not None and v != ""}
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]) -> list[Row]:
+    cursor = con.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]

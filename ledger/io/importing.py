@@ -1,0 +1,248 @@
+"""One import pipeline for every format: check the whole file, then write; a bad row writes nothing.
+
+Pass 1 reads every record and checks it (registrations, figures, later facts) against the ledger
+and the records before it, collecting every problem. Only a clean file goes on: its registrations
+are saved in batches, its figures go through `LedgerApplication.iter_record_figures` (which reads
+the file twice more, never holding it), then its later facts. Each pass re-opens the file, so
+memory does not grow with it. Everything carries `via = import:<SHA-256 of the file>`, and
+recording again what is already there changes nothing, so importing a file twice adds nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Protocol
+
+import attrs
+
+from ledger.application.inputs import FigureInput
+from ledger.domain.base import Entry
+from ledger.errors import LedgerError, NotFound
+from ledger.io.catalog import Catalog, FieldProblem, RowInvalid
+from ledger.io.facts import Grade
+from ledger.io.ledger_format import IfMissing, Item
+from ledger.io.problems import ImportRejected, RowProblem
+from ledger.io.sources import Progress, Record, file_sha256
+
+KEPT_LISTED = 50  # registrations kept as they were: list this many, count the rest
+
+
+class Source(Protocol):
+    path: Path
+    label: str
+    strict: bool  # registrations that differ from the ledger's are problems (else: kept and reported)
+    row_local: frozenset[str]  # kinds registered once per row (UCDP events): not remembered across rows
+    ignored_columns: list[str]
+
+    def records(self, phase: str, progress: Progress | None = None) -> Iterator[Record]: ...
+
+    def parse(self, record: Record) -> list[Item]: ...
+
+    def report(self) -> dict[str, Any] | None: ...
+
+
+@attrs.frozen
+class ImportReport:
+    source: str
+    format: str
+    sha256: str
+    rows: int
+    figures_new: int
+    figures_known: int
+    registered: dict[str, int]  # registrations written, by kind
+    known: dict[str, int]  # registrations already in the ledger, as the file has them
+    kept: list[str]  # registrations the ledger holds differently: kept as they were
+    facts: dict[str, int]  # withdrawals, corrections, strikes and grades written
+    ignored_columns: list[str]
+    mapping: dict[str, Any] | None = None
+
+    def summary(self) -> list[str]:
+        def counts(c: dict[str, int]) -> str:
+            return ", ".join(f"{n} {kind}s" for kind, n in sorted(c.items()) if n) or "none"
+
+        lines = [
+            f"imported {self.source} ({self.format}, sha256 {self.sha256[:12]}…): {self.rows} records",
+            f"figures: {self.figures_new} new, {self.figures_known} already recorded",
+            f"registered: {counts(self.registered)}; already registered: {counts(self.known)}",
+        ]
+        if any(self.facts.values()):
+            lines.append(f"later facts written: {counts(self.facts)}")
+        if self.kept:
+            lines.append(f"kept as registered (the file differs): {len(self.kept)}")
+            lines += [f"  {k}" for k in self.kept[:KEPT_LISTED]]
+        if self.ignored_columns:
+            lines.append(f"columns read but not imported: {', '.join(self.ignored_columns)}")
+        return lines
+
+
+def run_import(ledger: Any, source: Source, progress: Progress | None = None, batch_size: int = 1000) -> ImportReport:
+    sha = file_sha256(source.path)
+    entry = ledger.entry(f"import:{sha}")
+    checked = _check(ledger.app, source, entry, progress)
+    registered, new_claimants = _register(ledger.app, source, entry, progress, batch_size) if checked.new else (Counter(), set())
+    new = known = 0
+    if checked.figures:
+        for result in ledger.app.iter_record_figures(_Figures(source, progress), entry, batch_size):
+            new, known = new + result.is_new, known + (not result.is_new)
+    facts: Counter[str] = Counter()
+    for _, fact in checked.later:
+        applied = fact.apply(ledger.app, entry, new_claimants) if isinstance(fact, Grade) else fact.apply(ledger.app, entry)
+        facts[fact.KIND] += applied
+    return ImportReport(
+        source=str(source.path),
+        format=source.label,
+        sha256=sha,
+        rows=checked.rows,
+        figures_new=new,
+        figures_known=known,
+        registered=dict(registered),
+        known=dict(checked.known),
+        kept=checked.kept,
+        facts=dict(facts),
+        ignored_columns=source.ignored_columns,
+        mapping=source.report(),
+    )
+
+
+@attrs.define
+class _Checked:
+    rows: int = 0
+    figures: int = 0
+    new: int = 0
+    known: Counter[str] = attrs.field(factory=Counter)
+    kept: list[str] = attrs.field(factory=list)
+    later: list[tuple[int, Any]] = attrs.field(factory=list)
+
+
+def _check(app: Any, source: Source, entry: Entry, progress: Progress | None) -> _Checked:
+    """Pass 1: every record checked, every problem kept; raises ImportRejected when there is any."""
+    catalog = Catalog(app, entry, strict=source.strict)
+    checked, problems = _Checked(), []
+    file_figures: set[uuid.UUID] = set()
+    keep_ids = getattr(source, "later_facts", False)  # bundles: facts may name the file's own figures
+    for record in source.records("checking", progress):
+        checked.rows += 1
+        if record.problem is not None:
+            problems.append(record.problem)
+            continue
+        try:
+            items = source.parse(record)
+        except RowInvalid as invalid:
+            found = invalid.problems + _missing_references(catalog, source, record, invalid.problems)
+            problems += [RowProblem(record.line, p.column, p.value, p.problem) for p in found]
+            continue
+        try:
+            for item in items:
+                _check_item(catalog, source, item, record.line, checked, file_figures if keep_ids else None)
+        except RowInvalid as invalid:
+            problems += [RowProblem(record.line, p.column, p.value, p.problem) for p in invalid.problems]
+        except LedgerError as error:  # a check outside any one column: still this row's problem
+            problems.append(RowProblem(record.line, None, None, str(error)))
+        finally:
+            catalog.end_row()
+    for line, fact in checked.later:
+        try:
+            fact.check(catalog, file_figures)
+        except RowInvalid as invalid:
+            problems += [RowProblem(line, p.column, p.value, p.problem) for p in invalid.problems]
+    if problems:
+        raise ImportRejected(str(source.path), problems)
+    return checked
+
+
+def _missing_references(catalog: Catalog, source: Source, record: Record, known: list[FieldProblem]) -> list[FieldProblem]:
+    """A row that could not be read whole still gets its unknown keys reported, so one pass shows everything."""
+    missing = []
+    for kind in getattr(source, "reference_columns", ()):
+        key = record.fields.get(kind)
+        if isinstance(key, str) and key.strip() and all(p.column != kind for p in known):
+            try:
+                catalog.get(kind, key)
+            except NotFound as error:
+                missing.append(FieldProblem(kind, key, str(error)))
+    return missing
+
+
+def _check_item(
+    catalog: Catalog, source: Source, item: Item, line: int, checked: _Checked, file_figures: set[uuid.UUID] | None
+) -> None:
+    if isinstance(item, FigureInput):
+        _, figure_id = catalog.check_figure(item)
+        checked.figures += 1
+        if file_figures is not None:
+            file_figures.add(figure_id)
+        return
+    if isinstance(item, IfMissing):
+        try:
+            catalog.get(item.spec.KIND, item.spec.key)
+            return
+        except NotFound:
+            pass
+        try:
+            catalog.offer(item.spec)
+        except RowInvalid as invalid:  # the row's column is the claimant or publisher it names
+            raise RowInvalid([attrs.evolve(p, column=item.spec.KIND) for p in invalid.problems]) from None
+        checked.new += 1
+        return
+    if hasattr(item, "build"):
+        offer = catalog.offer(item, keep=item.KIND not in source.row_local)  # type: ignore[arg-type]
+        if offer.status == "new":
+            checked.new += 1
+        else:
+            checked.known[item.KIND] += 1
+        if offer.status == "kept":
+            checked.kept.append(f"{item.KIND} {item.key}: the file has a different {', '.join(offer.differing)}")
+        return
+    checked.later.append((line, item))
+
+
+def _register(
+    app: Any, source: Source, entry: Entry, progress: Progress | None, batch_size: int
+) -> tuple[Counter[str], set[str]]:
+    """Pass 2: save the registrations the ledger lacks, a batch per transaction."""
+    writer = Catalog(app, entry, strict=False)
+    registered: Counter[str] = Counter()
+    claimants: set[str] = set()
+
+    def flush() -> None:
+        if writer.pending:
+            app.save(*writer.pending.values())
+            for kind, key in writer.pending:
+                writer.forget(kind, key)
+            writer.pending.clear()
+
+    for record in source.records("registering", progress):
+        for item in source.parse(record):
+            spec = item.spec if isinstance(item, IfMissing) else item
+            if not hasattr(spec, "build"):
+                continue
+            built = spec.build(writer, entry)  # type: ignore[union-attr]
+            slot = (spec.KIND, built.key)  # type: ignore[union-attr]
+            if slot in writer.pending or writer.existing(*slot) is not None:
+                continue
+            writer.pending[slot] = built
+            registered[slot[0]] += 1
+            if slot[0] == "claimant":
+                claimants.add(built.key)
+            if len(writer.pending) >= batch_size:
+                flush()
+    flush()
+    return registered, claimants
+
+
+class _Figures:
+    """The file's figures, re-read on each iteration: the application checks them all, then writes."""
+
+    def __init__(self, source: Source, progress: Progress | None) -> None:
+        self.source, self.progress, self.passes = source, progress, 0
+
+    def __iter__(self) -> Iterator[FigureInput]:
+        self.passes += 1
+        phase = "checking figures" if self.passes == 1 else "writing figures"
+        for record in self.source.records(phase, self.progress):
+            for item in self.source.parse(record):
+                if isinstance(item, FigureInput):
+                    yield item

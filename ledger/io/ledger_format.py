@@ -1,0 +1,308 @@
+"""The ledger's own import formats: figures as CSV rows, or JSON Lines records that may also carry
+the registrations figures refer to and the later facts about them (a bundle, as `export` writes).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ledger.application.inputs import FigureInput
+from ledger.domain.quantity import parse_quantity
+from ledger.domain.series import Correction
+from ledger.domain.values import Location, SubCounts
+from ledger.domain.vocabulary import LocationPrecision, Outcome, Role, parse_enum, parse_victim_status
+from ledger.errors import InvalidInput, LedgerError
+from ledger.io.catalog import ClaimantSpec, DocumentSpec, FieldProblem, IncidentSpec, PublisherSpec, RowInvalid, Spec
+from ledger.io.facts import CorrectionFact, Grade, LaterFact, Strike, Withdrawal
+from ledger.io.fields import Fields
+from ledger.io.sources import Progress, Record, csv_header, csv_records, jsonl_records
+
+# Column: what goes in it. The first six are required.
+FIGURE_FIELDS = {
+    "incident": "incident key, registered (or registered earlier in a JSON Lines file)",
+    "claimant": "claimant key: who made the claim",
+    "victim_status": "civilian, security_forces[/army|frontier_corps|police|levies|ctd|other], militant[/group], "
+    "pro_government_militia, unknown",
+    "outcome": "killed, injured, missing or detained",
+    "quantity": "the words as written: 14, at least 216, dozens, between 15 and 20",
+    "reported": "when the claim was made public: 2026, 2026-02, 2026-02-05 or 2026-02-05T10:00+05:00",
+    "reported_precision": "optional: day, week, month or year (default: as precise as `reported` is written)",
+    "reported_estimated": "optional: true when the reported time is an estimate",
+    "role": "optional: the claimant's role for this figure (default: its role for this victim status)",
+    "publisher": "optional: publisher key (default: the document's publisher)",
+    "document": "optional: document key",
+    "quote": "optional: the exact words in the document's archived text",
+    "quote_start": "optional: character offset of the quote, when the words occur more than once",
+    "occurred_start": "optional: when these casualties occurred (default: the incident's period)",
+    "occurred_end": "optional: last day of that period",
+    "occurred_precision": "optional: day, week, month or year",
+    "women": "optional: how many of them were women (part of the figure, not extra)",
+    "children": "optional: how many of them were children (part of the figure, not extra)",
+    "note": "optional: free text",
+}
+REQUIRED = ("incident", "claimant", "victim_status", "outcome", "quantity", "reported")
+ALIASES = {"quantity_text": "quantity", "reported_at": "reported", "status": "victim_status"}
+# Columns `ledger export figures` writes that describe a figure's state rather than the claim: read and ignored.
+EXPORT_ONLY = frozenset({
+    "figure_id", "series_id", "state", "corrected", "current_quantity", "bound_kind", "low", "best", "high",
+    "vague_word", "recorded_at", "analyst", "quote_end", "position", "record",
+})  # fmt: skip
+
+
+def figure_from(fields: Fields, line: int) -> FigureInput:
+    values = fields.values
+    for alias, name in ALIASES.items():
+        if values.get(name) in (None, "") and values.get(alias) not in (None, ""):
+            values[name] = values[alias]
+    required = {name: fields.required(name) for name in REQUIRED if name != "reported"}
+    # Words and vocabulary are checked here too, so a row with a bad date still reports its other problems.
+    for name, parse in (("victim_status", parse_victim_status), ("quantity", parse_quantity)):
+        if required[name]:
+            fields.check(name, required[name], lambda parse=parse, name=name: parse(required[name]))
+    for name, enum_cls in (("outcome", Outcome), ("role", Role)):
+        if fields.raw(name):
+            fields.check(name, fields.raw(name), lambda e=enum_cls, n=name: parse_enum(e, fields.raw(n) or "", n))
+    reported = fields.instant("reported", "reported_precision", "reported_estimated")
+    if reported is None and fields.raw("reported") is None:
+        fields.problem("reported", None, "reported: required, but empty; give when the claim was made public")
+    occurred = fields.period("occurred_start", "occurred_end", "occurred_precision")
+    women, children = fields.integer("women"), fields.integer("children")
+    subcounts = fields.check("women", women, lambda: SubCounts(women, children))
+    quote_start = fields.integer("quote_start")
+    fields.done()
+    assert reported is not None
+    return FigureInput(
+        **required,
+        reported=reported,
+        role=fields.text("role"),
+        publisher=fields.text("publisher"),
+        document=fields.text("document"),
+        quote=fields.text("quote"),
+        quote_start=quote_start,
+        occurred=occurred,
+        subcounts=subcounts or SubCounts(),
+        note=fields.text("note") or "",
+        line=line,
+    )
+
+
+@attrs.frozen
+class IfMissing:
+    """Register this only when nothing is registered under its key (--register-missing)."""
+
+    spec: Spec
+
+
+Item = Spec | IfMissing | FigureInput | LaterFact
+
+
+def _auto(figure: FigureInput, source: str) -> list[Item]:
+    note = f"registered automatically by importing {source}; set its name, kind and grade"
+    items: list[Item] = [IfMissing(ClaimantSpec(figure.claimant, figure.claimant, "other", "F", {}, note))]
+    if figure.publisher:
+        items.append(IfMissing(PublisherSpec(figure.publisher, figure.publisher, "other")))
+    return items
+
+
+class LedgerCsv:
+    """Figures as CSV rows referring to registered keys; --register-missing adds unknown claimants and publishers."""
+
+    label = "ledger csv"
+    strict = True
+    row_local: frozenset[str] = frozenset()
+
+    @property
+    def reference_columns(self) -> tuple[str, ...]:
+        """Keys a row names: reported missing even when the row has other problems."""
+        return ("incident", "document") if self.register_missing else ("incident", "claimant", "document", "publisher")
+
+    def __init__(self, path: Path, register_missing: bool = False) -> None:
+        self.path, self.register_missing = path, register_missing
+        header = csv_header(path)
+        known = set(FIGURE_FIELDS) | set(ALIASES) | EXPORT_ONLY
+        unknown = [c for c in header if c not in known]
+        if unknown:
+            raise InvalidInput(
+                f"{path}: column {unknown[0]!r} is not one the ledger reads; rename it to one of "
+                f"{', '.join(FIGURE_FIELDS)} (see `ledger import template --format csv`)"
+            )
+        missing = [c for c in REQUIRED if c not in header and not any(a in header for a, n in ALIASES.items() if n == c)]
+        if missing:
+            raise InvalidInput(f"{path}: required column {missing[0]!r} is missing; add it (see `ledger import template`)")
+        self.ignored_columns = [c for c in header if c in EXPORT_ONLY]
+
+    def records(self, phase: str, progress: Progress | None = None) -> Iterator[Record]:
+        return csv_records(self.path, phase, progress)
+
+    def parse(self, record: Record) -> list[Item]:
+        figure = figure_from(Fields(dict(record.fields)), record.line)
+        return [*_auto(figure, self.path.name), figure] if self.register_missing else [figure]
+
+    def report(self) -> dict[str, Any] | None:
+        return None
+
+
+class LedgerJsonl(LedgerCsv):
+    """One JSON object per line: "record" says which kind (figure when absent)."""
+
+    label = "ledger jsonl"
+    later_facts = True
+
+    def __init__(self, path: Path, register_missing: bool = False) -> None:
+        self.path, self.register_missing = path, register_missing
+        self.ignored_columns: list[str] = []
+
+    def records(self, phase: str, progress: Progress | None = None) -> Iterator[Record]:
+        return jsonl_records(self.path, phase, progress)
+
+    def parse(self, record: Record) -> list[Item]:
+        kind = record.fields.get("record", "figure")
+        parser = _RECORDS.get(kind) if isinstance(kind, str) else None
+        if parser is None:
+            raise RowInvalid([FieldProblem("record", str(kind), f"record {kind!r}: unknown; use one of {', '.join(_RECORDS)}")])
+        if parser is _figure_record:
+            unknown = sorted(set(record.fields) - set(FIGURE_FIELDS) - set(ALIASES) - EXPORT_ONLY)
+            if unknown:
+                problem = f"{unknown[0]}: not a figure field; use {', '.join(FIGURE_FIELDS)}"
+                raise RowInvalid([FieldProblem(unknown[0], None, problem)])
+            return super().parse(record)
+        fields = Fields(dict(record.fields))
+        item = parser(fields)
+        fields.done()
+        return [item]
+
+
+def _figure_record(fields: Fields) -> Item:
+    raise AssertionError("figures are parsed by LedgerCsv.parse")
+
+
+def _claimant(f: Fields) -> Item:
+    return ClaimantSpec(
+        f.required("key"), f.required("name"), f.required("kind"), f.text("reliability", "F") or "F",
+        f.mapping("default_roles"), f.text("description") or "",
+    )  # fmt: skip
+
+
+def _publisher(f: Fields) -> Item:
+    return PublisherSpec(f.required("key"), f.required("name"), f.text("kind", "media") or "media", f.text("url"))
+
+
+def _document(f: Fields) -> Item:
+    text = f.values.get("text")
+    if text is not None and not isinstance(text, str):
+        f.problem("text", text, "text: should be the document's text as a JSON string")
+        text = None
+    return DocumentSpec(
+        f.required("key"), text, f.text("url"), f.text("title"), f.text("publisher"),
+        f.instant("published", "published_precision", "published_estimated"),
+    )  # fmt: skip
+
+
+def _incident(f: Fields) -> Item:
+    country = f.required("country")
+    adm1, adm2, place = f.text("adm1"), f.text("adm2"), f.text("place")
+    finest = "place" if place else "adm2" if adm2 else "adm1" if adm1 else "country"
+    precision = f.check(
+        "location_precision", f.raw("location_precision"),
+        lambda: parse_enum(LocationPrecision, f.raw("location_precision") or finest, "location precision"),
+    )  # fmt: skip
+    period = f.period("occurred_start", "occurred_end", "date_precision", "estimated")
+    if period is None and f.raw("occurred_start") is None:
+        f.problem("occurred_start", None, "occurred_start: required for an incident; give its first day")
+    f.done()
+    assert period is not None and precision is not None
+    return IncidentSpec(
+        f.required("key"), f.required("name"), Location(country, adm1, adm2, place, precision), period,
+        f.text("parent"), f.text("description") or "",
+    )  # fmt: skip
+
+
+def _uuid(f: Fields, name: str) -> uuid.UUID:
+    raw = f.raw(name) or ""
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        f.problem(name, raw, f"{name} {raw!r}: not a figure or series id; copy it from `ledger figures --format csv`")
+        return uuid.UUID(int=0)
+
+
+def _withdrawal(f: Fields) -> Item:
+    return Withdrawal(
+        _uuid(f, "series_id"), _uuid(f, "figure_id"), f.required("reason"),
+        f.instant("reported", "reported_precision", "reported_estimated"), f.text("document"), f.text("quote"),
+    )  # fmt: skip
+
+
+def _correction(f: Fields) -> Item:
+    raw = f.mapping("correction")
+    try:
+        correction = Correction.from_dict(raw)
+    except (LedgerError, KeyError, TypeError, ValueError) as error:
+        f.problem("correction", json.dumps(raw), f"correction: cannot be read ({error}); write it as `export` does")
+        correction = Correction()
+    return CorrectionFact(_uuid(f, "series_id"), _uuid(f, "figure_id"), f.required("reason"), correction)
+
+
+def _strike(f: Fields) -> Item:
+    return Strike(_uuid(f, "series_id"), _uuid(f, "figure_id"), f.required("reason"))
+
+
+def _grade(f: Fields) -> Item:
+    return Grade(f.required("claimant"), f.required("reliability"), f.required("reason"))
+
+
+_RECORDS = {
+    "figure": _figure_record,
+    "claimant": _claimant,
+    "publisher": _publisher,
+    "document": _document,
+    "incident": _incident,
+    "grade": _grade,
+    "withdrawal": _withdrawal,
+    "correction": _correction,
+    "strike": _strike,
+}
+
+
+# --- templates ------------------------------------------------------------------------------------
+
+_EXAMPLE_FIGURE = {
+    "incident": "example-incident", "claimant": "example-claimant", "victim_status": "civilian", "outcome": "killed",
+    "quantity": "at least 12", "reported": "2026-02-05", "reported_precision": "", "reported_estimated": "false",
+    "role": "", "publisher": "", "document": "example-document", "quote": "at least 12 civilians, including women",
+    "quote_start": "", "occurred_start": "2026-02-03", "occurred_end": "2026-02-04", "occurred_precision": "",
+    "women": "3", "children": "", "note": "EXAMPLE ROW (synthetic): replace it with real figures",
+}  # fmt: skip
+
+
+def template(fmt: str) -> str:
+    """A file to start from: every column, with one example row (CSV) or one record of each kind (JSON Lines)."""
+    if fmt == "csv":
+        from ledger.cli.render import write_csv
+
+        out = io.StringIO()
+        write_csv(list(FIGURE_FIELDS), [[_EXAMPLE_FIGURE[c] for c in FIGURE_FIELDS]], out)
+        return out.getvalue()
+    if fmt == "jsonl":
+        text = "SYNTHETIC EXAMPLE: dozens of people, at least 12 civilians, including women, were killed on 3 February."
+        records: list[dict[str, Any]] = [
+            {"record": "claimant", "key": "example-claimant", "name": "Example Rights Group (synthetic)", "kind": "ngo",
+             "reliability": "C", "default_roles": {"*": "independent"}, "description": "synthetic example"},
+            {"record": "publisher", "key": "example-publisher", "name": "Example Daily (synthetic)", "kind": "media",
+             "url": "https://example.org"},
+            {"record": "document", "key": "example-document", "text": text, "title": "Example report (synthetic)",
+             "publisher": "example-publisher", "published": "2026-02-05"},
+            {"record": "incident", "key": "example-incident", "name": "Example incident (synthetic)",
+             "country": "Examplestan", "adm1": "North Province", "occurred_start": "2026-02-03",
+             "occurred_end": "2026-02-04", "description": "synthetic example"},
+            {"record": "figure", **{k: v for k, v in _EXAMPLE_FIGURE.items() if v not in ("", "false")}},
+        ]  # fmt: skip
+        return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    raise InvalidInput(f"template format {fmt!r}: unknown; use csv or jsonl")

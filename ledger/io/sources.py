@@ -1,0 +1,148 @@
+"""Reading import files as a stream of records with their line numbers, re-readable from the start.
+
+CSV as spreadsheets and published datasets write it: UTF-8 with or without a byte-order mark,
+quoted fields holding commas, doubled quotes and newlines, and an optional HXL hashtag row under
+the header. JSON Lines: one object per line. Nothing is held whole, so memory does not grow with
+the file; each pass re-opens it.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ledger.errors import InvalidInput
+from ledger.io.problems import RowProblem
+
+# (phase, bytes read, bytes in the file): "checking" or "writing" and how far the pass has got.
+Progress = Callable[[str, int, int], None]
+
+csv.field_size_limit(16 * 1024 * 1024)  # archived texts and long UCDP source lists exceed the 128 KiB default
+
+
+@attrs.frozen
+class Record:
+    line: int  # physical line where the record starts; the header is line 1
+    fields: dict[str, Any]
+    problem: RowProblem | None = None  # the record could not be read at all
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as raw:
+        for chunk in iter(lambda: raw.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def check_file(path: Path, what: str) -> None:
+    if not path.is_file():
+        raise InvalidInput(f"{what} {path}: no such file; give the path of the file to import")
+
+
+def is_hxl_row(cells: list[str]) -> bool:
+    """An HXL hashtag row: every non-empty cell is a hashtag such as '#affected+killed'."""
+    filled = [c.strip() for c in cells if c.strip()]
+    return bool(filled) and all(c.startswith("#") for c in filled)
+
+
+class _Lines:
+    """Lines decoded from bytes, counting bytes read for the progress bar (text files cannot tell())."""
+
+    def __init__(self, path: Path, raw: Any) -> None:
+        self.path, self.raw, self.done, self.line = path, raw, 0, 0
+
+    def __iter__(self) -> Iterator[str]:
+        for chunk in self.raw:
+            self.line += 1
+            self.done += len(chunk)
+            if self.line == 1:
+                chunk = chunk.removeprefix(codecs.BOM_UTF8)
+            try:
+                yield chunk.decode("utf-8")
+            except UnicodeDecodeError:
+                raise InvalidInput(
+                    f"{self.path}: line {self.line} is not UTF-8; save the file as UTF-8 (CSV UTF-8 in spreadsheets)"
+                ) from None
+
+
+def csv_records(path: Path, phase: str = "reading", progress: Progress | None = None) -> Iterator[Record]:
+    """Each data row as a Record keyed by the header's (lower-cased) column names."""
+    total = path.stat().st_size
+    with path.open("rb") as raw:
+        lines = _Lines(path, raw)
+        reader = csv.reader(iter(lines), strict=True)
+        try:
+            header = [h.strip().lower() for h in next(reader)]
+        except StopIteration:
+            raise InvalidInput(f"{path}: empty file; a header row is needed, see `ledger import template`") from None
+        except csv.Error as error:
+            raise InvalidInput(f"{path}: line 1: {error}; fix the header row") from None
+        duplicated = sorted({h for h in header if header.count(h) > 1})
+        if duplicated:
+            raise InvalidInput(f"{path}: column {duplicated[0]!r} appears twice in the header; keep one")
+        last, first_data = reader.line_num, True
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as error:
+                raise InvalidInput(
+                    f"{path}: line {last + 1}: {error}; close the quoted field (a quote inside a field is written twice)"
+                ) from None
+            start, last = last + 1, reader.line_num
+            if progress is not None:
+                progress(phase, lines.done, total)
+            if not cells or (len(cells) == 1 and not cells[0].strip()):
+                continue
+            if first_data and is_hxl_row(cells):
+                first_data = False
+                continue
+            first_data = False
+            if len(cells) != len(header):
+                problem = RowProblem(start, None, None, f"has {len(cells)} fields, the header has {len(header)}")
+                yield Record(start, {}, problem)
+                continue
+            yield Record(start, dict(zip(header, cells, strict=True)))
+        if progress is not None:
+            progress(phase, total, total)
+
+
+def csv_header(path: Path) -> list[str]:
+    with path.open("rb") as raw:
+        reader = csv.reader(iter(_Lines(path, raw)))
+        try:
+            return [h.strip().lower() for h in next(reader)]
+        except (StopIteration, csv.Error):
+            return []
+
+
+def jsonl_records(path: Path, phase: str = "reading", progress: Progress | None = None) -> Iterator[Record]:
+    """Each non-blank line as a Record holding its JSON object."""
+    total = path.stat().st_size
+    with path.open("rb") as raw:
+        lines = _Lines(path, raw)
+        for text in lines:
+            if progress is not None:
+                progress(phase, lines.done, total)
+            if not text.strip():
+                continue
+            try:
+                value = json.loads(text)
+            except json.JSONDecodeError as error:
+                yield Record(lines.line, {}, RowProblem(lines.line, None, None, f"not valid JSON ({error.msg})"))
+                continue
+            if not isinstance(value, dict):
+                yield Record(lines.line, {}, RowProblem(lines.line, None, None, "not a JSON object; write one {...} per line"))
+                continue
+            yield Record(lines.line, value)
+        if progress is not None:
+            progress(phase, total, total)

@@ -1,0 +1,199 @@
+"""Importing UCDP GED and ACLED files in their published layouts (see tests/io/data/README.md).
+
+The samples are synthetic rows in the real column layouts, with the awkward parts real files have:
+quoted fields holding commas, doubled quotes and newlines, an HXL hashtag row, a byte-order mark.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import writes_nothing
+
+from ledger.io.export import export
+from ledger.io.fields import Fields
+from ledger.io.imports import import_acled, import_ucdp
+from ledger.io.problems import ImportRejected
+from ledger.io.published import day
+from ledger.io.ucdp import GED_COLUMNS
+from ledger.ledger import Ledger
+
+DATA = Path(__file__).parent / "data"
+UCDP = DATA / "ucdp_ged_sample.csv"
+ACLED = DATA / "acled_sample.csv"
+
+
+def cells(ledger: Ledger, incident: str) -> dict[str, tuple[Any, Any, Any]]:
+    return {
+        r["victim_status"]: (r["low"], r["best"], r["high"])
+        for r in ledger.tally().rows
+        if r["incident"] == incident and r["outcome"] == "killed" and "/" not in r["victim_status"]
+    }
+
+
+def published(path: Path) -> list[dict[str, str]]:
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline="")))
+    return rows[1:]  # under the header: the HXL row
+
+
+class TestUcdp:
+    def test_the_sample_is_in_the_published_layout(self) -> None:
+        text = UCDP.read_text(encoding="utf-8")
+        assert next(csv.reader(io.StringIO(text))) == list(GED_COLUMNS)
+        assert '""martyred""' in text and "Near Turbat,\nKech" in text  # awkward quoting, kept for the test
+        assert published(UCDP)[0]["id"] == "501001"
+
+    def test_each_event_becomes_an_incident_with_its_precisions(self, ledger: Ledger) -> None:
+        report = import_ucdp(ledger, UCDP)
+        assert (report.rows, report.registered["incident"], report.registered["document"]) == (5, 5, 5)
+        incidents = {r["key"]: r for r in ledger.listing("incidents")}
+        standoff = incidents["ucdp-ged-501001"]
+        assert (standoff["place"], standoff["location_precision"], standoff["date_precision"]) == ("Nushki town", "place", "day")
+        assert (standoff["occurred_start"], standoff["occurred_end"]) == (dt.date(2024, 1, 30), dt.date(2024, 1, 30))
+        assert (incidents["ucdp-ged-501002"]["location_precision"], incidents["ucdp-ged-501002"]["date_precision"]) == (
+            "adm2", "week",
+        )  # fmt: skip
+        assert (incidents["ucdp-ged-501004"]["location_precision"], incidents["ucdp-ged-501004"]["date_precision"]) == (
+            "country", "month",
+        )  # fmt: skip
+        assert "Near Turbat,\nKech district" in ledger.app.incident("ucdp-ged-501002").description
+
+    def test_sides_become_victim_statuses_and_sources_become_provenance(self, ledger: Ledger) -> None:
+        report = import_ucdp(ledger, UCDP)
+        assert cells(ledger, "ucdp-ged-501001") == {"security_forces": (4, 4, 4), "militant": (9, 9, 9), "civilian": (2, 2, 2)}
+        assert cells(ledger, "ucdp-ged-501005") == {"security_forces": (5, 5, 5)}  # two governments: one status, added
+        figures = [r for r in ledger.figures() if r["incident"] == "ucdp-ged-501001"]
+        assert {r["claimant"] for r in figures} == {"ucdp:security-officials-local-police"}
+        assert {(r["publisher"], r["document"], r["reported_at"].date()) for r in figures} == {
+            ("dawn", "ucdp-ged-501001", dt.date(2024, 2, 4)),  # the latest source date
+        }
+        document = ledger.app.document("ucdp-ged-501001")
+        assert document.title.startswith('Dawn,2024-02-03,"Militants storm Nushki police station, four policemen ""martyred"""')
+        assert ledger.app.claimant("ucdp:security-officials-local-police").name == "Security officials; Local police"
+        no_source = [r for r in ledger.figures() if r["incident"] == "ucdp-ged-501004"]
+        assert {r["claimant"] for r in no_source} == {"ucdp-ged"}  # no source_original: UCDP itself
+        assert all(r["reported_estimated"] for r in no_source)  # no source date: the event's end, estimated
+        applied = {(a["value"], a["status"]) for a in report.mapping["applied"]}
+        assert ("Government of Pakistan", "security_forces") in applied and ("BLF", "militant/blf") in applied
+        assert report.mapping["unmapped"] == []
+
+    def test_low_and_high_widen_the_unknown_cell_without_counting_twice(self, ledger: Ledger) -> None:
+        import_ucdp(ledger, UCDP)
+        rows = {r["id"]: r for r in published(UCDP)}
+        for event in ("501001", "501002", "501003", "501004", "501005"):
+            totals = cells(ledger, f"ucdp-ged-{event}").values()
+            low, best, high = (sum(t[i] for t in totals) for i in range(3))
+            assert best == int(rows[event]["best"]), event
+            assert high == int(rows[event]["high"]), event
+            assert int(rows[event]["low"]) <= low <= best, event
+        assert cells(ledger, "ucdp-ged-501002")["unknown"] == (0, 0, 3)  # civilians 6, range up to 9
+        assert cells(ledger, "ucdp-ged-501003")["unknown"] == (2, 2, 6)  # low 8 < best 10: the low is raised
+
+    def test_a_mapping_file_overrides_the_shipped_one_and_unmapped_sides_are_reported(
+        self, ledger: Ledger, tmp_path: Path
+    ) -> None:
+        mapping = tmp_path / "mine.toml"
+        mapping.write_text('sides = [{match = "^Government of Pakistan$", status = "security_forces"}]\n', encoding="utf-8")
+        report = import_ucdp(ledger, UCDP, mapping)
+        assert report.mapping["file"] == str(mapping)
+        unmapped = {u["value"] for u in report.mapping["unmapped"]}
+        assert unmapped == {"BLA", "BLF", "Civilians", "Government of India"}
+        assert set(cells(ledger, "ucdp-ged-501001")) == {"security_forces", "unknown", "civilian"}
+
+    def test_reimporting_adds_nothing_and_a_bad_row_writes_nothing(self, ledger: Ledger, tmp_path: Path) -> None:
+        import_ucdp(ledger, UCDP)
+        with writes_nothing(ledger):
+            again = import_ucdp(ledger, UCDP)
+        assert again.figures_new == 0 and again.registered == {}
+        broken = tmp_path / "broken.csv"
+        text = UCDP.read_text(encoding="utf-8").replace(',1,"2024-02-08 00:00', ',9,"2024-02-08 00:00')  # date_prec 9
+        text = text.replace("2,3,0,0,5,5,5", "2,3,0,0,6,5,5")  # best no longer the sum of the sides
+        broken.write_text(text, encoding="utf-8")
+        fresh = ledger.app.recorder.max_notification_id()
+        with pytest.raises(ImportRejected) as rejected:
+            import_ucdp(ledger, broken)
+        assert ledger.app.recorder.max_notification_id() == fresh
+        assert {p.column for p in rejected.value.problems} == {"date_prec", "best"}
+
+    def test_the_file_must_have_the_columns_the_import_reads(self, ledger: Ledger, tmp_path: Path) -> None:
+        path = tmp_path / "short.csv"
+        path.write_text("id,side_a\n1,Government of Pakistan\n", encoding="utf-8")
+        with pytest.raises(ValueError, match="column 'side_b' is missing; is this a ucdp-ged file"):
+            import_ucdp(ledger, path)
+
+
+class TestAcled:
+    def test_each_event_with_fatalities_becomes_one_figure(self, ledger: Ledger) -> None:
+        report = import_acled(ledger, ACLED)
+        assert (report.rows, report.figures_new, report.mapping["skipped_rows"]) == (5, 4, 1)  # a protest without deaths
+        figures = {r["incident"]: r for r in ledger.figures()}
+        battle = figures["acled-pak100001"]
+        assert (battle["victim_status"], battle["quantity_text"], battle["claimant"]) == ("unknown", "11", "acled")
+        assert battle["reported_at"] == dt.datetime(2024, 2, 2, tzinfo=dt.UTC)  # ACLED's timestamp, 1706832000
+        assert battle["publisher"] == "dawn"
+        assert 'the "standoff" lasted three days.\nSecurity officials' in battle["note"]
+        assert figures["acled-pak100002"]["victim_status"] == "civilian"  # violence against civilians
+        assert {u["value"] for u in report.mapping["unmapped"]} == {"Battles", "Explosions/Remote violence"}
+        assert ledger.app.document("acled-pak100001").title == "ACLED PAK100001: Dawn; Balochistan Post"
+
+    def test_time_and_geo_precision_set_the_incident(self, ledger: Ledger) -> None:
+        import_acled(ledger, ACLED)
+        incidents = {r["key"]: r for r in ledger.listing("incidents")}
+        week, month = incidents["acled-pak100004"], incidents["acled-pak100005"]
+        assert (week["occurred_start"], week["occurred_end"], week["date_precision"]) == (
+            dt.date(2024, 2, 4), dt.date(2024, 2, 10), "week",
+        )  # fmt: skip
+        assert (month["occurred_start"], month["occurred_end"], month["location_precision"]) == (
+            dt.date(2024, 2, 1), dt.date(2024, 2, 29), "adm1",
+        )  # fmt: skip
+        assert incidents["acled-pak100001"]["place"] == "Nushki"
+
+    def test_zero_fatalities_can_be_kept_and_reimport_adds_nothing(self, ledger: Ledger) -> None:
+        report = import_acled(ledger, ACLED, keep_zero=True)
+        assert report.figures_new == 5
+        with writes_nothing(ledger):
+            assert import_acled(ledger, ACLED, keep_zero=True).figures_new == 0
+
+    def test_a_changed_number_in_a_later_export_is_a_revision(self, ledger: Ledger, tmp_path: Path) -> None:
+        import_acled(ledger, ACLED)
+        later = tmp_path / "later.csv"
+        old, new = 'including 9 militants.",11,,1706832000', 'including 9 militants.",13,,1707000000'
+        text = ACLED.read_text(encoding="utf-8-sig").replace(old, new)
+        assert text != ACLED.read_text(encoding="utf-8-sig")
+        later.write_text(text, encoding="utf-8")
+        assert import_acled(ledger, later).figures_new == 1
+        assert cells(ledger, "acled-pak100001") == {"unknown": (13, 13, 13)}
+
+    def test_acled_dates_are_read_in_both_published_formats(self) -> None:
+        assert day(Fields({"event_date": "30 January 2024"}), "event_date") == dt.date(2024, 1, 30)
+        assert day(Fields({"event_date": "2024-01-30"}), "event_date") == dt.date(2024, 1, 30)
+
+
+class TestStyledExports:
+    def test_ucdp_style_export_gives_back_the_events_deaths(self, ledger: Ledger, tmp_path: Path) -> None:
+        import_ucdp(ledger, UCDP)
+        target = tmp_path / "ged.csv"
+        export(ledger, "tallies", target, "ucdp")
+        rows = {r["id"]: r for r in csv.DictReader(target.open(encoding="utf-8", newline=""))}
+        original = {f"ucdp-ged-{r['id']}": r for r in published(UCDP)}
+        assert set(rows) == set(original)
+        for key in ("ucdp-ged-501001", "ucdp-ged-501002", "ucdp-ged-501004"):  # state-based and one-sided events
+            for column in ("deaths_a", "deaths_b", "deaths_civilians", "best", "high", "date_start", "country"):
+                assert rows[key][column] == original[key][column].removesuffix(" 00:00:00.000"), (key, column)
+        assert rows["ucdp-ged-501001"]["where_prec"] == "1" and rows["ucdp-ged-501004"]["date_prec"] == "4"
+        assert rows["ucdp-ged-501001"]["source_original"] == "Security officials; Local police"
+
+    def test_acled_style_export_has_acled_columns(self, ledger: Ledger, tmp_path: Path) -> None:
+        import_acled(ledger, ACLED)
+        target = tmp_path / "acled.csv"
+        export(ledger, "tallies", target, "acled")
+        rows = {r["event_id_cnty"]: r for r in csv.DictReader(target.open(encoding="utf-8", newline=""))}
+        assert rows["acled-pak100001"]["fatalities"] == "11"
+        assert rows["acled-pak100001"]["timestamp"] == "1706832000"
+        assert rows["acled-pak100005"]["time_precision"] == "3"
+        assert rows["acled-pak100002"]["source"] == "Balochistan Post"

@@ -186,7 +186,9 @@ def register(app: Any, synthetic: SyntheticLedger, entry: Entry, batch: int = 10
         Claimant(key=c.key, name=c.name, kind=c.kind, default_roles=c.roles, reliability=c.reliability,
                  description="synthetic", entry=entry) for c in synthetic.claimants
     ]  # fmt: skip
-    aggregates += [Publisher(key=p, name=f"Synthetic outlet {p}", kind="media", url=None, entry=entry) for p in synthetic.publishers]
+    aggregates += [
+        Publisher(key=p, name=f"Synthetic outlet {p}", kind="media", url=None, entry=entry) for p in synthetic.publishers
+    ]
     ids: dict[str, Any] = {}
     for key, parent, province, start in synthetic.incidents:
         incident = Incident(

@@ -35,11 +35,12 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,  # plain help and errors: quicker start-up, output that pipes cleanly
 )
-claimant_app = typer.Typer(help="Register and grade claimants (who made a claim).", no_args_is_help=True, rich_markup_mode=None)
-publisher_app = typer.Typer(help="Register publishers (outlets that carried claims).", no_args_is_help=True, rich_markup_mode=None)
-document_app = typer.Typer(help="Archive documents (the text figures are read from).", no_args_is_help=True, rich_markup_mode=None)
-incident_app = typer.Typer(help="Register incidents and campaigns.", no_args_is_help=True, rich_markup_mode=None)
-figure_app = typer.Typer(help="Record figures, revisions, withdrawals, corrections and strikes.", no_args_is_help=True, rich_markup_mode=None)
+SUB_APP = {"no_args_is_help": True, "rich_markup_mode": None}
+claimant_app = typer.Typer(help="Register and grade claimants (who made a claim).", **SUB_APP)
+publisher_app = typer.Typer(help="Register publishers (outlets that carried claims).", **SUB_APP)
+document_app = typer.Typer(help="Archive documents (the text figures are read from).", **SUB_APP)
+incident_app = typer.Typer(help="Register incidents and campaigns.", **SUB_APP)
+figure_app = typer.Typer(help="Record figures, revisions, withdrawals, corrections and strikes.", **SUB_APP)
 for sub, name in (
     (claimant_app, "claimant"),
     (publisher_app, "publisher"),

@@ -62,7 +62,7 @@ EVENT_SHAPE = json.dumps(
         **{name: "VARCHAR" for name in (
             "key", "name", "kind", "reliability", "description", "reason", "url", "sha256", "text", "title",
             "victim_status", "outcome", "role", "fingerprint", "note",
-        )},  # fmt: skip
+        )},
         "default_roles": "JSON",
         "correction": _data("JSON"),
         **{name: _data("VARCHAR") for name in ("publisher_id", "parent_id", "incident_id", "claimant_id", "figure_id")},
@@ -72,7 +72,7 @@ EVENT_SHAPE = json.dumps(
         "period": _data({"start": "VARCHAR", "end": "VARCHAR", "precision": "VARCHAR", "estimated": "BOOLEAN"}),
         "occurred": _data({"start": "VARCHAR", "end": "VARCHAR", "precision": "VARCHAR"}),
         "quantity": _data({"text": "VARCHAR", "kind": "VARCHAR", "low": "BIGINT", "best": "BIGINT", "high": "BIGINT",
-                           "vague_word": "VARCHAR", "vague_table": "VARCHAR"}),  # fmt: skip
+                           "vague_word": "VARCHAR", "vague_table": "VARCHAR"}),
         "citation": _data({"document_id": "VARCHAR", "quote": "VARCHAR", "start": "INTEGER", "end": "INTEGER"}),
         "subcounts": _data({"women": "INTEGER", "children": "INTEGER"}),
         # ledger:Reconciliation.Recorded

@@ -15,7 +15,9 @@ import typer
 
 from ledger.cli.render import Format, records, render
 
-policy_app = typer.Typer(help="List and show tally policies (named, versioned data).", no_args_is_help=True, rich_markup_mode=None)
+policy_app = typer.Typer(
+    help="List and show tally policies (named, versioned data).", no_args_is_help=True, rich_markup_mode=None
+)
 
 
 class FailOn(str, enum.Enum):

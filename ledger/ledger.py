@@ -82,9 +82,7 @@ class Ledger:
         note: str = "",
     ) -> RecordedFigure:
         """The same claimant's new figure for the same cell: a new fact in the same claim series."""
-        with self.reading() as con:
-            original = queries.figure_rows(con)
-        row = _find(original, queries_resolve(self, reference))
+        row = self._figure(reference)
         return self.record_figure(
             FigureInput(
                 incident=row["incident"],
@@ -109,7 +107,7 @@ class Ledger:
         document: str | None = None,
         quote: str | None = None,
     ) -> uuid.UUID:
-        found = queries_resolve(self, reference)
+        found = self._figure(reference)
         self.app.withdraw_figure(
             uuid.UUID(found["series_id"]), uuid.UUID(found["figure_id"]), reason, self.entry(), reported, document, quote
         )
@@ -123,7 +121,7 @@ class Ledger:
         role: str | None = None,
         reported: ReportedTime | None = None,
     ) -> uuid.UUID:
-        found = queries_resolve(self, reference)
+        found = self._figure(reference)
         correction = Correction(
             quantity=parse_quantity(quantity) if quantity is not None else None,
             role=parse_enum(Role, role, "role").value if role else None,
@@ -135,9 +133,14 @@ class Ledger:
         return uuid.UUID(found["figure_id"])
 
     def strike_figure(self, reference: str, reason: str) -> uuid.UUID:
-        found = queries_resolve(self, reference)
+        found = self._figure(reference)
         self.app.strike_figure(uuid.UUID(found["series_id"]), uuid.UUID(found["figure_id"]), reason, self.entry())
         return uuid.UUID(found["figure_id"])
+
+    def _figure(self, reference: str) -> dict[str, Any]:
+        """A figure by id or unique prefix, with the keys of its claim series."""
+        with self.reading() as con:
+            return queries.resolve_figure(con, reference)
 
     # Reading.
 
@@ -182,12 +185,3 @@ LISTINGS = {
     "i.occurred_start, i.occurred_end, i.date_precision, i.date_estimated, i.is_open "
     "FROM incidents i LEFT JOIN incidents p ON p.incident_id = i.parent_id ORDER BY i.key",
 }
-
-
-def queries_resolve(ledger: Ledger, reference: str) -> dict[str, Any]:
-    with ledger.reading() as con:
-        return queries.resolve_figure(con, reference)
-
-
-def _find(rows: list[dict[str, Any]], found: dict[str, Any]) -> dict[str, Any]:
-    return next(r for r in rows if r["figure_id"] == found["figure_id"])

@@ -315,11 +315,18 @@ def describe_time(at: dt.datetime | None, precision: str | None, estimated: bool
 
 
 def resolve_figure(con: duckdb.DuckDBPyConnection, reference: str) -> Row:
-    """A figure by its id or a unique prefix of at least 6 characters."""
+    """A figure, with its series' keys, by its id or a unique prefix of at least 6 characters."""
     ref = reference.strip().lower()
     if len(ref) < 6:
         raise InvalidInput(f"figure {reference!r}: too short; give at least 6 characters of its id")
-    found = _rows(con, "SELECT figure_id, series_id FROM figures WHERE figure_id LIKE $p || '%'", {"p": ref})
+    found = _rows(
+        con,
+        "SELECT f.figure_id, f.series_id, i.key AS incident, c.key AS claimant, f.victim_status, f.outcome, "
+        "f.role, p.key AS publisher FROM figures f JOIN incidents i USING (incident_id) "
+        "JOIN claimants c USING (claimant_id) LEFT JOIN publishers p ON p.publisher_id = f.publisher_id "
+        "WHERE f.figure_id LIKE $p || '%'",
+        {"p": ref},
+    )
     if not found:
         raise NotFound(f"figure {reference!r}: not in the ledger; list ids with `ledger figures`")
     if len(found) > 1:

@@ -15,10 +15,10 @@ from ledger.application.transcodings import VALUE_TRANSCODINGS
 from ledger.domain.base import Entry, LedgerAggregate
 from ledger.domain.claimant import Claimant, Publisher
 from ledger.domain.document import Document
-from ledger.domain.ids import check_key, fingerprint, natural_id, sha256_text
+from ledger.domain.ids import check_key, natural_id, sha256_text
 from ledger.domain.incident import Incident
 from ledger.domain.quantity import parse_quantity
-from ledger.domain.series import ClaimSeries, Correction, check_figure, series_id
+from ledger.domain.series import ClaimSeries, Correction, check_figure, figure_fingerprint, series_id
 from ledger.domain.values import Citation, Location, Period, ReportedTime
 from ledger.domain.vocabulary import (
     ClaimantKind,
@@ -381,25 +381,18 @@ class _Resolver:
             publisher_id = self._cached("publisher", figure.publisher).id
         check_figure(quantity, figure.subcounts, figure.occurred, figure.reported, incident.period)
         sid = series_id(incident.id, claimant.id, victim_status, outcome)
-        digest = fingerprint(
-            {
-                "series": str(sid),
-                "document": document_sha,
-                "publisher": str(publisher_id),
-                "quantity": quantity.text,
-                "quote": citation.quote if citation else None,
-                "reported": figure.reported.at.isoformat() if document_sha is None else None,
-            }
+        digest, figure_id = figure_fingerprint(
+            sid, document_sha, publisher_id, quantity.text, citation.quote if citation else None, figure.reported
         )
         return _PreparedFigure(
             series_id=sid,
-            figure_id=natural_id("figure", digest),
+            figure_id=figure_id,
             incident_id=incident.id,
             claimant_id=claimant.id,
             victim_status=victim_status,
             outcome=outcome,
             report_kwargs={
-                "figure_id": natural_id("figure", digest),
+                "figure_id": figure_id,
                 "quantity": quantity,
                 "role": role,
                 "publisher_id": publisher_id,

@@ -12,7 +12,7 @@ import attrs
 from eventsourcing.domain import event
 
 from ledger.domain.base import Entry, LedgerAggregate
-from ledger.domain.ids import natural_id
+from ledger.domain.ids import fingerprint, natural_id
 from ledger.domain.quantity import Quantity
 from ledger.domain.values import Citation, Period, ReportedTime, SubCounts
 from ledger.errors import Conflict, InvalidInput, NotFound
@@ -32,6 +32,31 @@ class FigureState:
 
 def series_id(incident_id: uuid.UUID, claimant_id: uuid.UUID, victim_status: str, outcome: str) -> uuid.UUID:
     return natural_id("series", str(incident_id), str(claimant_id), victim_status, outcome)
+
+
+def figure_fingerprint(
+    series: uuid.UUID,
+    document_sha: str | None,
+    publisher_id: uuid.UUID | None,
+    words: str,
+    quote: str | None,
+    reported: ReportedTime,
+) -> tuple[str, uuid.UUID]:
+    """A figure's fingerprint and id: the same claim from the same document is the same figure.
+
+    Without a document, the reported time tells two statements apart.
+    """
+    digest = fingerprint(
+        {
+            "series": str(series),
+            "document": document_sha,
+            "publisher": str(publisher_id),
+            "quantity": words,
+            "quote": quote,
+            "reported": reported.at.isoformat() if document_sha is None else None,
+        }
+    )
+    return digest, natural_id("figure", digest)
 
 
 class ClaimSeries(LedgerAggregate):

@@ -18,10 +18,10 @@ from ledger.application.inputs import FigureInput
 from ledger.domain.base import Entry, LedgerAggregate
 from ledger.domain.claimant import Claimant, Publisher
 from ledger.domain.document import Document
-from ledger.domain.ids import check_key, fingerprint, natural_id, sha256_text
+from ledger.domain.ids import check_key, sha256_text
 from ledger.domain.incident import Incident
 from ledger.domain.quantity import parse_quantity
-from ledger.domain.series import check_figure, series_id
+from ledger.domain.series import check_figure, figure_fingerprint, series_id
 from ledger.domain.values import Citation, Location, Period, ReportedTime
 from ledger.domain.vocabulary import ClaimantKind, Outcome, Reliability, Role, parse_enum, parse_victim_status
 from ledger.errors import InvalidInput, LedgerError, NotFound
@@ -316,14 +316,5 @@ class Catalog:
         check.done()
         assert incident is not None and claimant is not None and status and outcome and quantity is not None
         sid = series_id(incident.id, claimant.id, status, outcome)
-        digest = fingerprint(
-            {
-                "series": str(sid),
-                "document": document_sha,
-                "publisher": str(publisher_id),
-                "quantity": quantity.text,
-                "quote": citation.quote if citation else None,
-                "reported": figure.reported.at.isoformat() if document_sha is None else None,
-            }
-        )
-        return sid, natural_id("figure", digest)
+        quote = citation.quote if citation else None
+        return sid, figure_fingerprint(sid, document_sha, publisher_id, quantity.text, quote, figure.reported)[1]

@@ -178,6 +178,32 @@ class LedgerApplication(Application[uuid.UUID]):
         )
         return self._save_new(incident, f"incident {key!r}", ("name", "parent_id", "location", "period"))
 
+    def correct_incident(
+        self,
+        key: str,
+        reason: str,
+        entry: Entry,
+        name: str | None = None,
+        location: Location | None = None,
+        period: Period | None = None,
+        parent: str | None = None,
+        description: str | None = None,
+    ) -> None:
+        """Fix a mistyped incident registration; the parent must exist and must not lie below it."""
+        incident = self.incident(key)
+        parent_id = None
+        if parent is not None:
+            ancestor: Incident | None = self.incident(parent)
+            parent_id = ancestor.id if ancestor else None
+            while ancestor is not None:
+                if ancestor.id == incident.id:
+                    raise InvalidInput(
+                        f"incident {key!r}: parent {parent!r} lies inside it; choose a parent outside its subtree"
+                    )
+                ancestor = self.repository.get(ancestor.parent_id) if ancestor.parent_id else None
+        incident.correct(reason, entry, name, parent_id, location, period, description)
+        self.save(incident)
+
     def close_incident(self, key: str, reason: str, entry: Entry) -> None:
         incident = self.incident(key)
         if incident.is_open:

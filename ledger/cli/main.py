@@ -246,6 +246,42 @@ def incident_add(
     _say(f"incident {key} registered")
 
 
+@incident_app.command("correct")
+def incident_correct(
+    ctx: typer.Context,
+    key: str = typer.Argument(...),
+    reason: str = typer.Option(..., help="What was mistyped."),
+    name: str | None = typer.Option(None),
+    country: str | None = typer.Option(None, help="Give the whole corrected location: country, adm1, adm2, place."),
+    adm1: str | None = typer.Option(None),
+    adm2: str | None = typer.Option(None),
+    place: str | None = typer.Option(None),
+    precision: str | None = typer.Option(None, help="place, adm2, adm1 or country (default: the finest given)."),
+    occurred: str | None = typer.Option(None, help="Corrected start: 2026, 2026-02 or 2026-02-03."),
+    until: str | None = typer.Option(None),
+    estimated: bool = typer.Option(False, help="The corrected dates are estimates."),
+    parent: str | None = typer.Option(None, help="Key of the corrected parent incident."),
+    description: str | None = typer.Option(None),
+) -> None:
+    """Correct a mistyped incident registration (kept as a new fact beside the original)."""
+    import attrs
+
+    from ledger.domain.values import Location, parse_period
+    from ledger.domain.vocabulary import LocationPrecision, parse_enum
+    from ledger.errors import InvalidInput
+
+    ledger = _ledger(ctx)
+    location = None
+    if country is None and any(v is not None for v in (adm1, adm2, place, precision)):
+        raise InvalidInput(f"incident {key!r}: a location correction needs the whole location; add --country")
+    if country is not None:
+        finest = "place" if place else "adm2" if adm2 else "adm1" if adm1 else "country"
+        location = Location(country, adm1, adm2, place, parse_enum(LocationPrecision, precision or finest, "precision"))
+    period = attrs.evolve(parse_period(occurred, until), estimated=estimated) if occurred else None
+    ledger.app.correct_incident(key, reason, ledger.entry(), name, location, period, parent, description)
+    _say(f"incident {key} corrected")
+
+
 @incident_app.command("close")
 def incident_close(ctx: typer.Context, key: str = typer.Argument(...), reason: str = typer.Option(...)) -> None:
     """Mark an incident closed (no more reports expected)."""

@@ -55,6 +55,29 @@ SELECT aggregate_id, e.key, e.name, (e.parent_id._data_)::UUID::VARCHAR,
        e.description, true, position, (e.timestamp._data_)::TIMESTAMPTZ
 FROM page WHERE topic = 'ledger:Incident.Registered';
 
+-- name: incident_corrections
+UPDATE incidents SET
+    name = coalesce(c.name, incidents.name),
+    parent_id = coalesce(c.parent_id, incidents.parent_id),
+    country = coalesce(c.location.country, incidents.country),
+    adm1 = CASE WHEN c.location IS NULL THEN incidents.adm1 ELSE c.location.adm1 END,
+    adm2 = CASE WHEN c.location IS NULL THEN incidents.adm2 ELSE c.location.adm2 END,
+    place = CASE WHEN c.location IS NULL THEN incidents.place ELSE c.location.place END,
+    location_precision = coalesce(c.location.precision, incidents.location_precision),
+    occurred_start = coalesce((c.period.start)::DATE, incidents.occurred_start),
+    occurred_end = coalesce((c.period.end)::DATE, incidents.occurred_end),
+    date_precision = coalesce(c.period.precision, incidents.date_precision),
+    date_estimated = coalesce(c.period.estimated, incidents.date_estimated),
+    description = coalesce(c.description, incidents.description)
+FROM (SELECT aggregate_id,
+             arg_max(e.name, position) FILTER (WHERE e.name IS NOT NULL) AS name,
+             arg_max((e.parent_id._data_)::UUID::VARCHAR, position) FILTER (WHERE e.parent_id IS NOT NULL) AS parent_id,
+             arg_max(e.location._data_, position) FILTER (WHERE e.location IS NOT NULL) AS location,
+             arg_max(e.period._data_, position) FILTER (WHERE e.period IS NOT NULL) AS period,
+             arg_max(e.description, position) FILTER (WHERE e.description IS NOT NULL) AS description
+      FROM page WHERE topic = 'ledger:Incident.Corrected' GROUP BY aggregate_id) AS c
+WHERE incidents.incident_id = c.aggregate_id;
+
 -- name: incident_status
 UPDATE incidents SET is_open = latest.is_open
 FROM (SELECT aggregate_id, arg_max(topic = 'ledger:Incident.Reopened', position) AS is_open
@@ -114,6 +137,10 @@ SELECT position, topic, aggregate_id, aggregate_version, (e.timestamp._data_)::T
          WHEN 'ledger:Document.Archived' THEN format('document {} archived: {} sha256 {}', e.key,
               coalesce(e.title, e.url, ''), coalesce(e.sha256, '-'))
          WHEN 'ledger:Incident.Registered' THEN format('incident {} registered: {}', e.key, e.name)
+         WHEN 'ledger:Incident.Corrected' THEN format('incident corrected ({}): {}', concat_ws(', ',
+              CASE WHEN e.name IS NOT NULL THEN 'name' END, CASE WHEN e.parent_id IS NOT NULL THEN 'parent' END,
+              CASE WHEN e.location IS NOT NULL THEN 'location' END, CASE WHEN e.period IS NOT NULL THEN 'period' END,
+              CASE WHEN e.description IS NOT NULL THEN 'description' END), e.reason)
          WHEN 'ledger:Incident.Closed' THEN format('incident closed: {}', e.reason)
          WHEN 'ledger:Incident.Reopened' THEN format('incident reopened: {}', e.reason)
          WHEN 'ledger:ClaimSeries.Opened' THEN format('claim series opened: {} {}', e.victim_status, e.outcome)

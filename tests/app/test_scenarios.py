@@ -16,7 +16,8 @@ from conftest import World, day, event_count, reported, writes_nothing
 from ledger import clock
 from ledger.application.app import RejectedImport
 from ledger.domain.series import Correction
-from ledger.domain.values import Period, SubCounts
+from ledger.domain.values import Location, Period, SubCounts
+from ledger.domain.vocabulary import LocationPrecision
 from ledger.errors import Conflict, InvalidInput, LedgerError, NotFound
 from ledger.ledger import Ledger
 
@@ -281,6 +282,35 @@ class TestRegistration:
         assert (soldiers["best"], soldiers["grade"]) == (81, "weak")
         with writes_nothing(ledger):  # the same grade again is nothing new
             ledger.app.grade_claimant(world.armed_group, "D", "again", ledger.entry())
+
+
+class TestIncidentCorrections:
+    def test_a_mistyped_incident_is_corrected_as_a_new_fact(self, world: World) -> None:
+        ledger = world.ledger
+        ledger.app.correct_incident(
+            world.standoff, "typed the wrong district", ledger.entry(), name="Nushki standoff",
+            location=Location("Pakistan", "Balochistan", "Nushki", "Nushki town", LocationPrecision.PLACE),
+            period=Period(dt.date(2026, 1, 31), dt.date(2026, 2, 2)),
+        )  # fmt: skip
+        row = {r["key"]: r for r in ledger.listing("incidents")}[world.standoff]
+        assert (row["name"], row["place"], row["occurred_start"]) == ("Nushki standoff", "Nushki town", dt.date(2026, 1, 31))
+        assert row["parent"] == world.campaign  # what was not corrected stays
+        summaries = [r["summary"] for r in ledger.audit(incident=world.standoff)]
+        assert "incident corrected (name, location, period): typed the wrong district" in summaries
+        ledger.rebuild()
+        assert {r["key"]: r for r in ledger.listing("incidents")}[world.standoff] == row
+
+    def test_an_incident_cannot_move_under_its_own_subtree(self, world: World) -> None:
+        ledger = world.ledger
+        with writes_nothing(ledger):
+            with pytest.raises(InvalidInput, match="lies inside it"):
+                ledger.app.correct_incident(world.campaign, "regrouping", ledger.entry(), parent=world.standoff)
+            with pytest.raises(InvalidInput, match="nothing changes"):
+                ledger.app.correct_incident(world.standoff, "no-op", ledger.entry(), parent=world.campaign)
+            with pytest.raises(InvalidInput, match="reason"):
+                ledger.app.correct_incident(world.standoff, " ", ledger.entry(), name="x")
+            with pytest.raises(NotFound):
+                ledger.app.correct_incident("no-such-incident", "typo", ledger.entry(), name="x")
 
 
 class TestRejectedCommandsWriteNothing:

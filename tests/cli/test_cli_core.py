@@ -262,6 +262,15 @@ def test_publishers_documents_and_incidents_are_registered_and_listed(cli: Cli, 
     assert (incidents["camp"]["occurred_start"], incidents["camp"]["occurred_end"]) == ("2026-01-01", "2026-02-28")
     assert (incidents["camp"]["location_precision"], incidents["nushki"]["location_precision"]) == ("adm1", "place")
 
+    corrected = cli.ok(
+        "incident", "correct", "nushki", "--reason", "wrong start", "--occurred", "2026-01-31", "--until", "2026-02-02"
+    )
+    assert corrected.stderr == "incident nushki corrected\n"
+    incidents = {r["key"]: r for r in cli.json("incident", "list")}  # type: ignore[union-attr]
+    assert (incidents["nushki"]["occurred_start"], incidents["nushki"]["name"]) == ("2026-01-31", "Standoff")
+    assert cli.fails("incident", "correct", "nushki", "--reason", "x", "--adm1", "Sindh").endswith("add --country")
+    assert "lies inside it" in cli.fails("incident", "correct", "camp", "--reason", "x", "--parent", "nushki")
+
 
 # --- figures ------------------------------------------------------------------------------------------
 

@@ -78,6 +78,33 @@ FROM (SELECT aggregate_id,
       FROM page WHERE topic = 'ledger:Incident.Corrected' GROUP BY aggregate_id) AS c
 WHERE incidents.incident_id = c.aggregate_id;
 
+-- name: incident_versions_registered
+INSERT INTO incident_versions
+SELECT aggregate_id, (e.parent_id._data_)::UUID::VARCHAR, (e.period._data_.start)::DATE, (e.period._data_.end)::DATE,
+       position, (e.timestamp._data_)::TIMESTAMPTZ
+FROM page WHERE topic = 'ledger:Incident.Registered';
+
+-- name: incident_versions_corrected
+-- One version per correction: the fields it names over the incident's state before it.
+INSERT INTO incident_versions
+WITH c AS (
+    SELECT aggregate_id, position, (e.timestamp._data_)::TIMESTAMPTZ AS recorded_at,
+           (e.parent_id._data_)::UUID::VARCHAR AS parent_id,
+           (e.period._data_.start)::DATE AS occurred_start, (e.period._data_.end)::DATE AS occurred_end
+    FROM page WHERE topic = 'ledger:Incident.Corrected'
+), base AS (
+    SELECT incident_id, arg_max_null(parent_id, position) AS parent_id,
+           arg_max(occurred_start, position) AS occurred_start, arg_max(occurred_end, position) AS occurred_end
+    FROM incident_versions WHERE incident_id IN (SELECT aggregate_id FROM c) GROUP BY incident_id
+)
+SELECT c.aggregate_id,
+       coalesce(last_value(c.parent_id IGNORE NULLS) OVER w, base.parent_id),
+       coalesce(last_value(c.occurred_start IGNORE NULLS) OVER w, base.occurred_start),
+       coalesce(last_value(c.occurred_end IGNORE NULLS) OVER w, base.occurred_end),
+       c.position, c.recorded_at
+FROM c JOIN base ON base.incident_id = c.aggregate_id
+WINDOW w AS (PARTITION BY c.aggregate_id ORDER BY c.position ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW);
+
 -- name: incident_status
 UPDATE incidents SET is_open = latest.is_open
 FROM (SELECT aggregate_id, arg_max(topic = 'ledger:Incident.Reopened', position) AS is_open

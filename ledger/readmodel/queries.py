@@ -56,7 +56,7 @@ def load_facts(con: duckdb.DuckDBPyConnection, view: View = NOW) -> Facts:
             "SELECT f.figure_id, f.series_id, f.incident_id, f.claimant_id, f.victim_status, f.outcome, f.role, "
             "f.quantity, f.reported_at, f.position, coalesce(f.occurred_start, i.occurred_start), "
             "coalesce(f.occurred_end, i.occurred_end) "
-            "FROM figures f JOIN incidents i USING (incident_id) "
+            f"FROM figures f JOIN ({INCIDENTS_AS_OF}) i USING (incident_id) "
             "WHERE $recorded IS NULL OR f.recorded_at <= $recorded ORDER BY f.position",
             params,
         ).fetchall()
@@ -89,12 +89,16 @@ def load_facts(con: duckdb.DuckDBPyConnection, view: View = NOW) -> Facts:
             params,
         ).fetchall()
     )
-    parents = dict(
-        con.execute(
-            "SELECT incident_id, parent_id FROM incidents WHERE $recorded IS NULL OR recorded_at <= $recorded", params
-        ).fetchall()
-    )
+    parents = dict(con.execute(f"SELECT incident_id, parent_id FROM ({INCIDENTS_AS_OF})", params).fetchall())
     return Facts(claims, reliability, parents)
+
+
+# Each incident's parent and period as recorded by $recorded (all of them, as now, when it is NULL).
+INCIDENTS_AS_OF = """
+SELECT incident_id, arg_max_null(parent_id, position) AS parent_id, arg_max(occurred_start, position) AS occurred_start,
+       arg_max(occurred_end, position) AS occurred_end
+FROM incident_versions WHERE $recorded IS NULL OR recorded_at <= $recorded GROUP BY incident_id
+"""
 
 
 def view_position(con: duckdb.DuckDBPyConnection, view: View) -> int:

@@ -20,14 +20,17 @@ from ledger.domain.values import Location, Period, SubCounts
 from ledger.domain.vocabulary import LocationPrecision
 from ledger.errors import Conflict, InvalidInput, LedgerError, NotFound
 from ledger.ledger import Ledger
+from ledger.readmodel.view import View
 
 
 def by_id(ledger: Ledger, figure_id: uuid.UUID) -> dict[str, object]:
     return next(row for row in ledger.figures() if row["figure_id"] == str(figure_id))
 
 
-def cell(ledger: Ledger, incident: str, victim_status: str, outcome: str = "killed") -> dict[str, object]:
-    rows = ledger.tally().rows
+def cell(
+    ledger: Ledger, incident: str, victim_status: str, outcome: str = "killed", view: View | None = None
+) -> dict[str, object]:
+    rows = ledger.tally(view=view or View()).rows
     return next(r for r in rows if (r["incident"], r["victim_status"], r["outcome"]) == (incident, victim_status, outcome))
 
 
@@ -299,6 +302,21 @@ class TestIncidentCorrections:
         assert "incident corrected (name, location, period): typed the wrong district" in summaries
         ledger.rebuild()
         assert {r["key"]: r for r in ledger.listing("incidents")}[world.standoff] == row
+
+    def test_as_of_reads_see_the_incident_tree_as_it_was_recorded(self, world: World) -> None:
+        ledger = world.ledger
+        location = Location("Pakistan", "Balochistan", precision=LocationPrecision.ADM1)
+        with clock.pinned(day("2030-01-06")):  # after the world fixture was recorded
+            ledger.app.register_incident(
+                "kech-operation", "Kech operation", location, Period(dt.date(2026, 1, 1), dt.date(2026, 3, 31)), ledger.entry()
+            )
+            ledger.record_figure(world.figure(incident=world.standoff, quantity="12", quote=None, document=None))
+        with clock.pinned(day("2030-01-20")):
+            ledger.app.correct_incident(world.standoff, "belongs to the Kech operation", ledger.entry(), parent="kech-operation")
+        before, now = View.parse(as_of="2030-01-10"), View()
+        assert cell(ledger, world.campaign, "militant", view=before)["best"] == 12
+        assert cell(ledger, "kech-operation", "militant", view=now)["best"] == 12
+        assert all(r["incident"] != world.campaign for r in ledger.tally(view=now).rows)
 
     def test_an_incident_cannot_move_under_its_own_subtree(self, world: World) -> None:
         ledger = world.ledger

@@ -27,10 +27,11 @@ class ReadModel:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         con = connect(self.path)
         try:
-            migrate(con)
+            applied = migrate(con)
             known = tracked_source(con)
-            if known is not None and known != source:
-                # Fed by another event store: start afresh rather than mix two logs.
+            if known is not None and (known != source or applied):
+                # Fed by another event store, or the schema grew and new tables need the whole
+                # history: start afresh rather than mix two logs or leave a table half-filled.
                 con.close()
                 self.delete()
                 con = connect(self.path)

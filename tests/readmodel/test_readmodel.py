@@ -33,6 +33,7 @@ from ledger.ledger import Ledger
 from ledger.readmodel.catchup import catch_up, tracked_source
 from ledger.readmodel.connection import connect
 from ledger.readmodel.migrations import migrate, migrations_dir
+from ledger.readmodel.view import View
 
 TABLES = (
     "facts",
@@ -278,6 +279,20 @@ def test_a_read_model_whose_applied_migration_changed_is_refused_then_rebuilt(wo
         ledger.figures()
     ledger.rebuild()
     assert ledger.figures() == expected
+
+
+def test_a_new_migration_on_a_filled_read_model_rebuilds_it_so_new_tables_hold_the_whole_history(world: World) -> None:
+    ledger = world.ledger
+    ledger.record_figure(world.figure())
+    before = dump_ledger(ledger), ledger.figures(), ledger.tally(view=View(occurred_from=dt.date(2026, 1, 1))).rows
+    con = connect(ledger.settings.readmodel_path)
+    try:  # as if 003_incident_versions.sql had just been released: not yet applied, its table absent
+        con.execute("DELETE FROM schema_migrations WHERE version = 3")
+        con.execute("DROP TABLE incident_versions")
+    finally:
+        con.close()
+    after = dump_ledger(ledger), ledger.figures(), ledger.tally(view=View(occurred_from=dt.date(2026, 1, 1))).rows
+    assert after == before
 
 
 # --- the read model follows one event store -------------------------------------------------------

@@ -14,7 +14,7 @@ import duckdb
 from ledger.application.app import LedgerApplication, RecordedFigure
 from ledger.application.inputs import FigureInput
 from ledger.domain.base import Entry
-from ledger.domain.policy import get_policy
+from ledger.domain.policy import DEFAULT_POLICY, get_policy
 from ledger.domain.quantity import parse_quantity
 from ledger.domain.series import Correction
 from ledger.domain.values import ReportedTime
@@ -167,7 +167,9 @@ class Ledger:
             return queries._rows(con, LISTINGS[table])
 
     def query(self, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
-        """Read-only SQL over the caught-up read model."""
+        """Read-only SQL over the caught-up read model, its `tallies` current for the default policy."""
+        with self.reading() as con:
+            queries.tallies(con, DEFAULT_POLICY)
         with self.read_model.read_only(self.app, self.settings.store_label, self.progress) as con:
             return queries.run_sql(con, sql)
 

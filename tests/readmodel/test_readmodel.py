@@ -388,6 +388,19 @@ def test_query_is_read_only(world: World) -> None:
     assert dump_ledger(ledger) == before
 
 
+def test_query_sees_the_current_default_tally(world: World) -> None:
+    ledger = world.ledger
+    ledger.record_figure(world.figure())
+    ledger.tally()  # cached at this position
+    ledger.record_figure(world.figure(quantity="230", document=None, quote=None, reported=reported("2026-02-07")))
+    position = ledger.app.recorder.max_notification_id()
+    _, rows = ledger.query(
+        "SELECT best, log_position FROM tallies t JOIN incidents i USING (incident_id) "
+        f"WHERE i.key = '{world.campaign}' AND victim_status = 'militant' AND policy = 'default@1'"
+    )
+    assert rows == [(230, position)]
+
+
 def test_a_query_error_is_invalid_input(world: World) -> None:
     with pytest.raises(InvalidInput, match="query"):
         world.ledger.query("SELECT no_such_column FROM figures")

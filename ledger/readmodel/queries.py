@@ -187,10 +187,11 @@ def _tally_row(policy: Policy, at: int, cell: Cell, names: dict[str, str]) -> Ro
 
 
 TALLY_SQL = """
-WITH RECURSIVE scope(incident_id) AS (
+WITH RECURSIVE tree AS ({tree}),
+scope(incident_id) AS (
     SELECT incident_id FROM incidents WHERE $incident IS NULL OR key = $incident
     UNION ALL
-    SELECT i.incident_id FROM incidents i JOIN scope s ON i.parent_id = s.incident_id WHERE $incident IS NOT NULL
+    SELECT i.incident_id FROM tree i JOIN scope s ON i.parent_id = s.incident_id WHERE $incident IS NOT NULL
 )
 SELECT i.key AS incident, i.name AS incident_name, t.victim_status, t.outcome,
        t.low, t.best, t.high, t.high_open, t.grade, t.basis, t.claims, t.claimants, t.policy, t.log_position
@@ -207,7 +208,9 @@ def tally_rows(
     if incident is not None:
         incident_id(con, incident)
     table, at = tallies(con, policy, view)
-    return at, _rows(con, TALLY_SQL.format(table=table), {"policy": policy.label, "incident": incident})
+    # The subtree as the view sees it: an incident moved later still counts where it stood then.
+    sql = TALLY_SQL.format(table=table, tree=INCIDENTS_AS_OF)
+    return at, _rows(con, sql, {"policy": policy.label, "incident": incident, "recorded": view.recorded_by})
 
 
 FIGURES_SQL = """

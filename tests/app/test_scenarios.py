@@ -317,6 +317,9 @@ class TestIncidentCorrections:
         assert cell(ledger, world.campaign, "militant", view=before)["best"] == 12
         assert cell(ledger, "kech-operation", "militant", view=now)["best"] == 12
         assert all(r["incident"] != world.campaign for r in ledger.tally(view=now).rows)
+        subtree_then = {r["incident"] for r in ledger.tally(incident=world.campaign, view=before).rows}
+        assert subtree_then == {world.campaign, world.standoff}
+        assert {r["incident"] for r in ledger.tally(incident=world.campaign, view=now).rows} == set()
 
     def test_an_incident_cannot_move_under_its_own_subtree(self, world: World) -> None:
         ledger = world.ledger

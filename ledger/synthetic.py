@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -232,7 +232,3 @@ def build(ledger: Any, n_figures: int, seed: int = 1, progress: Callable[[str], 
     if progress:
         progress(f"synthetic ledger: {len(results)} figures, {len(synthetic.later)} withdrawals/corrections")
     return synthetic
-
-
-def iter_figures(synthetic: SyntheticLedger) -> Iterator[FigureInput]:
-    yield from synthetic.figures

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import enum
 import json
 import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
+
+from ledger.io.csv_text import cell_text, write_csv
 
 
 class Format(str, enum.Enum):
@@ -17,31 +18,12 @@ class Format(str, enum.Enum):
     json = "json"
 
 
-def cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list | tuple):
-        return "; ".join(cell_text(v) for v in value)
-    return str(value)
-
-
 def _json_value(value: Any) -> Any:
     if isinstance(value, dt.datetime | dt.date):
         return cell_text(value)
     if isinstance(value, list | tuple):
         return [_json_value(v) for v in value]
     return value
-
-
-def write_csv(columns: Sequence[str], rows: Sequence[Sequence[Any]], out: TextIO) -> None:
-    writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180, what spreadsheets expect
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([cell_text(v) for v in row])
 
 
 def render(

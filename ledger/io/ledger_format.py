@@ -285,7 +285,7 @@ _EXAMPLE_FIGURE = {
 def template(fmt: str) -> str:
     """A file to start from: every column, with one example row (CSV) or one record of each kind (JSON Lines)."""
     if fmt == "csv":
-        from ledger.cli.render import write_csv
+        from ledger.io.csv_text import write_csv
 
         out = io.StringIO()
         write_csv(list(FIGURE_FIELDS), [[_EXAMPLE_FIGURE[c] for c in FIGURE_FIELDS]], out)

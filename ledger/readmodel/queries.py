@@ -237,7 +237,8 @@ def figure_rows(con: duckdb.DuckDBPyConnection, incident: str | None = None, vie
     rows = _rows(con, FIGURES_SQL, {"incident": incident, "recorded": view.recorded_by})
     # Struck figures are absent from the claims; the view's filters must not make them look struck.
     unfiltered = load_facts(con, View(recorded_by=view.recorded_by))
-    facts = load_facts(con, view)
+    filtered = view.reported_by or view.occurred_from or view.occurred_to
+    facts = load_facts(con, view) if filtered else unfiltered
     visible = {c.figure_id for c in facts.claims}
     current = {c.figure_id: c for c in unfiltered.claims}
     standing_ids = {c.figure_id for c in standing(facts.claims).values() if c is not None}
@@ -363,11 +364,3 @@ def run_sql(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[list[str], list[t
     if cursor.description is None:
         return [], []
     return [d[0] for d in cursor.description], cursor.fetchall()
-
-
-def as_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
-    return str(value)

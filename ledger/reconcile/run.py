@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -188,9 +189,7 @@ def _run(ledger: Ledger, options: Options) -> Result:
         {"policy": policy.label, "cells": canonical, "findings": [[f.key, f.severity.value] for f in findings]}
     )
     changes = _changes(previous, findings, before, canonical, facts_since)
-    grades: dict[str, int] = {}
-    for cell in cells.values():
-        grades[cell.grade.value] = grades.get(cell.grade.value, 0) + 1
+    grades = Counter(cell.grade.value for cell in cells.values())
 
     result = Result(
         reconciliation_id=str(reconciliation_id(policy.label, evidence_at)),

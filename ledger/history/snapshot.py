@@ -117,9 +117,15 @@ def materialise(con: duckdb.DuckDBPyConnection, policy: Policy, view: View) -> l
     )
     con.unregister("asof_states")
     table, at = queries.tallies(con, policy, view)
+    claims = queries.TALLY_CLAIMS[table]
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE tallies_asof AS SELECT i.key AS incident, t.*, $view AS view FROM {table} t "
         "JOIN incidents i USING (incident_id) WHERE t.policy = $policy ORDER BY i.key, t.victim_status, t.outcome",
         {"view": described, "policy": policy.label},
     )
-    return ["figures_asof", "tallies_asof"]
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE tally_claims_asof AS SELECT i.key AS incident, t.*, $view AS view FROM {claims} t "
+        "JOIN incidents i USING (incident_id) WHERE t.policy = $policy ORDER BY i.key, t.victim_status, t.outcome, t.figure_id",
+        {"view": described, "policy": policy.label},
+    )
+    return ["figures_asof", "tallies_asof", "tally_claims_asof"]

@@ -9,7 +9,6 @@ from typing import Any
 
 import attrs
 import duckdb
-import pyarrow as pa
 
 from ledger.domain.claims import Claim, fold, standing
 from ledger.domain.policy import Policy
@@ -18,7 +17,8 @@ from ledger.domain.series import Correction
 from ledger.domain.tally import Cell, tally
 from ledger.errors import InvalidInput, NotFound
 from ledger.readmodel.catchup import position
-from ledger.readmodel.view import View
+from ledger.readmodel.sql_tally import fill_tally
+from ledger.readmodel.view import INCIDENTS_AS_OF, View
 
 Row = dict[str, Any]
 
@@ -93,13 +93,6 @@ def load_facts(con: duckdb.DuckDBPyConnection, view: View = NOW) -> Facts:
     return Facts(claims, reliability, parents)
 
 
-# Each incident's parent and period as recorded by $recorded (all of them, as now, when it is NULL).
-INCIDENTS_AS_OF = """
-SELECT incident_id, arg_max_null(parent_id, position) AS parent_id, arg_max(occurred_start, position) AS occurred_start,
-       arg_max(occurred_end, position) AS occurred_end
-FROM incident_versions WHERE $recorded IS NULL OR recorded_at <= $recorded GROUP BY incident_id
-"""
-
 
 def view_position(con: duckdb.DuckDBPyConnection, view: View) -> int:
     """The event-log position a view reflects: the last fact recorded by its instant."""
@@ -116,10 +109,15 @@ def compute_tally(
     return tally(facts.claims, facts.reliability, facts.parents, policy)
 
 
+# Each tally table and the table of the claims its cells count.
+TALLY_CLAIMS = {"tallies": "tally_claims", "view_tallies": "view_tally_claims"}
+
+
 def tallies(con: duckdb.DuckDBPyConnection, policy: Policy, view: View = NOW) -> tuple[str, int]:
     """Make a tally table for this policy and view; returns its name and the log position it reflects.
 
     The current tally is kept in `tallies` until the log moves; other views go to a temporary table.
+    The claims behind each cell go to the matching table in TALLY_CLAIMS.
     """
     at = view_position(con, view)
     if view.is_now:
@@ -132,44 +130,26 @@ def tallies(con: duckdb.DuckDBPyConnection, policy: Policy, view: View = NOW) ->
     else:
         table = "view_tallies"
         con.execute("CREATE OR REPLACE TEMP TABLE view_tallies AS SELECT * FROM tallies LIMIT 0")
-    cells = compute_tally(con, policy, view)
-    names = dict(con.execute("SELECT claimant_id, name FROM claimants").fetchall())
-    rows = pa.Table.from_pylist([_tally_row(policy, at, cell, names) for cell in cells.values()], schema=TALLY_SCHEMA)
+        con.execute("CREATE OR REPLACE TEMP TABLE view_tally_claims AS SELECT * FROM tally_claims LIMIT 0")
     con.execute("BEGIN")
-    con.execute(f"DELETE FROM {table} WHERE policy = ?", [policy.label])
-    con.register("cells", rows)
-    con.execute(f"INSERT INTO {table} SELECT * FROM cells")
-    con.unregister("cells")
-    con.execute("COMMIT")
+    try:
+        fill_tally(con, policy, view, table, TALLY_CLAIMS[table], at)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
     return table, at
 
 
-TALLY_SCHEMA = pa.schema(
-    [
-        ("policy", pa.string()),
-        ("log_position", pa.int64()),
-        ("incident_id", pa.string()),
-        ("victim_status", pa.string()),
-        ("outcome", pa.string()),
-        ("low", pa.int64()),
-        ("best", pa.int64()),
-        ("high", pa.int64()),
-        ("high_open", pa.bool_()),
-        ("grade", pa.string()),
-        ("basis", pa.string()),
-        ("claims", pa.int32()),
-        ("claim_figure_ids", pa.list_(pa.string())),
-        ("claimants", pa.string()),
-        ("parts", pa.int32()),
-    ]
-)
+def plain_tally(con: duckdb.DuckDBPyConnection, policy: Policy, view: View = NOW) -> list[Row]:
+    """The tally table's rows as the Python engine computes them: the reference the SQL engine must equal."""
+    names = dict(con.execute("SELECT claimant_id, name FROM claimants").fetchall())
+    return [_tally_row(cell, names) for cell in compute_tally(con, policy, view).values()]
 
 
-def _tally_row(policy: Policy, at: int, cell: Cell, names: dict[str, str]) -> Row:
+def _tally_row(cell: Cell, names: dict[str, str]) -> Row:
     bounds = cell.bounds
     return {
-        "policy": policy.label,
-        "log_position": at,
         "incident_id": cell.incident_id,
         "victim_status": cell.victim_status,
         "outcome": cell.outcome,
@@ -180,9 +160,9 @@ def _tally_row(policy: Policy, at: int, cell: Cell, names: dict[str, str]) -> Ro
         "grade": cell.grade.value,
         "basis": cell.basis,
         "claims": len(cell.claims),
-        "claim_figure_ids": [c.figure_id for c in cell.claims],
-        "claimants": "; ".join(sorted({names.get(c.claimant_id, c.claimant_id) for c in cell.claims})) or None,
         "parts": len(cell.parts),
+        "claim_figure_ids": sorted(c.figure_id for c in cell.claims),
+        "claimants": "; ".join(sorted({names.get(c.claimant_id, c.claimant_id) for c in cell.claims})) or None,
     }
 
 
@@ -192,10 +172,17 @@ scope(incident_id) AS (
     SELECT incident_id FROM incidents WHERE $incident IS NULL OR key = $incident
     UNION ALL
     SELECT i.incident_id FROM tree i JOIN scope s ON i.parent_id = s.incident_id WHERE $incident IS NOT NULL
+),
+names AS (
+    SELECT incident_id, victim_status, outcome,
+           string_agg(DISTINCT coalesce(c.name, t.claimant_id), '; ' ORDER BY coalesce(c.name, t.claimant_id)) AS claimants
+    FROM {claims} t LEFT JOIN claimants c USING (claimant_id)
+    WHERE t.policy = $policy AND t.incident_id IN (SELECT incident_id FROM scope)
+    GROUP BY ALL
 )
 SELECT i.key AS incident, i.name AS incident_name, t.victim_status, t.outcome,
-       t.low, t.best, t.high, t.high_open, t.grade, t.basis, t.claims, t.claimants, t.policy, t.log_position
-FROM {table} t JOIN incidents i USING (incident_id)
+       t.low, t.best, t.high, t.high_open, t.grade, t.basis, t.claims, n.claimants, t.policy, t.log_position
+FROM {table} t JOIN incidents i USING (incident_id) LEFT JOIN names n USING (incident_id, victim_status, outcome)
 WHERE t.policy = $policy AND t.incident_id IN (SELECT incident_id FROM scope)
 ORDER BY i.key, t.victim_status, t.outcome
 """
@@ -209,7 +196,7 @@ def tally_rows(
         incident_id(con, incident)
     table, at = tallies(con, policy, view)
     # The subtree as the view sees it: an incident moved later still counts where it stood then.
-    sql = TALLY_SQL.format(table=table, tree=INCIDENTS_AS_OF)
+    sql = TALLY_SQL.format(table=table, claims=TALLY_CLAIMS[table], tree=INCIDENTS_AS_OF)
     return at, _rows(con, sql, {"policy": policy.label, "incident": incident, "recorded": view.recorded_by})
 
 

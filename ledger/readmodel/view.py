@@ -85,3 +85,11 @@ def _date(text: str | None, what: str, end: bool) -> dt.date | None:
 
 def _text(at: dt.datetime) -> str:
     return at.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+# Each incident's parent and period as recorded by $recorded (all of them, as now, when it is NULL).
+INCIDENTS_AS_OF = """
+SELECT incident_id, arg_max_null(parent_id, position) AS parent_id, arg_max(occurred_start, position) AS occurred_start,
+       arg_max(occurred_end, position) AS occurred_end
+FROM incident_versions WHERE $recorded IS NULL OR recorded_at <= $recorded GROUP BY incident_id
+"""

@@ -16,6 +16,8 @@ import duckdb
 # Bookkeeping that legitimately differs between two derivations of the same log.
 NOT_DERIVED = frozenset({"schema_migrations"})
 # The tables that hold the evidence itself (what a reconciliation's inputs digest covers).
+# Tables cached per policy: only the policies cached in both read models are compared.
+PER_POLICY = ("tallies", "tally_claims")
 EVIDENCE_TABLES = ("claimants", "claimant_grades", "publishers", "documents", "incidents", "series", "figures", "figure_events")
 
 
@@ -45,8 +47,8 @@ def table_digest(con: duckdb.DuckDBPyConnection, table: str) -> str:
     return str(row[0])
 
 
-def tally_label(policy: str) -> str:
-    return f"tallies[{policy}]"
+def tally_label(policy: str, table: str = "tallies") -> str:
+    return f"{table}[{policy}]"
 
 
 def digests(con: duckdb.DuckDBPyConnection, policies: Iterable[str], names: Iterable[str] | None = None) -> dict[str, str]:
@@ -54,8 +56,9 @@ def digests(con: duckdb.DuckDBPyConnection, policies: Iterable[str], names: Iter
 
     Other policies' cached tally rows are not compared: they are recomputed whenever they are read.
     """
-    parts = [(t, _digest_sql(t)) for t in (tables(con) if names is None else names) if t != "tallies"]
-    parts += [(tally_label(p), _digest_sql("tallies", f"policy = {_literal(p)}")) for p in sorted(set(policies))]
+    parts = [(t, _digest_sql(t)) for t in (tables(con) if names is None else names) if t not in PER_POLICY]
+    for p in sorted(set(policies)):
+        parts += [(tally_label(p, t), _digest_sql(t, f"policy = {_literal(p)}")) for t in PER_POLICY]
     sql = " UNION ALL ".join(f"SELECT {_literal(name)} AS name, ({query}) AS digest" for name, query in parts)
     return dict(con.execute(sql).fetchall()) if parts else {}
 

@@ -1,0 +1,157 @@
+"""The SQL tally (what users get) equals the Python policy engine (the reference), cell for cell.
+
+Random synthetic ledgers, roughened with the facts the generator does not make (strikes, role,
+time and period corrections, regrades, withdrawals dated by the claimant, incidents moved), are
+tallied both ways under every policy and under views on each time axis.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from typing import Any
+
+import attrs
+import duckdb
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ledger import synthetic
+from ledger.domain.policy import DEFAULT_POLICY, POLICIES, get_policy
+from ledger.domain.quantity import VagueTable, parse_quantity
+from ledger.domain.series import Correction
+from ledger.domain.values import Period, ReportedTime
+from ledger.domain.vocabulary import Precision
+from ledger.errors import InvalidInput
+from ledger.io.seed import load_seed
+from ledger.ledger import Ledger
+from ledger.readmodel import queries
+from ledger.readmodel.view import View
+from tests.conftest import make_ledger
+
+POLICY_LABELS = [*POLICIES, "default@1[tolerance=0.05]", "acled@1[tolerance=0.5]", "default@1[tolerance=0]"]
+
+
+def sql_rows(con: duckdb.DuckDBPyConnection, label: str, view: View) -> dict[tuple[str, str, str], dict[str, Any]]:
+    """The SQL engine's cells, each with the ids and claimant names of the claims it counts."""
+    policy = get_policy(label)
+    con.execute("DELETE FROM tallies")  # never the cache: compute
+    table, _ = queries.tallies(con, policy, view)
+    cursor = con.execute(
+        f"""SELECT t.* EXCLUDE (policy, log_position),
+                  coalesce(list_sort(list(c.figure_id) FILTER (c.figure_id IS NOT NULL)), []) AS claim_figure_ids,
+                  string_agg(DISTINCT coalesce(n.name, c.claimant_id), '; ' ORDER BY coalesce(n.name, c.claimant_id))
+                      AS claimants
+           FROM {table} t
+           LEFT JOIN {queries.TALLY_CLAIMS[table]} c USING (policy, incident_id, victim_status, outcome)
+           LEFT JOIN claimants n ON n.claimant_id = c.claimant_id
+           WHERE t.policy = ? GROUP BY ALL""",
+        [policy.label],
+    )
+    names = [d[0] for d in cursor.description]
+    rows = (dict(zip(names, values, strict=True)) for values in cursor.fetchall())
+    return {(r["incident_id"], r["victim_status"], r["outcome"]): r for r in rows}
+
+
+def plain_rows(con: duckdb.DuckDBPyConnection, label: str, view: View) -> dict[tuple[str, str, str], dict[str, Any]]:
+    return {(r["incident_id"], r["victim_status"], r["outcome"]): r for r in queries.plain_tally(con, get_policy(label), view)}
+
+
+def assert_same_tallies(ledger: Ledger) -> int:
+    """Both engines, every policy, five views; returns how many cells were compared."""
+    compared = 0
+    with ledger.reading() as con:
+        (recorded,) = con.execute("SELECT quantile_disc(recorded_at, 0.5) FROM facts").fetchone()
+        (reported,) = con.execute("SELECT quantile_disc(reported_at, 0.4) FROM figures").fetchone()
+        (occurred,) = con.execute("SELECT quantile_disc(occurred_start, 0.5) FROM incidents").fetchone()
+        views = [
+            View(),
+            View(recorded_by=recorded),
+            View(reported_by=reported),
+            View(occurred_from=occurred),
+            View(occurred_to=occurred, recorded_by=recorded),
+        ]
+        for label in POLICY_LABELS:
+            for view in views:
+                plain, fast = plain_rows(con, label, view), sql_rows(con, label, view)
+                assert plain.keys() == fast.keys(), (label, view)
+                for key, row in plain.items():
+                    assert fast[key] == row, (label, view, key)
+                compared += len(plain)
+    return compared
+
+
+def roughen(ledger: Ledger, data: synthetic.SyntheticLedger, results: list[Any], rng: random.Random) -> None:
+    """The facts the generator does not make, on randomly chosen figures, claimants and incidents."""
+    entry = ledger.entry("test")
+    app = ledger.app
+    touched = {results[item.index].figure_id for item in data.later}  # the generator's own withdrawals and corrections
+
+    def pick() -> int:
+        index = rng.randrange(len(results))
+        while results[index].figure_id in touched:
+            index = rng.randrange(len(results))
+        touched.add(results[index].figure_id)
+        return index
+
+    for _ in range(max(1, len(results) // 30)):
+        i = pick()
+        app.strike_figure(results[i].series_id, results[i].figure_id, "test: entry error", entry)
+    for _ in range(max(1, len(results) // 30)):
+        i = pick()
+        figure = data.figures[i]
+        correction = rng.choice([
+            Correction(role=rng.choice(["enemy_losses", "own_losses", "independent", "residents"])),
+            Correction(reported=ReportedTime(figure.reported.at + dt.timedelta(days=rng.randint(1, 400)), Precision.DAY)),
+            Correction(quantity=parse_quantity(rng.choice(["dozens", "casualties", "12-40", "at least 300", "7"]))),
+        ])  # fmt: skip
+        app.correct_figure(results[i].series_id, results[i].figure_id, correction, "test: mistyped", entry)
+    for _ in range(max(1, len(results) // 40)):
+        i = pick()
+        day = data.figures[i].reported.at + dt.timedelta(days=rng.randint(0, 300))
+        app.withdraw_figure(results[i].series_id, results[i].figure_id, "test: withdrawn", entry, ReportedTime(day))
+    for spec in rng.sample(data.claimants, 3):
+        app.grade_claimant(spec.key, rng.choice("ABCDEF"), "test: regraded", entry)
+    parent_of = {key: parent for key, parent, *_ in data.incidents}
+    leaves = [key for key, parent in parent_of.items() if parent is not None and key not in parent_of.values()]
+    branches = [key for key in parent_of if key not in leaves]
+    for key in rng.sample(leaves, min(3, len(leaves))):
+        start = dt.date(2020, 1, 1) + dt.timedelta(days=rng.randint(0, 900))
+        app.correct_incident(key, "test: period fixed", entry, period=Period(start, start + dt.timedelta(days=30), Precision.DAY))
+    for key in rng.sample(leaves, min(3, len(leaves))):
+        elsewhere = [b for b in branches if b != parent_of[key]]
+        if elsewhere:
+            app.correct_incident(key, "test: moved", entry, parent=rng.choice(elsewhere))
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 2**32 - 1), size=st.integers(60, 300))
+def test_sql_tally_equals_the_python_engine_on_random_ledgers(tmp_path_factory: pytest.TempPathFactory, seed: int, size: int) -> None:
+    ledger = make_ledger(tmp_path_factory.mktemp("sql-tally"))
+    try:
+        data = synthetic.generate(size, seed)
+        synthetic.register(ledger.app, data, ledger.entry("synthetic"))
+        results = ledger.record_figures(data.figures, via="synthetic")
+        synthetic.apply_later(ledger, data, [r.figure_id for r in results], [r.series_id for r in results])
+        roughen(ledger, data, results, random.Random(seed))
+        assert assert_same_tallies(ledger) > 0
+    finally:
+        ledger.close()
+
+
+def test_sql_tally_equals_the_python_engine_on_the_seed(ledger: Ledger) -> None:
+    load_seed(ledger)
+    assert assert_same_tallies(ledger) > 0
+
+
+def test_an_unknown_vague_word_is_refused_by_both_engines(ledger: Ledger) -> None:
+    data = synthetic.generate(200, 3)
+    synthetic.register(ledger.app, data, ledger.entry("synthetic"))
+    ledger.record_figures(data.figures, via="synthetic")
+    no_words = attrs.evolve(DEFAULT_POLICY, name="no-words", vague_table=VagueTable("empty", 1, ()))
+    with ledger.reading() as con:
+        assert con.execute("SELECT count(*) FROM figures WHERE bound_kind = 'vague'").fetchone()[0] > 0
+        for engine in (queries.plain_tally, queries.tallies):
+            with pytest.raises(InvalidInput, match=r"vague word '.+' is not in table empty@1"):
+                engine(con, no_words)

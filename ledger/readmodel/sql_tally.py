@@ -139,7 +139,7 @@ graded AS (
     FROM (SELECT DISTINCT incident_id, victim_status, outcome FROM work_claims) cells
     LEFT JOIN weighed USING (incident_id, victim_status, outcome)
 )
-SELECT incident_id, victim_status, outcome, t.depth,
+SELECT t.incident, victim_status, outcome, t.depth,
        CASE WHEN grade = 'discounted' THEN false WHEN grade = 'pending' THEN $unquantified_as IS NOT NULL
             ELSE true END AS quantified,
        CASE WHEN grade = 'pending' THEN $unquantified_as WHEN $single_number THEN chosen ELSE low END AS low,
@@ -151,7 +151,8 @@ SELECT incident_id, victim_status, outcome, t.depth,
 FROM graded JOIN work_tree t USING (incident_id)
 """
 
-# work_tree: each incident's parent and depth in the tree as the view sees it.
+# work_tree: each incident's parent and depth in the tree as the view sees it. The roll-up keys
+# incidents by a number: joins on it are several times cheaper than on the 36-character ids.
 TREE = f"""
 CREATE OR REPLACE TEMP TABLE work_tree AS
 WITH RECURSIVE tree AS ({INCIDENTS_AS_OF}),
@@ -159,9 +160,11 @@ up(incident_id, ancestor_id) AS (
     SELECT incident_id, parent_id FROM tree
     UNION ALL
     SELECT up.incident_id, t.parent_id FROM up JOIN tree t ON t.incident_id = up.ancestor_id WHERE t.parent_id IS NOT NULL
-)
-SELECT tree.incident_id, tree.parent_id, count(up.ancestor_id)::INTEGER AS depth
-FROM tree LEFT JOIN up USING (incident_id) GROUP BY ALL
+),
+numbered AS (SELECT *, row_number() OVER (ORDER BY incident_id)::INTEGER AS incident FROM tree)
+SELECT n.incident_id, n.incident, p.incident AS parent, count(up.ancestor_id)::INTEGER AS depth
+FROM numbered n LEFT JOIN numbered p ON p.incident_id = n.parent_id LEFT JOIN up ON up.incident_id = n.incident_id
+GROUP BY ALL
 """
 
 # Parts summed (tally.sum_bounds, tally._weakest): bounds add like to like and an open high stays
@@ -182,7 +185,7 @@ FROM {{cells}} GROUP BY ALL
 _PARTS_STAND = "own.certainty IS NULL OR (NOT own.quantified AND p.quantified > 0)"
 _OWN_STANDS = "coalesce(p.quantified, 0) = 0 OR NOT own.quantified"
 COMBINED = f"""
-SELECT cell.incident_id, cell.victim_status, cell.outcome,
+SELECT cell.incident, cell.victim_status, cell.outcome,
        CASE WHEN {_PARTS_STAND} THEN coalesce(p.quantified, 0) > 0 ELSE own.quantified END AS quantified,
        CASE WHEN {_PARTS_STAND} THEN p.low WHEN {_OWN_STANDS} THEN own.low ELSE greatest(own.low, p.low) END AS low,
        CASE WHEN {_PARTS_STAND} THEN p.best WHEN {_OWN_STANDS} THEN own.best ELSE greatest(own.best, p.best) END AS best,
@@ -194,8 +197,8 @@ SELECT cell.incident_id, cell.victim_status, cell.outcome,
             WHEN {_OWN_STANDS} THEN own.basis ELSE 'claims+parts' END AS basis,
        coalesce(own.claims, 0) AS claims, coalesce(own.parts, 0) + coalesce(p.present, 0) AS parts
 FROM {{cells}} cell
-LEFT JOIN {{own}} own USING (incident_id, victim_status, outcome)
-LEFT JOIN {{parts}} p USING (incident_id, victim_status, outcome)
+LEFT JOIN {{own}} own USING (incident, victim_status, outcome)
+LEFT JOIN {{parts}} p USING (incident, victim_status, outcome)
 """
 
 # One level of the tree. Its cells: its exact cells, for their status and its category, and the
@@ -204,19 +207,19 @@ LEFT JOIN {{parts}} p USING (incident_id, victim_status, outcome)
 LEVEL = f"""
 INSERT INTO work_rolled
 WITH cells AS (
-    SELECT incident_id, victim_status, outcome FROM work_exact WHERE depth = $depth
+    SELECT incident, victim_status, outcome FROM work_exact WHERE depth = $depth
     UNION
-    SELECT incident_id, split_part(victim_status, '/', 1), outcome FROM work_exact WHERE depth = $depth
+    SELECT incident, split_part(victim_status, '/', 1), outcome FROM work_exact WHERE depth = $depth
     UNION
-    SELECT parent_id, victim_status, outcome FROM work_rolled WHERE depth = $depth + 1
+    SELECT parent, victim_status, outcome FROM work_rolled WHERE depth = $depth + 1
 ),
-children AS ({PARTS.format(key="parent_id AS incident_id, victim_status, outcome",
+children AS ({PARTS.format(key="parent AS incident, victim_status, outcome",
                            cells="work_rolled WHERE depth = $depth + 1")}),
 with_children AS ({COMBINED.format(cells="cells", own="work_exact", parts="children")}),
-subs AS ({PARTS.format(key="incident_id, split_part(victim_status, '/', 1) AS victim_status, outcome",
+subs AS ({PARTS.format(key="incident, split_part(victim_status, '/', 1) AS victim_status, outcome",
                        cells="with_children WHERE contains(victim_status, '/')")}),
 with_subs AS ({COMBINED.format(cells="with_children", own="with_children", parts="subs")})
-SELECT with_subs.*, $depth AS depth, t.parent_id FROM with_subs JOIN work_tree t USING (incident_id)
+SELECT with_subs.*, $depth AS depth, t.parent FROM with_subs JOIN work_tree t USING (incident)
 """
 
 
@@ -238,9 +241,9 @@ def fill_tally(con: duckdb.DuckDBPyConnection, policy: Policy, view: View, table
     for sql in (TREE, EXACT):
         con.execute(sql, _only(params, sql))
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE work_rolled (incident_id VARCHAR, victim_status VARCHAR, outcome VARCHAR, "
+        "CREATE OR REPLACE TEMP TABLE work_rolled (incident INTEGER, victim_status VARCHAR, outcome VARCHAR, "
         "quantified BOOLEAN, low BIGINT, best BIGINT, high BIGINT, certainty INTEGER, basis VARCHAR, claims INTEGER, "
-        "parts INTEGER, depth INTEGER, parent_id VARCHAR)"
+        "parts INTEGER, depth INTEGER, parent INTEGER)"
     )
     # Level by level from the leaves: a level's cells need their children's cells complete.
     (deepest,) = con.execute("SELECT coalesce(max(depth), -1) FROM work_exact").fetchone() or (-1,)
@@ -249,10 +252,11 @@ def fill_tally(con: duckdb.DuckDBPyConnection, policy: Policy, view: View, table
     # A rolled-up cell counts the claims of its own exact cell; the claims themselves are listed beside.
     con.execute(f"DELETE FROM {table} WHERE policy = $policy", {"policy": policy.label})
     con.execute(
-        f"INSERT INTO {table} SELECT $policy, $at, r.incident_id, r.victim_status, r.outcome, "
+        f"INSERT INTO {table} SELECT $policy, $at, t.incident_id, r.victim_status, r.outcome, "
         "CASE WHEN r.quantified THEN r.low END, CASE WHEN r.quantified THEN r.best END, "
         "CASE WHEN r.quantified THEN r.high END, r.quantified AND r.high IS NULL, "
-        f"CASE r.certainty {_CERTAINTY_GRADE} END, r.basis, r.claims, r.parts FROM work_rolled r",
+        f"CASE r.certainty {_CERTAINTY_GRADE} END, r.basis, r.claims, r.parts "
+        "FROM work_rolled r JOIN work_tree t USING (incident)",
         {"policy": policy.label, "at": at},
     )
     con.execute(f"DELETE FROM {claims_table} WHERE policy = $policy", {"policy": policy.label})

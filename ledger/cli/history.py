@@ -3,8 +3,7 @@
 Each parses, makes one call into `ledger.history.facade` and renders. Heavy modules load inside commands.
 """
 
-from __future__ import annotations
-
+# Real annotations, not strings: Typer reads them when it builds the commands (see ledger/cli/main.py).
 import enum
 from pathlib import Path
 from typing import Any

@@ -1,7 +1,8 @@
 """`ledger`: the command line. Each command parses, makes one call into the library, renders."""
 
-from __future__ import annotations
-
+# Annotations stay real objects (no `from __future__ import annotations`): Typer reads every command's
+# signature when `ledger` starts, and evaluating string annotations there made building the app ~3x slower.
+import importlib
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -10,7 +11,7 @@ import typer
 from typer.core import TyperGroup
 
 from ledger.cli.render import Format, records, render
-from ledger.errors import LedgerError
+from ledger.errors import InvalidInput, LedgerError
 
 if TYPE_CHECKING:
     from ledger.ledger import Ledger
@@ -35,20 +36,54 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,  # plain help and errors: quicker start-up, output that pipes cleanly
 )
-SUB_APP = {"no_args_is_help": True, "rich_markup_mode": None}
-claimant_app = typer.Typer(help="Register and grade claimants (who made a claim).", **SUB_APP)
-publisher_app = typer.Typer(help="Register publishers (outlets that carried claims).", **SUB_APP)
-document_app = typer.Typer(help="Archive documents (the text figures are read from).", **SUB_APP)
-incident_app = typer.Typer(help="Register incidents and campaigns.", **SUB_APP)
-figure_app = typer.Typer(help="Record figures, revisions, withdrawals, corrections and strikes.", **SUB_APP)
-for sub, name in (
-    (claimant_app, "claimant"),
-    (publisher_app, "publisher"),
-    (document_app, "document"),
-    (incident_app, "incident"),
-    (figure_app, "figure"),
-):
+
+
+class _LazyGroup(TyperGroup):
+    """A command group whose commands are defined in another module, imported only when the group is used.
+
+    `ledger --help` lists the group by the name and help declared here, without compiling or building its commands.
+    """
+
+    def _load(self) -> None:
+        if not self.commands:  # none yet: this group's module was not imported before the app was built
+            sub, module = _LAZY_GROUPS[self.name]
+            importlib.import_module(module)  # its decorators add the commands to `sub`
+            self.commands.update(typer.main.get_group(sub).commands)
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        self._load()
+        return super().list_commands(ctx)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        self._load()
+        return super().get_command(ctx, cmd_name)
+
+
+class _ExportGroup(_LazyGroup):
+    """`ledger export WHAT`: an unknown WHAT is a data error naming the choices, as it was before verify existed."""
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        if args and args[0] not in self.list_commands(ctx) and not args[0].startswith("-"):
+            raise InvalidInput(f"export {args[0]!r}: unknown; export 'figures' or 'tallies', or 'verify' a manifest")
+        return super().resolve_command(ctx, args)
+
+
+_LAZY_GROUPS: dict[str, tuple[typer.Typer, str]] = {}  # group name -> (its Typer, the module adding its commands)
+
+
+def _group(name: str, module: str, help: str, cls: type[_LazyGroup] = _LazyGroup) -> typer.Typer:
+    """Add `ledger NAME` to the app (listed in the order added); `module` adds its commands."""
+    sub = typer.Typer(cls=cls, help=help, no_args_is_help=True, rich_markup_mode=None)
+    _LAZY_GROUPS[name] = (sub, module)
     app.add_typer(sub, name=name)
+    return sub
+
+
+claimant_app = _group("claimant", "ledger.cli.record", help="Register and grade claimants (who made a claim).")
+publisher_app = _group("publisher", "ledger.cli.record", help="Register publishers (outlets that carried claims).")
+document_app = _group("document", "ledger.cli.record", help="Archive documents (the text figures are read from).")
+incident_app = _group("incident", "ledger.cli.record", help="Register incidents and campaigns.")
+figure_app = _group("figure", "ledger.cli.record", help="Record figures, revisions, withdrawals, corrections and strikes.")
 
 FORMAT = typer.Option(Format.table, "--format", "-f", help="Output format.")
 AS_OF = typer.Option(None, "--as-of", help="What the ledger knew at this time (recorded axis): a date or ISO timestamp.")
@@ -71,7 +106,7 @@ def main(
     ctx.obj = {"home": home, "store": store, "analyst": analyst}
 
 
-def _ledger(ctx: typer.Context) -> Ledger:
+def _ledger(ctx: typer.Context) -> "Ledger":
     from ledger.ledger import Ledger
     from ledger.settings import Settings
 
@@ -115,288 +150,6 @@ def seed(ctx: typer.Context, path: Path | None = typer.Argument(None, help="Seed
 
     result = load_seed(_ledger(ctx), path or DEFAULT_SEED)
     _say(f"{result.figures_new} new figures, {result.figures_known} already recorded")
-
-
-# Registration.
-
-
-@claimant_app.command("add")
-def claimant_add(
-    ctx: typer.Context,
-    key: str = typer.Argument(..., help="Short key, e.g. 'ispr'."),
-    name: str = typer.Option(..., help="Full name."),
-    kind: str = typer.Option(..., help="state_forces, armed_group, government, media, ngo, un, medical, residents, other."),
-    reliability: str = typer.Option("F", help="Admiralty grade A-F (F: cannot be judged)."),
-    role_default: list[str] = typer.Option(
-        [], "--role-default", help="STATUS=ROLE, e.g. militant=enemy_losses; '*=ROLE' for the rest. Repeatable."
-    ),
-    description: str = typer.Option("", help="Free text."),
-) -> None:
-    """Register a claimant."""
-    ledger = _ledger(ctx)
-    roles = _pairs(role_default, "--role-default")
-    ledger.app.register_claimant(key, name, kind, roles, reliability, ledger.entry(), description)
-    _say(f"claimant {key} registered")
-
-
-@claimant_app.command("grade")
-def claimant_grade(
-    ctx: typer.Context,
-    key: str = typer.Argument(...),
-    reliability: str = typer.Argument(..., help="Admiralty grade A-F."),
-    reason: str = typer.Option(..., help="Why the grade changes."),
-) -> None:
-    """Set a claimant's reliability grade (kept as a new fact)."""
-    ledger = _ledger(ctx)
-    ledger.app.grade_claimant(key, reliability, reason, ledger.entry())
-    _say(f"claimant {key} graded {reliability.upper()}")
-
-
-@claimant_app.command("list")
-def claimant_list(ctx: typer.Context, fmt: Format = FORMAT) -> None:
-    """List claimants."""
-    _print_listing(_ledger(ctx), "claimants", fmt)
-
-
-@publisher_app.command("add")
-def publisher_add(
-    ctx: typer.Context,
-    key: str = typer.Argument(...),
-    name: str = typer.Option(...),
-    kind: str = typer.Option("media"),
-    url: str | None = typer.Option(None),
-) -> None:
-    """Register a publisher."""
-    ledger = _ledger(ctx)
-    ledger.app.register_publisher(key, name, kind, url, ledger.entry())
-    _say(f"publisher {key} registered")
-
-
-@publisher_app.command("list")
-def publisher_list(ctx: typer.Context, fmt: Format = FORMAT) -> None:
-    """List publishers."""
-    _print_listing(_ledger(ctx), "publishers", fmt)
-
-
-@document_app.command("add")
-def document_add(
-    ctx: typer.Context,
-    file: Path | None = typer.Option(None, "--file", help="UTF-8 text to archive."),
-    key: str | None = typer.Option(None, help="Short key (default: sha-<first 12 hex of SHA-256>)."),
-    url: str | None = typer.Option(None),
-    title: str | None = typer.Option(None),
-    publisher: str | None = typer.Option(None, help="Publisher key."),
-    published: str | None = typer.Option(None, help="Publication time: 2026, 2026-02, 2026-02-05 or ISO timestamp."),
-    estimated: bool = typer.Option(False, help="The publication time is an estimate."),
-) -> None:
-    """Archive a document; its SHA-256 fixes the text quotes are checked against."""
-    from ledger.domain.values import ReportedTime, parse_instant
-    from ledger.errors import InvalidInput
-
-    ledger = _ledger(ctx)
-    text = None
-    if file is not None:
-        try:
-            text = file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise InvalidInput(f"document file {file}: cannot be read as UTF-8 text ({error}); check the path") from None
-    when = None
-    if published:
-        at, precision = parse_instant(published, "published")
-        when = ReportedTime(at, precision, estimated)
-    doc_id = ledger.app.archive_document(
-        ledger.entry(), text=text, url=url, title=title, publisher=publisher, published=when, key=key
-    )
-    typer.echo(ledger.app.repository.get(doc_id).key)
-
-
-@document_app.command("list")
-def document_list(ctx: typer.Context, fmt: Format = FORMAT) -> None:
-    """List archived documents."""
-    _print_listing(_ledger(ctx), "documents", fmt)
-
-
-@incident_app.command("add")
-def incident_add(
-    ctx: typer.Context,
-    key: str = typer.Argument(...),
-    name: str = typer.Option(...),
-    country: str = typer.Option(...),
-    occurred: str = typer.Option(..., help="Start: 2026, 2026-02 or 2026-02-03."),
-    until: str | None = typer.Option(None, help="End date (default: the end of the start's period)."),
-    estimated: bool = typer.Option(False, help="The dates are estimates."),
-    adm1: str | None = typer.Option(None, help="Province or state."),
-    adm2: str | None = typer.Option(None, help="District."),
-    place: str | None = typer.Option(None),
-    precision: str | None = typer.Option(None, help="place, adm2, adm1 or country (default: the finest given)."),
-    parent: str | None = typer.Option(None, help="Key of the campaign or incident this one is part of."),
-    description: str = typer.Option(""),
-) -> None:
-    """Register an incident, optionally inside a parent incident."""
-    import attrs
-
-    from ledger.domain.values import Location, parse_period
-    from ledger.domain.vocabulary import LocationPrecision, parse_enum
-
-    ledger = _ledger(ctx)
-    finest = "place" if place else "adm2" if adm2 else "adm1" if adm1 else "country"
-    location = Location(country, adm1, adm2, place, parse_enum(LocationPrecision, precision or finest, "precision"))
-    period = attrs.evolve(parse_period(occurred, until), estimated=estimated)
-    ledger.app.register_incident(key, name, location, period, ledger.entry(), parent=parent, description=description)
-    _say(f"incident {key} registered")
-
-
-@incident_app.command("correct")
-def incident_correct(
-    ctx: typer.Context,
-    key: str = typer.Argument(...),
-    reason: str = typer.Option(..., help="What was mistyped."),
-    name: str | None = typer.Option(None),
-    country: str | None = typer.Option(None, help="Give the whole corrected location: country, adm1, adm2, place."),
-    adm1: str | None = typer.Option(None),
-    adm2: str | None = typer.Option(None),
-    place: str | None = typer.Option(None),
-    precision: str | None = typer.Option(None, help="place, adm2, adm1 or country (default: the finest given)."),
-    occurred: str | None = typer.Option(None, help="Corrected start: 2026, 2026-02 or 2026-02-03."),
-    until: str | None = typer.Option(None),
-    estimated: bool = typer.Option(False, help="The corrected dates are estimates."),
-    parent: str | None = typer.Option(None, help="Key of the corrected parent incident."),
-    description: str | None = typer.Option(None),
-) -> None:
-    """Correct a mistyped incident registration (kept as a new fact beside the original)."""
-    import attrs
-
-    from ledger.domain.values import Location, parse_period
-    from ledger.domain.vocabulary import LocationPrecision, parse_enum
-    from ledger.errors import InvalidInput
-
-    ledger = _ledger(ctx)
-    location = None
-    if country is None and any(v is not None for v in (adm1, adm2, place, precision)):
-        raise InvalidInput(f"incident {key!r}: a location correction needs the whole location; add --country")
-    if country is not None:
-        finest = "place" if place else "adm2" if adm2 else "adm1" if adm1 else "country"
-        location = Location(country, adm1, adm2, place, parse_enum(LocationPrecision, precision or finest, "precision"))
-    period = attrs.evolve(parse_period(occurred, until), estimated=estimated) if occurred else None
-    ledger.app.correct_incident(key, reason, ledger.entry(), name, location, period, parent, description)
-    _say(f"incident {key} corrected")
-
-
-@incident_app.command("close")
-def incident_close(ctx: typer.Context, key: str = typer.Argument(...), reason: str = typer.Option(...)) -> None:
-    """Mark an incident closed (no more reports expected)."""
-    ledger = _ledger(ctx)
-    ledger.app.close_incident(key, reason, ledger.entry())
-    _say(f"incident {key} closed")
-
-
-@incident_app.command("list")
-def incident_list(ctx: typer.Context, fmt: Format = FORMAT) -> None:
-    """List incidents with their parents."""
-    _print_listing(_ledger(ctx), "incidents", fmt)
-
-
-# Figures.
-
-
-@figure_app.command("add")
-def figure_add(
-    ctx: typer.Context,
-    incident: str = typer.Option(...),
-    claimant: str = typer.Option(...),
-    status: str = typer.Option(..., help="Victim status, e.g. civilian, security_forces/police, militant/bla."),
-    outcome: str = typer.Option(..., help="killed, injured, missing or detained."),
-    quantity: str = typer.Option(..., help="The words as written: '14', 'at least 216', 'dozens'."),
-    reported: str = typer.Option(..., help="When the claim was made public."),
-    estimated: bool = typer.Option(False, help="The reported time is an estimate."),
-    role: str | None = typer.Option(None, help="Claimant's role (default: its role for this status)."),
-    publisher: str | None = typer.Option(None),
-    document: str | None = typer.Option(None, help="Document key."),
-    quote: str | None = typer.Option(None, help="Exact words from the document."),
-    occurred: str | None = typer.Option(None, help="When these casualties occurred (default: the incident's period)."),
-    until: str | None = typer.Option(None),
-    women: int | None = typer.Option(None, help="How many of them were women (part of the figure)."),
-    children: int | None = typer.Option(None, help="How many of them were children (part of the figure)."),
-    note: str = typer.Option(""),
-) -> None:
-    """Record a figure; prints its id."""
-    from ledger.application.inputs import FigureInput
-    from ledger.domain.values import SubCounts, parse_period
-
-    ledger = _ledger(ctx)
-    result = ledger.record_figure(
-        FigureInput(
-            incident=incident,
-            claimant=claimant,
-            victim_status=status,
-            outcome=outcome,
-            quantity=quantity,
-            reported=_reported(reported, estimated),
-            role=role,
-            publisher=publisher,
-            document=document,
-            quote=quote,
-            occurred=parse_period(occurred, until) if occurred else None,
-            subcounts=SubCounts(women, children),
-            note=note,
-        )
-    )
-    typer.echo(str(result.figure_id))
-    if not result.is_new:
-        _say("already recorded: nothing added")
-
-
-@figure_app.command("revise")
-def figure_revise(
-    ctx: typer.Context,
-    figure: str = typer.Argument(..., help="Id (or unique prefix) of the claimant's earlier figure."),
-    quantity: str = typer.Option(...),
-    reported: str = typer.Option(...),
-    estimated: bool = typer.Option(False),
-    document: str | None = typer.Option(None),
-    quote: str | None = typer.Option(None),
-    note: str = typer.Option(""),
-) -> None:
-    """Record the claimant's revised figure: a new fact in the same claim series."""
-    result = _ledger(ctx).revise_figure(figure, quantity, _reported(reported, estimated), document, quote, note)
-    typer.echo(str(result.figure_id))
-
-
-@figure_app.command("withdraw")
-def figure_withdraw(
-    ctx: typer.Context,
-    figure: str = typer.Argument(...),
-    reason: str = typer.Option(..., help="What the claimant said, or why the figure no longer stands."),
-    reported: str | None = typer.Option(None, help="When the claimant withdrew it."),
-    document: str | None = typer.Option(None),
-    quote: str | None = typer.Option(None),
-) -> None:
-    """Record that the claimant withdrew a figure."""
-    when = _reported(reported, False) if reported else None
-    figure_id = _ledger(ctx).withdraw_figure(figure, reason, when, document, quote)
-    _say(f"figure {figure_id} withdrawn")
-
-
-@figure_app.command("correct")
-def figure_correct(
-    ctx: typer.Context,
-    figure: str = typer.Argument(...),
-    reason: str = typer.Option(..., help="What was mistyped."),
-    quantity: str | None = typer.Option(None, help="The right words."),
-    role: str | None = typer.Option(None),
-    reported: str | None = typer.Option(None),
-) -> None:
-    """Correct an analyst's data-entry mistake (not a claimant's revision)."""
-    when = _reported(reported, False) if reported else None
-    figure_id = _ledger(ctx).correct_figure(figure, reason, quantity, role, when)
-    _say(f"figure {figure_id} corrected")
-
-
-@figure_app.command("strike")
-def figure_strike(ctx: typer.Context, figure: str = typer.Argument(...), reason: str = typer.Option(...)) -> None:
-    """Strike out a figure entered in error (wrong incident, duplicate entry)."""
-    figure_id = _ledger(ctx).strike_figure(figure, reason)
-    _say(f"figure {figure_id} struck")
 
 
 # Reading.
@@ -455,7 +208,7 @@ def audit(
     _print_audit(_ledger(ctx).audit(incident, figure, _view(as_of, reported_before)), fmt)
 
 
-# `ledger export ...` lives in ledger/cli/transfer.py with the imports and charts.
+# `ledger export ...` lives in ledger/cli/transfer.py with the imports and charts (groups declared below).
 
 
 @app.command()
@@ -469,12 +222,12 @@ def query(
     policy: str = typer.Option("default", help="Policy of tallies_asof (with a view option)."),
     fmt: Format = FORMAT,
 ) -> None:
-    """Run read-only SQL against the DuckDB read model (tables: figures, tallies, facts, ...).
+    """Run read-only SQL against the DuckDB read model (tables: figures, tallies, tally_claims, facts, ...).
 
     The tables hold the whole history: filter on recorded_at / reported_at yourself, or give a view
-    option (--as-of, --reported-before, --occurred-*) to get two temporary tables of that view:
-    figures_asof (each figure with its state then) and tallies_asof (the policy's tally then),
-    both with `view` and `log_position` columns.
+    option (--as-of, --reported-before, --occurred-*) to get temporary tables of that view:
+    figures_asof (each figure with its state then), tallies_asof (the policy's tally then) and
+    tally_claims_asof (the figures each cell counted), all with `view` and `log_position` columns.
     """
     view = _view(as_of, reported_before, occurred_from, occurred_to)
     if view.is_now:
@@ -482,7 +235,7 @@ def query(
     else:
         from ledger.history.facade import query_as_of
 
-        _say(f"figures_asof and tallies_asof: {view.describe()}")
+        _say(f"figures_asof, tallies_asof and tally_claims_asof: {view.describe()}")
         columns, rows = query_as_of(_ledger(ctx), sql, view, policy)
     render(columns, rows, fmt)
 
@@ -520,12 +273,6 @@ def _print_audit(rows: list[dict[str, Any]], fmt: Format) -> None:
     render(columns, records(rows, columns), fmt)
 
 
-def _print_listing(ledger: Ledger, table: str, fmt: Format) -> None:
-    rows = ledger.listing(table)
-    columns = list(rows[0]) if rows else ["key"]
-    render(columns, records(rows, columns), fmt)
-
-
 def _view(
     as_of: str | None, reported_before: str | None, occurred_from: str | None = None, occurred_to: str | None = None
 ) -> Any:
@@ -534,33 +281,30 @@ def _view(
     return View.parse(as_of, reported_before, occurred_from, occurred_to)
 
 
-def _reported(text: str, estimated: bool) -> Any:
-    from ledger.domain.values import ReportedTime, parse_instant
-
-    at, precision = parse_instant(text, "reported time")
-    return ReportedTime(at, precision, estimated)
-
-
-def _pairs(items: list[str], option: str) -> dict[str, str]:
-    from ledger.errors import InvalidInput
-
-    pairs = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        if not sep or not key or not value:
-            raise InvalidInput(f"{option} {item!r}: expected KEY=VALUE, e.g. militant=enemy_losses")
-        pairs[key.strip()] = value.strip()
-    return pairs
-
-
 def _register_extensions() -> None:
-    from ledger.cli import history, reconcile, transfer
+    from ledger.cli import history, reconcile
 
-    for module in (history, reconcile, transfer):
+    for module in (history, reconcile):
         module.register(app)
 
 
 _register_extensions()
+
+# After reconcile's `policy` group, as `ledger --help` lists them; their commands are in ledger/cli/transfer.py.
+import_app = _group(
+    "import",
+    "ledger.cli.transfer",
+    help="Import figures: the ledger's own CSV or JSON Lines, a UCDP GED CSV, an ACLED export. "
+    "A file is checked whole first: every row is recorded, or none is.",
+)
+export_app = _group(
+    "export",
+    "ledger.cli.transfer",
+    help="Export figures or tallies (CSV, HXL, JSON, JSON Lines, Parquet, UCDP or ACLED columns); "
+    "each file gets a manifest beside it to trace and re-create it.",
+    cls=_ExportGroup,
+)
+chart_app = _group("chart", "ledger.cli.transfer", help="Charts to PNG or SVG.")
 
 
 def run() -> None:

@@ -5,8 +5,7 @@
 4 could not run (event store or read model unavailable, disk error...); 5 another reconciliation holds the lock.
 """
 
-from __future__ import annotations
-
+# Real annotations, not strings: Typer reads them when it builds the commands (see ledger/cli/main.py).
 import enum
 from pathlib import Path
 from typing import Any

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import json
 import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
@@ -38,6 +37,8 @@ def render(
     if fmt is Format.csv:
         write_csv(columns, rows, out)
     elif fmt is Format.json:
+        import json  # here, not at the top: `ledger --help` imports this module for Format alone
+
         records = [{c: _json_value(v) for c, v in zip(columns, row, strict=True)} for row in rows]
         payload: Any = {**meta, "rows": records} if meta else records
         out.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")

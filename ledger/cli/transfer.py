@@ -1,48 +1,20 @@
 """CLI commands to move data in and out: `import`, `export` (with manifests) and `chart`.
 
 Each command parses its options, makes one call into ledger.io and reports: data on stdout,
-summaries, problem tables and the progress bar on stderr.
+summaries, problem tables and the progress bar on stderr. The three groups are declared in ledger/cli/main.py,
+so `ledger --help` lists them without importing this module; it is imported when one of them is used.
 """
 
-from __future__ import annotations
-
+# Real annotations, not strings: Typer reads them when it builds the commands (see ledger/cli/main.py).
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import typer
-from typer.core import TyperGroup
 
+from ledger.cli.main import chart_app, export_app, import_app
 from ledger.cli.render import render
-
-import_app = typer.Typer(
-    help="Import figures: the ledger's own CSV or JSON Lines, a UCDP GED CSV, an ACLED export. "
-    "A file is checked whole first: every row is recorded, or none is.",
-    no_args_is_help=True,
-    rich_markup_mode=None,
-)
-
-
-class _ExportGroup(TyperGroup):
-    """`ledger export WHAT`: an unknown WHAT is a data error naming the choices, as it was before verify existed."""
-
-    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
-        if args and args[0] not in self.commands and not args[0].startswith("-"):
-            from ledger.errors import InvalidInput
-
-            raise InvalidInput(f"export {args[0]!r}: unknown; export 'figures' or 'tallies', or 'verify' a manifest")
-        return super().resolve_command(ctx, args)
-
-
-export_app = typer.Typer(
-    cls=_ExportGroup,
-    help="Export figures or tallies (CSV, HXL, JSON, JSON Lines, Parquet, UCDP or ACLED columns); "
-    "each file gets a manifest beside it to trace and re-create it.",
-    no_args_is_help=True,
-    rich_markup_mode=None,
-)
-chart_app = typer.Typer(help="Charts to PNG or SVG.", no_args_is_help=True, rich_markup_mode=None)
 
 REJECTS = typer.Option(None, "--rejects", help="Also write every problem (line, column, value, problem) to this CSV.")
 MAPPING = typer.Option(None, "--mapping", help="JSON or TOML file overriding sections of the shipped mapping.")
@@ -53,13 +25,6 @@ REPORTED_BEFORE = typer.Option(None, "--reported-before", help="What had been cl
 OCCURRED_FROM = typer.Option(None, "--occurred-from", help="Only casualties that occurred on or after this date.")
 OCCURRED_TO = typer.Option(None, "--occurred-to", help="Only casualties that occurred on or before this date.")
 NO_MANIFEST = typer.Option(False, "--no-manifest", help="Do not write FILE.manifest.json beside the export.")
-
-
-def register(app: typer.Typer) -> None:
-    """Add this module's commands to the main app."""
-    app.add_typer(import_app, name="import")
-    app.add_typer(export_app, name="export")
-    app.add_typer(chart_app, name="chart")
 
 
 def _ledger(ctx: typer.Context) -> Any:

@@ -81,7 +81,7 @@ def lineage(
 
 
 def query_as_of(ledger: Ledger, sql: str, view: View, policy: str = "default") -> tuple[list[str], list[tuple[Any, ...]]]:
-    """Read-only SQL with `figures_asof` and `tallies_asof` made for the view (see `ledger query --help`)."""
+    """Read-only SQL with `figures_asof`, `tallies_asof` and `tally_claims_asof` made for the view (see `ledger query --help`)."""
     from ledger.history.snapshot import materialise
 
     chosen = get_policy(policy)

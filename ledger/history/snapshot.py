@@ -1,6 +1,6 @@
 """One instant of history, tallied: the facts a view sees, the cells a policy makes of them, the log position.
 
-Also the temporary tables `ledger query --as-of` reads: `figures_asof` and `tallies_asof`.
+Also the temporary tables `ledger query --as-of` reads: `figures_asof`, `tallies_asof` and `tally_claims_asof`.
 """
 
 from __future__ import annotations
@@ -90,7 +90,8 @@ def materialise(con: duckdb.DuckDBPyConnection, policy: Policy, view: View) -> l
     """Temporary tables of one view for user SQL; returns their names.
 
     figures_asof: every figure the view sees with its state then (standing, superseded, withdrawn, struck);
-    tallies_asof: the policy's tally then. Both carry `view` and `log_position` columns saying which instant.
+    tallies_asof: the policy's tally then; tally_claims_asof: the figures each of its cells counted.
+    All carry `view` and `log_position` columns saying which instant.
     """
     at = queries.view_position(con, view)
     described = view.describe()

@@ -195,7 +195,7 @@ def test_the_query_command_takes_the_view_options(history: History) -> None:
         "incident,victim_status,best,grade,view",
         "balochistan-2026,militant,145,weak,as reported by 2026-02-01T23:59:59.999999Z",
     ]
-    assert result.stderr.strip() == "figures_asof and tallies_asof: as reported by 2026-02-01T23:59:59.999999Z"
+    assert result.stderr.strip() == "figures_asof, tallies_asof and tally_claims_asof: as reported by 2026-02-01T23:59:59.999999Z"
     # Without a view option there is no snapshot to read: the tables hold the whole history.
     assert "figures_asof" in cli.fails("query", "SELECT * FROM figures_asof")
     assert "--as-of 'later': not a date or time" in cli.fails("query", "SELECT 1", "--as-of", "later")

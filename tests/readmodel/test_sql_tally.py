@@ -127,7 +127,9 @@ def roughen(ledger: Ledger, data: synthetic.SyntheticLedger, results: list[Any],
 
 @settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 2**32 - 1), size=st.integers(60, 300))
-def test_sql_tally_equals_the_python_engine_on_random_ledgers(tmp_path_factory: pytest.TempPathFactory, seed: int, size: int) -> None:
+def test_sql_tally_equals_the_python_engine_on_random_ledgers(
+    tmp_path_factory: pytest.TempPathFactory, seed: int, size: int
+) -> None:
     ledger = make_ledger(tmp_path_factory.mktemp("sql-tally"))
     try:
         data = synthetic.generate(size, seed)

@@ -1,113 +1,134 @@
 #!/usr/bin/env python3
-"""Does importing a CSV of figures stream? Peak memory for N and 10N rows, each import in a fresh process.
+"""Does importing a CSV of figures stream? Peak memory importing N rows, each import in a fresh process.
 
-    python scripts/bench_import_memory.py            # N = 5,000 then 50,000 rows
-    python scripts/bench_import_memory.py --rows 2000
+    python scripts/bench_import_memory.py                          # N = 5,000 then 50,000 rows
+    python scripts/bench_import_memory.py --rows 100000 1000000
+    python scripts/bench_import_memory.py --rows 10000 --json      # one JSON line per N (scripts/bench.py)
 
-A generated (synthetic) CSV of N figures is imported into a fresh ledger in a child process, which
-reports its peak resident memory (getrusage ru_maxrss) before and after the import. If the import
-holds the file, the growth for 10N is about ten times the growth for N; streaming keeps it flat.
-Figures spread over 50 incidents x 5 claimants x 4 statuses x 2 outcomes (2,000 claim series), as
-real files do; what an import may hold is one batch and one entry per distinct key. Not a timed test.
+For each N, the synthetic ledger generator (ledger/synthetic.py) makes N figures, written out in the
+ledger's CSV import format. A set-up process registers the incidents, claimants, publishers and
+documents they name; then a fresh process imports the file (`ledger.io.imports.import_figures`) and
+reports its peak resident memory (getrusage ru_maxrss) before and after the import.
+
+The data is shaped as real files are (UCDP: ~400,000 events, each with a few figures): about five
+figures per incident from one archived document, most claim series holding one to three figures,
+so incidents, documents and series all grow with N. What an import may hold is a batch and a
+bounded cache of what rows name, so peak memory should stay flat as N grows; holding the file
+would make it grow with N. Not a timed test: seconds and rows/s are printed as a rough guide.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
-import datetime as dt
 import json
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-INCIDENTS, CLAIMANTS = 50, 5
-STATUSES = ["civilian", "militant", "security_forces/police", "unknown"]
-OUTCOMES = ["killed", "injured"]
-START = dt.date(2020, 1, 1)
+COLUMNS = ["incident", "claimant", "victim_status", "outcome", "quantity", "reported", "reported_precision",
+           "document", "quote", "publisher", "note"]  # fmt: skip
 
 
-def write_csv(path: Path, rows: int) -> None:
-    with path.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(["incident", "claimant", "victim_status", "outcome", "quantity", "reported", "note"])
-        for i in range(rows):
-            writer.writerow([
-                f"bench-incident-{i % INCIDENTS}",
-                f"bench-claimant-{(i // INCIDENTS) % CLAIMANTS}",
-                STATUSES[(i // (INCIDENTS * CLAIMANTS)) % len(STATUSES)],
-                OUTCOMES[(i // (INCIDENTS * CLAIMANTS * len(STATUSES))) % len(OUTCOMES)],
-                str(1 + i % 97),
-                (START + dt.timedelta(days=1 + i // 2000)).isoformat(),
-                f"synthetic benchmark row {i}, with a comma and \"quotes\"",
-            ])  # fmt: skip
-
-
-def register(ledger: object) -> None:
-    from ledger.domain.values import Location, Period
-    from ledger.domain.vocabulary import LocationPrecision
-
-    app, entry = ledger.app, ledger.entry("bench")  # type: ignore[attr-defined]
-    for c in range(CLAIMANTS):
-        app.register_claimant(f"bench-claimant-{c}", f"Synthetic claimant {c}", "ngo", {"*": "independent"}, "C", entry)
-    for i in range(INCIDENTS):
-        location = Location("Synthetic country", f"Province {i % 5}", precision=LocationPrecision.ADM1)
-        app.register_incident(f"bench-incident-{i}", f"Synthetic incident {i}", location, Period(START, START), entry)
-
-
-def child(csv_path: Path, home: Path) -> None:
+def _ledger(home: Path) -> object:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from ledger.io.imports import import_figures
     from ledger.ledger import Ledger
     from ledger.settings import Settings
 
-    ledger = Ledger(Settings(home=home, store=str(home / "events.sqlite"), analyst="bench"))
-    register(ledger)
+    return Ledger(Settings(home=home, store=str(home / "events.sqlite"), analyst="bench"))
+
+
+def set_up(rows: int, csv_path: Path, home: Path) -> None:
+    """Generate N figures, write them as CSV, and register everything they name."""
+    target = _ledger(home)
+    from ledger import synthetic
+
+    data = synthetic.generate(rows)
+    with csv_path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(COLUMNS)
+        for f in data.figures:
+            writer.writerow([
+                f.incident, f.claimant, f.victim_status, f.outcome, f.quantity, f.reported.at.isoformat(),
+                f.reported.precision.value, f.document or "", f.quote or "", f.publisher or "", f.note,
+            ])  # fmt: skip
+    synthetic.register(target.app, data, target.entry("synthetic"))  # type: ignore[attr-defined]
+    target.close()  # type: ignore[attr-defined]
+
+
+def import_file(csv_path: Path, home: Path) -> None:
+    """The measured process: import the file, print the figures and peak memory as JSON."""
+    target = _ledger(home)
+    from ledger.io.imports import import_figures
+
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
-    report = import_figures(ledger, csv_path)
+    report = import_figures(target, csv_path)
     seconds = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    ledger.close()
-    print(json.dumps({"rows": report.rows, "new": report.figures_new, "before_kb": before, "peak_kb": after, "seconds": seconds}))
+    target.close()  # type: ignore[attr-defined]
+    print(json.dumps({"rows": report.rows, "new": report.figures_new, "before_kb": before, "peak_kb": after,
+                      "seconds": seconds}))  # fmt: skip
 
 
-def measure(rows: int, scratch: Path) -> dict[str, float]:
-    folder = scratch / f"n{rows}"
-    folder.mkdir()
-    path = folder / "figures.csv"
-    write_csv(path, rows)
-    done = subprocess.run(
-        [sys.executable, __file__, "--child", str(path), str(folder / "home")], capture_output=True, text=True, check=True
-    )
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+def measure(rows: int, folder: Path) -> dict[str, float]:
+    folder.mkdir(parents=True, exist_ok=True)
+    path, home = folder / "figures.csv", folder / "home"
+    shutil.rmtree(home, ignore_errors=True)
+
+    def child(*args: str) -> str:
+        done = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True)
+        if done.returncode:
+            raise SystemExit(f"{' '.join(args[:2])} failed:\n{done.stderr}")
+        return done.stdout
+
+    child("--set-up", str(rows), str(path), str(home))
+    result = json.loads(child("--import", str(path), str(home)).strip().splitlines()[-1])
     result["file_mb"] = path.stat().st_size / 1e6
+    result["peak_rss_mib"] = result["peak_kb"] / 1024
     return result
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=5_000, help="N: the small file's rows (the large one has 10N)")
-    parser.add_argument("--child", nargs=2, metavar=("CSV", "HOME"), help=argparse.SUPPRESS)
+    parser.add_argument("--rows", type=int, nargs="+", default=[5_000, 50_000], help="file sizes N to import, in rows")
+    parser.add_argument("--work", type=Path, help="keep the files here (default: a temporary folder, removed)")
+    parser.add_argument("--json", action="store_true", help="print one JSON line per N instead of a table")
+    parser.add_argument("--set-up", nargs=3, metavar=("ROWS", "CSV", "HOME"), help=argparse.SUPPRESS)
+    parser.add_argument("--import", dest="import_", nargs=2, metavar=("CSV", "HOME"), help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.child:
-        child(Path(args.child[0]), Path(args.child[1]))
+    if args.set_up:
+        set_up(int(args.set_up[0]), Path(args.set_up[1]), Path(args.set_up[2]))
         return
-    with tempfile.TemporaryDirectory() as scratch:
-        results = [measure(n, Path(scratch)) for n in (args.rows, 10 * args.rows)]
-    print(f"{'rows':>9} {'file MB':>8} {'peak RSS MB':>12} {'growth MB':>10} {'seconds':>8} {'rows/s':>8}")
+    if args.import_:
+        import_file(Path(args.import_[0]), Path(args.import_[1]))
+        return
+    scratch = args.work or Path(tempfile.mkdtemp(prefix="ledger-memory-"))
+    try:
+        results = [measure(n, scratch / f"n{n}") for n in args.rows]
+    finally:
+        if args.work is None:
+            shutil.rmtree(scratch, ignore_errors=True)
+    if args.json:
+        for r in results:
+            print(json.dumps(r))
+        return
+    print(f"{'rows':>9} {'file MB':>8} {'peak RSS MiB':>13} {'growth MiB':>11} {'seconds':>8} {'rows/s':>8}")
     for r in results:
         growth = (r["peak_kb"] - r["before_kb"]) / 1024
         print(
-            f"{r['rows']:>9,} {r['file_mb']:>8.1f} {r['peak_kb'] / 1024:>12.1f} {growth:>10.1f} "
+            f"{r['rows']:>9,} {r['file_mb']:>8.1f} {r['peak_rss_mib']:>13.1f} {growth:>11.1f} "
             f"{r['seconds']:>8.1f} {r['rows'] / r['seconds']:>8,.0f}"
         )
-    small, large = results
-    ratio = large["peak_kb"] / small["peak_kb"]
-    print(f"peak RSS ratio for 10x the rows: {ratio:.2f} (streaming keeps it near 1; holding the file would approach 10)")
+    if len(results) > 1:
+        small, large = results[0], results[-1]
+        ratio = large["peak_kb"] / small["peak_kb"]
+        times = large["rows"] / small["rows"]
+        print(f"peak RSS ratio for {times:g}x the rows: {ratio:.2f} (streaming keeps it near 1; holding the file grows it)")
 
 
 if __name__ == "__main__":

@@ -2,10 +2,11 @@
 
 Pass 1 reads every record and checks it (registrations, figures, later facts) against the ledger
 and the records before it, collecting every problem. Only a clean file goes on: its registrations
-are saved in batches, its figures go through `LedgerApplication.iter_record_figures` (which reads
-the file twice more, never holding it), then its later facts. Each pass re-opens the file, so
-memory does not grow with it. Everything carries `via = import:<SHA-256 of the file>`, and
-recording again what is already there changes nothing, so importing a file twice adds nothing.
+are saved in batches, its figures go through `LedgerApplication.iter_record_figures` (told they
+are checked, so it reads the file once more, to write), then its later facts. Each pass re-opens
+the file, so memory does not grow with it. Everything carries `via = import:<SHA-256 of the
+file>`, and recording again what is already there changes nothing, so importing a file twice
+adds nothing.
 """
 
 from __future__ import annotations
@@ -85,7 +86,8 @@ def run_import(ledger: Any, source: Source, progress: Progress | None = None, ba
     registered, new_claimants = _register(ledger.app, source, entry, progress, batch_size) if checked.new else (Counter(), set())
     new = known = 0
     if checked.figures:
-        for result in ledger.app.iter_record_figures(_Figures(source, progress), entry, batch_size):
+        figures = _Figures(source, progress)
+        for result in ledger.app.iter_record_figures(figures, entry, batch_size, checked=True):
             new, known = new + result.is_new, known + (not result.is_new)
     facts: Counter[str] = Counter()
     for _, fact in checked.later:
@@ -234,15 +236,13 @@ def _register(
 
 
 class _Figures:
-    """The file's figures, re-read on each iteration: the application checks them all, then writes."""
+    """The file's figures, read from the file as they are written; pass 1 has checked them all."""
 
     def __init__(self, source: Source, progress: Progress | None) -> None:
-        self.source, self.progress, self.passes = source, progress, 0
+        self.source, self.progress = source, progress
 
     def __iter__(self) -> Iterator[FigureInput]:
-        self.passes += 1
-        phase = "checking figures" if self.passes == 1 else "writing figures"
-        for record in self.source.records(phase, self.progress):
+        for record in self.source.records("writing figures", self.progress):
             for item in self.source.parse(record):
                 if isinstance(item, FigureInput):
                     yield item

@@ -1,0 +1,71 @@
+"""Read the stored events of many aggregates with one query, where the library would send one per aggregate.
+
+An import looks up every claim series, incident and document it names; one SELECT per id (an
+empty one for each new series) took nearly half its time. The query reads the library's own table, so
+it follows the table and id formats of `eventsourcing.sqlite` and `eventsourcing.postgres`; other
+recorders (the in-memory one) are asked id by id.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Collection, Iterator
+
+from eventsourcing.persistence import AggregateRecorder, StoredEvent
+
+CHUNK = 500  # ids per query: well under SQLite's limit on bound parameters
+
+
+def select_streams(recorder: AggregateRecorder, ids: Collection[uuid.UUID]) -> dict[uuid.UUID, list[StoredEvent]]:
+    """The stored events of each id that has any, in version order; ids without events are left out."""
+    found: defaultdict[uuid.UUID, list[StoredEvent]] = defaultdict(list)
+    wanted = list(ids)
+    for start in range(0, len(wanted), CHUNK):
+        for event in _select(recorder, wanted[start : start + CHUNK]):
+            found[event.originator_id].append(event)  # type: ignore[index]
+    return dict(found)
+
+
+def _select(recorder: AggregateRecorder, ids: list[uuid.UUID]) -> Iterator[StoredEvent]:
+    from eventsourcing.sqlite import SQLiteAggregateRecorder
+
+    if isinstance(recorder, SQLiteAggregateRecorder) and recorder.datastore.originator_id_type == "uuid":
+        yield from _select_sqlite(recorder, ids)
+        return
+    try:
+        from eventsourcing.postgres import PostgresAggregateRecorder
+    except ImportError:  # psycopg is an optional dependency
+        PostgresAggregateRecorder = ()  # type: ignore[assignment,misc]
+    if isinstance(recorder, PostgresAggregateRecorder) and recorder.datastore.originator_id_type == "uuid":
+        yield from _select_postgres(recorder, ids)
+        return
+    for aggregate_id in ids:
+        yield from recorder.select_events(aggregate_id)
+
+
+def _select_sqlite(recorder: object, ids: list[uuid.UUID]) -> Iterator[StoredEvent]:
+    # The library stores a uuid as its 32 hex digits in a TEXT column.
+    statement = (
+        f"SELECT originator_id, originator_version, topic, state FROM {recorder.events_table_name} "  # type: ignore[attr-defined]
+        f"WHERE originator_id IN ({','.join('?' * len(ids))}) ORDER BY originator_id, originator_version"
+    )
+    with recorder.datastore.transaction(commit=False) as cursor:  # type: ignore[attr-defined]
+        cursor.execute(statement, [i.hex for i in ids])
+        rows = cursor.fetchall()
+    for originator_id, version, topic, state in rows:
+        yield StoredEvent(uuid.UUID(originator_id), version, topic, state)
+
+
+def _select_postgres(recorder: object, ids: list[uuid.UUID]) -> Iterator[StoredEvent]:
+    from psycopg.sql import SQL, Identifier
+
+    statement = SQL(
+        "SELECT originator_id, originator_version, topic, state FROM {schema}.{table} "
+        "WHERE originator_id = ANY(%s) ORDER BY originator_id, originator_version"
+    ).format(schema=Identifier(recorder.datastore.schema), table=Identifier(recorder.events_table_name))  # type: ignore[attr-defined]
+    with recorder.datastore.get_connection() as connection, connection.cursor() as cursor:  # type: ignore[attr-defined]
+        cursor.execute(statement, [ids])  # as the library's select_events: no transaction, one statement
+        rows = cursor.fetchall()
+    for row in rows:
+        yield StoredEvent(row["originator_id"], row["originator_version"], row["topic"], bytes(row["state"]))

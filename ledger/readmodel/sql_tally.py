@@ -215,7 +215,7 @@ WITH cells AS (
 ),
 children AS ({PARTS.format(key="parent AS incident, victim_status, outcome",
                            cells="work_rolled WHERE depth = $depth + 1")}),
-with_children AS ({COMBINED.format(cells="cells", own="work_exact", parts="children")}),
+with_children AS MATERIALIZED ({COMBINED.format(cells="cells", own="work_exact", parts="children")}),
 subs AS ({PARTS.format(key="incident, split_part(victim_status, '/', 1) AS victim_status, outcome",
                        cells="with_children WHERE contains(victim_status, '/')")}),
 with_subs AS ({COMBINED.format(cells="with_children", own="with_children", parts="subs")})

@@ -171,7 +171,16 @@ class Quantity:
         return attrs.evolve(self, low=bounds.low, best=bounds.best, high=bounds.high, vague_table=table.label)
 
     def to_dict(self) -> dict[str, Any]:
-        return {**attrs.asdict(self), "kind": self.kind.value}
+        # Written out, not attrs.asdict: every figure event encodes one, and the keys' order is stored.
+        return {
+            "text": self.text,
+            "kind": self.kind.value,
+            "low": self.low,
+            "best": self.best,
+            "high": self.high,
+            "vague_word": self.vague_word,
+            "vague_table": self.vague_table,
+        }
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Quantity:

@@ -392,3 +392,12 @@ def test_between_any_ordered_counts(a: int, b: int) -> None:
 def test_empty_quantity_is_an_error_not_a_silent_unquantified(text: str) -> None:
     with pytest.raises(InvalidInput, match="empty"):
         parse_quantity(text)
+
+
+@pytest.mark.parametrize("words", ["3", "at least 10", "dozens", "casualties", "between 12 and 40", "about 7"])
+def test_to_dict_names_every_field_in_declaration_order_and_round_trips(words: str) -> None:
+    # Stored events hold this dict: a new field must appear in it, and the keys' order must not move.
+    quantity = parse_quantity(words)
+    assert list(quantity.to_dict()) == [f.name for f in attrs.fields(Quantity)]
+    assert quantity.to_dict()["kind"] == quantity.kind.value
+    assert Quantity.from_dict(quantity.to_dict()) == quantity

@@ -1,4 +1,4 @@
-"""The catch-up loop: one page of notifications per DuckDB transaction, position written with it."""
+"""The catch-up loop: one page of stored events per DuckDB transaction, position written with it."""
 
 from __future__ import annotations
 
@@ -9,8 +9,12 @@ import duckdb
 from eventsourcing.application import Application
 
 from ledger.readmodel.projector import project
+from ledger.readmodel.source import pages
 
-PAGE_SIZE = 5000  # events per DuckDB transaction: per-page costs dominate below a few thousand
+# Events per DuckDB transaction. Each page pays ~25 statements and a commit (with its checkpoint),
+# so big pages cost less per event; memory follows the page size, not the log's length: rebuilding
+# 100k figures peaks near 0.5 GiB RSS at this size, 0.36 GiB at 5000, 0.9 GiB at 100k.
+PAGE_SIZE = 50_000
 
 Progress = Callable[[int, int], None]
 
@@ -34,18 +38,14 @@ def catch_up(
     stop: int | None = None,
 ) -> int:
     """Apply every event after the tracked position (up to `stop`), a page per transaction; returns how many."""
-    recorder = app.recorder
     start = position(con)
-    last = stop if stop is not None else recorder.max_notification_id() or 0
+    last = stop if stop is not None else app.recorder.max_notification_id() or 0
     applied = 0
-    while True:
-        notifications = recorder.select_notifications(start, page_size, stop, inclusive_of_start=False)
-        if not notifications:
-            break
-        start = notifications[-1].id
+    for page in pages(app, start, stop, page_size):
+        start = page["position"][-1].as_py()
         con.execute("BEGIN")
         try:
-            project(con, notifications)
+            project(con, page)
             con.execute(
                 "INSERT OR REPLACE INTO tracking (name, source, position) VALUES ('events', ?, ?)", [source, start]
             )
@@ -53,7 +53,7 @@ def catch_up(
         except BaseException:
             con.execute("ROLLBACK")
             raise
-        applied += len(notifications)
+        applied += page.num_rows
         if progress:
             progress(start, last)
     return applied

@@ -7,23 +7,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
-from eventsourcing.persistence import Notification
-
-PAGE_SCHEMA = pa.schema(
-    [
-        ("position", pa.int64()),
-        ("aggregate_id", pa.string()),
-        ("aggregate_version", pa.int32()),
-        ("topic", pa.string()),
-        ("state", pa.string()),
-    ]
-)
 
 
 @cache
@@ -34,20 +22,6 @@ def statements() -> tuple[str, ...]:
 
 def _only_comments(sql: str) -> bool:
     return all(not line.strip() or line.strip().startswith("--") for line in sql.splitlines())
-
-
-def page_table(notifications: Sequence[Notification]) -> pa.Table:
-    """One Arrow table per page; the JSON stays text until DuckDB reads it."""
-    return pa.Table.from_arrays(
-        [
-            pa.array([n.id for n in notifications], pa.int64()),
-            pa.array([str(n.originator_id) for n in notifications], pa.string()),
-            pa.array([n.originator_version for n in notifications], pa.int32()),
-            pa.array([n.topic for n in notifications], pa.string()),
-            pa.array([n.state.decode("utf-8") for n in notifications], pa.string()),
-        ],
-        schema=PAGE_SCHEMA,
-    )
 
 
 def _data(fields: dict[str, str] | str) -> dict[str, object]:
@@ -84,12 +58,13 @@ EVENT_SHAPE = json.dumps(
 )
 
 
-def project(con: duckdb.DuckDBPyConnection, notifications: Sequence[Notification]) -> None:
-    """Apply one page inside the caller's transaction."""
-    con.register("page_raw", page_table(notifications))
+def project(con: duckdb.DuckDBPyConnection, page: pa.Table) -> None:
+    """Apply one page (source.PAGE_SCHEMA) inside the caller's transaction."""
+    con.register("page_raw", page)
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE page AS SELECT position, aggregate_id, aggregate_version, topic, "
-        "json_transform(state, ?) AS e FROM page_raw",
+        # Ids are written hyphenated whatever form the store keeps them in (SQLite: 32 hex digits).
+        "CREATE OR REPLACE TEMP TABLE page AS SELECT position, aggregate_id::UUID::VARCHAR AS aggregate_id, "
+        "aggregate_version, topic, json_transform(state, ?) AS e FROM page_raw",
         [EVENT_SHAPE],
     )
     con.unregister("page_raw")

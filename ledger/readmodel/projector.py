@@ -9,9 +9,12 @@ import json
 import re
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pyarrow as pa
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 
 @cache
@@ -59,7 +62,7 @@ EVENT_SHAPE = json.dumps(
 
 
 def project(con: duckdb.DuckDBPyConnection, page: pa.Table) -> None:
-    """Apply one page (source.PAGE_SCHEMA) inside the caller's transaction."""
+    """Apply one page (source.page_schema()) inside the caller's transaction."""
     con.register("page_raw", page)
     con.execute(
         # Ids are written hyphenated whatever form the store keeps them in (SQLite: 32 hex digits).

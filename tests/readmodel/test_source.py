@@ -31,7 +31,7 @@ def library_rows(ledger: Ledger, after: int = 0, stop: int | None = None) -> lis
 def rows(pages: Any) -> list[tuple[Any, ...]]:
     """The pages' rows, each id in the one form the read model writes."""
     table = pa.concat_tables(list(pages))
-    assert table.schema == source.PAGE_SCHEMA
+    assert table.schema == source.page_schema()
     return [
         (position, str(uuid.UUID(aggregate_id)), version, topic, state)
         for position, aggregate_id, version, topic, state in zip(

@@ -134,10 +134,11 @@ def bench_tally(home: Path, runs: int) -> list[dict[str, Any]]:
             "CREATE OR REPLACE TEMP TABLE bare AS SELECT incident_id, victim_status, outcome, low, best, high FROM figures"
         )
 
-        def group_by() -> None:
+        def group_by() -> None:  # its result kept in a table, as a tally keeps its cells
             con.execute(
+                "CREATE OR REPLACE TEMP TABLE grouped AS "
                 "SELECT incident_id, victim_status, outcome, min(low), max(best), max(high) FROM bare GROUP BY ALL"
-            ).fetchall()
+            )
 
         def full() -> None:
             con.execute("DELETE FROM tallies")  # no cache: compute every cell, and the claims behind it, every run
@@ -146,7 +147,7 @@ def bench_tally(home: Path, runs: int) -> list[dict[str, Any]]:
         as_of = View(recorded_by=median)
         baseline = timed(group_by, runs)
         figures.append(
-            _time_figure("full tally (s)", timed(full, runs), baseline, "DuckDB GROUP BY over the same rows", "<= 3")
+            _time_figure("full tally (s)", timed(full, runs), baseline, "DuckDB GROUP BY of the same rows into a table", "<= 3")
         )
         ours = timed(lambda: queries.tallies(con, DEFAULT_POLICY, view=as_of), runs)
         figures.append(_time_figure("as-of tally at median recorded time (s)", ours, baseline, "the same GROUP BY", "<= 3"))

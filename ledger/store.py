@@ -42,3 +42,9 @@ def _postgres_env(url: str) -> dict[str, str]:
     if schema:
         env["POSTGRES_SCHEMA"] = schema
     return env
+
+
+def store_kind(recorder: object) -> str | None:
+    """'sqlite' or 'postgresql' when `recorder` is the library's own for that database, so its
+    tables can be read directly (bulk reads the library has no call for); None for any other."""
+    return {"eventsourcing.sqlite": "sqlite", "eventsourcing.postgres": "postgresql"}.get(type(recorder).__module__)

@@ -14,6 +14,8 @@ from collections.abc import Collection, Iterator
 
 from eventsourcing.persistence import AggregateRecorder, StoredEvent
 
+from ledger.store import store_kind
+
 CHUNK = 500  # ids per query: well under SQLite's limit on bound parameters
 
 
@@ -28,17 +30,9 @@ def select_streams(recorder: AggregateRecorder, ids: Collection[uuid.UUID]) -> d
 
 
 def _select(recorder: AggregateRecorder, ids: list[uuid.UUID]) -> Iterator[StoredEvent]:
-    from eventsourcing.sqlite import SQLiteAggregateRecorder
-
-    if isinstance(recorder, SQLiteAggregateRecorder) and recorder.datastore.originator_id_type == "uuid":
-        yield from _select_sqlite(recorder, ids)
-        return
-    try:
-        from eventsourcing.postgres import PostgresAggregateRecorder
-    except ImportError:  # psycopg is an optional dependency
-        PostgresAggregateRecorder = ()  # type: ignore[assignment,misc]
-    if isinstance(recorder, PostgresAggregateRecorder) and recorder.datastore.originator_id_type == "uuid":
-        yield from _select_postgres(recorder, ids)
+    kind = store_kind(recorder)
+    if kind and recorder.datastore.originator_id_type == "uuid":  # type: ignore[attr-defined]
+        yield from (_select_sqlite if kind == "sqlite" else _select_postgres)(recorder, ids)
         return
     for aggregate_id in ids:
         yield from recorder.select_events(aggregate_id)

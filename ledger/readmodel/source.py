@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from eventsourcing.application import Application
 
 from ledger.errors import StoreUnavailable
+from ledger.store import store_kind
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -70,10 +71,10 @@ def reader(app: Application[Any]) -> ReadPage:
             "unset COMPRESSOR_TOPIC and CIPHER_TOPIC"
         )
     recorder: Any = app.recorder
-    module = type(recorder).__module__
-    if module == "eventsourcing.sqlite":
+    kind = store_kind(recorder)
+    if kind == "sqlite":
         return _sqlite_reader(recorder)
-    if module == "eventsourcing.postgres":
+    if kind == "postgresql":
         return _postgres_reader(recorder)
     return _library_reader(recorder)
 

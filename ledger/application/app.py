@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import functools
-import itertools
 import uuid
 from collections import OrderedDict
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 import attrs
-from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, Transcoder
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
+from eventsourcing.persistence import IntegrityError, Recording, Transcoder
 
 from ledger.application.inputs import FigureInput
 from ledger.application.streams import select_streams
 from ledger.application.transcodings import VALUE_TRANSCODINGS
+from ledger.batches import chunks
 from ledger.domain.base import Entry, LedgerAggregate
 from ledger.domain.claimant import Claimant, Publisher
 from ledger.domain.document import Document
@@ -35,7 +34,6 @@ from ledger.domain.vocabulary import (
 from ledger.errors import Conflict, InvalidInput, LedgerError, NotFound
 
 A = TypeVar("A", bound=LedgerAggregate)
-T = TypeVar("T")
 
 BATCH_SIZE = 1000
 
@@ -73,6 +71,25 @@ class LedgerApplication(Application[uuid.UUID]):
         for transcoding in VALUE_TRANSCODINGS:
             transcoder.register(transcoding)  # type: ignore[attr-defined]
         return transcoder
+
+    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[uuid.UUID]]:
+        """The library's `save`, without its runtime-protocol checks for the ledger's own aggregates.
+
+        `isinstance` against a typing Protocol costs about 25 µs on Python 3.11, a tenth of
+        recording a figure; a `LedgerAggregate` is known to collect events, so it is asked directly.
+        """
+        if not all(isinstance(obj, LedgerAggregate) for obj in objs):
+            return super().save(*objs, **kwargs)
+        processing_event: ProcessingEvent[uuid.UUID] = ProcessingEvent()
+        for aggregate in objs:
+            processing_event.events.extend(aggregate.collect_events())
+            processing_event.aggregates[aggregate.id] = aggregate
+        processing_event.saved_kwargs.update(kwargs)
+        recordings = self._record(processing_event)
+        self._take_snapshots(processing_event)
+        self._notify(recordings)
+        self.notify(processing_event.events)  # the library still calls its deprecated hook; so do we
+        return recordings
 
     # Registration of the things figures refer to.
 
@@ -253,9 +270,9 @@ class LedgerApplication(Application[uuid.UUID]):
         prepared = [] if checked else self._validate(resolver, figures, batch_size, keep)
         batches: Iterable[list[_PreparedFigure]]
         if keep:
-            batches = _chunks(prepared, batch_size)
+            batches = chunks(prepared, batch_size)
         else:
-            batches = (resolver.prepare_all(chunk) for chunk in _chunks(figures, batch_size))
+            batches = (resolver.prepare_all(chunk) for chunk in chunks(figures, batch_size))
         for batch in batches:
             yield from self._write_batch(batch, entry)
 
@@ -265,7 +282,7 @@ class LedgerApplication(Application[uuid.UUID]):
         """Prepare every figure, collecting every error; the prepared ones are returned when `keep`."""
         errors: list[RowError] = []
         prepared: list[_PreparedFigure] = []
-        for chunk in _chunks(figures, batch_size):
+        for chunk in chunks(figures, batch_size):
             resolver.prefetch(chunk)
             for figure in chunk:
                 try:
@@ -451,7 +468,7 @@ class _Resolver:
         claimant: Claimant = self._cached("claimant", figure.claimant)
         victim_status = parse_victim_status(figure.victim_status)
         outcome = parse_enum(Outcome, figure.outcome, "outcome").value
-        quantity = _parse_quantity(figure.quantity)
+        quantity = parse_quantity(figure.quantity)
         role = parse_enum(Role, figure.role, "role").value if figure.role else claimant.role_for(victim_status)
         citation = None
         document_sha = None
@@ -507,16 +524,6 @@ def _open_series(item: _PreparedFigure) -> ClaimSeries:
         victim_status=item.victim_status,
         outcome=item.outcome,
     )
-
-
-# The same words come again and again ("3", "at least 10", "dozens"); a Quantity is immutable.
-_parse_quantity = functools.lru_cache(maxsize=4096)(parse_quantity)
-
-
-def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    iterator = iter(items)
-    while chunk := list(itertools.islice(iterator, size)):
-        yield chunk
 
 
 def _required(value: str, what: str) -> str:

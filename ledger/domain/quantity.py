@@ -7,6 +7,7 @@ bounds from a named, versioned table, so a figure can say which reading of "doze
 from __future__ import annotations
 
 import enum
+import functools
 import re
 import types
 from collections.abc import Iterable, Mapping
@@ -309,6 +310,13 @@ def parse_quantity(text: str, table: VagueTable = DEFAULT_VAGUE_TABLE) -> Quanti
     """Read a quantity phrase (the phrase only, no nouns) into a Quantity; raise InvalidInput if unreadable."""
     if not isinstance(text, str):
         raise InvalidInput(f"quantity {text!r}: should be text; {_FIX}")
+    return _parse_cached(text, table)
+
+
+# The same words come again and again in an import ("3", "at least 10", "dozens"), each row read
+# twice or more; a Quantity is immutable, so a reading can be shared.
+@functools.lru_cache(maxsize=4096)
+def _parse_cached(text: str, table: VagueTable) -> Quantity:
     text = text.strip()
     if not text:
         # An empty cell is more likely a slip than a claim; make "no number given" explicit.

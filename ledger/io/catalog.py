@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, ClassVar, TypeVar
 
 import attrs
@@ -18,7 +18,7 @@ from ledger.application.inputs import FigureInput
 from ledger.domain.base import Entry, LedgerAggregate
 from ledger.domain.claimant import Claimant, Publisher
 from ledger.domain.document import Document
-from ledger.domain.ids import check_key, sha256_text
+from ledger.domain.ids import check_key, natural_id, sha256_text
 from ledger.domain.incident import Incident
 from ledger.domain.quantity import parse_quantity
 from ledger.domain.series import check_figure, figure_fingerprint, series_id
@@ -231,10 +231,27 @@ class Catalog:
             found = getattr(self.app, kind)(key)
         except NotFound:
             found = None
+        self._remember(slot, found)
+        return found
+
+    def prefetch(self, items: Iterable[Any]) -> None:
+        """Look up, in one query, the registered things these rows' items name that are not at hand."""
+        wanted = {}
+        for kind, key in _names(items):
+            if not isinstance(key, str) or not key.strip():
+                continue  # a wrong key is the row's problem, reported when the row is checked
+            slot = (kind, key.strip().lower())
+            if slot not in self._found and slot not in self.pending:
+                wanted[natural_id(*slot)] = slot
+        found = self.app.get_many(wanted)
+        for aggregate_id, slot in wanted.items():
+            aggregate = found.get(aggregate_id)
+            self._remember(slot, aggregate if isinstance(aggregate, _KINDS[slot[0]]) else None)
+
+    def _remember(self, slot: tuple[str, str], found: LedgerAggregate | None) -> None:
         self._found[slot] = found
         if len(self._found) > self.CACHE:
             self._found.popitem(last=False)
-        return found
 
     def forget(self, kind: str, key: str) -> None:
         self._found.pop((kind, key.strip().lower()), None)
@@ -258,7 +275,9 @@ class Catalog:
             return self._compare(spec, earlier, built, "earlier in this file")
         existing = self.existing(spec.KIND, built.key)
         if existing is not None:
-            return self._compare(spec, self.app.repository.get(existing.id, version=1), built, "in the ledger")
+            # Compare with what was registered, not the current state: a later grade is its own fact.
+            registered = existing if existing.version == 1 else self.app.repository.get(existing.id, version=1)
+            return self._compare(spec, registered, built, "in the ledger")
         (self.pending if keep else self.row_pending)[slot] = built
         return Offer("new")
 
@@ -318,3 +337,26 @@ class Catalog:
         sid = series_id(incident.id, claimant.id, status, outcome)
         quote = citation.quote if citation else None
         return sid, figure_fingerprint(sid, document_sha, publisher_id, quantity.text, quote, figure.reported)[1]
+
+
+_KINDS: dict[str, type] = {"incident": Incident, "claimant": Claimant, "document": Document, "publisher": Publisher}
+
+
+def _names(items: Iterable[Any]) -> Iterator[tuple[str, str]]:
+    """The (kind, key) pairs that import items refer to or register."""
+    for item in items:
+        if isinstance(item, FigureInput):
+            yield "incident", item.incident
+            yield "claimant", item.claimant
+            if item.document:
+                yield "document", item.document
+            if item.publisher:
+                yield "publisher", item.publisher
+            continue
+        spec = getattr(item, "spec", item)  # a registration made only if missing names the same
+        if isinstance(spec, Spec):
+            yield spec.KIND, spec.key
+            if isinstance(spec, IncidentSpec) and spec.parent:
+                yield "incident", spec.parent
+            if isinstance(spec, DocumentSpec) and spec.publisher:
+                yield "publisher", spec.publisher

@@ -20,6 +20,7 @@ from typing import Any, Protocol
 import attrs
 
 from ledger.application.inputs import FigureInput
+from ledger.batches import chunks
 from ledger.domain.base import Entry
 from ledger.errors import LedgerError, NotFound
 from ledger.io.catalog import Catalog, FieldProblem, RowInvalid
@@ -29,6 +30,7 @@ from ledger.io.problems import ImportRejected, RowProblem
 from ledger.io.sources import Progress, Record, file_sha256
 
 KEPT_LISTED = 50  # registrations kept as they were: list this many, count the rest
+PREFETCH_ROWS = 500  # rows whose references are looked up together; well under the catalog's cache
 
 
 class Source(Protocol):
@@ -125,26 +127,25 @@ def _check(app: Any, source: Source, entry: Entry, progress: Progress | None) ->
     checked, problems = _Checked(), []
     file_figures: set[uuid.UUID] = set()
     keep_ids = getattr(source, "later_facts", False)  # bundles: facts may name the file's own figures
-    for record in source.records("checking", progress):
-        checked.rows += 1
-        if record.problem is not None:
-            problems.append(record.problem)
-            continue
-        try:
-            items = source.parse(record)
-        except RowInvalid as invalid:
-            found = invalid.problems + _missing_references(catalog, source, record, invalid.problems)
-            problems += [RowProblem(record.line, p.column, p.value, p.problem) for p in found]
-            continue
-        try:
-            for item in items:
-                _check_item(catalog, source, item, record.line, checked, file_figures if keep_ids else None)
-        except RowInvalid as invalid:
-            problems += [RowProblem(record.line, p.column, p.value, p.problem) for p in invalid.problems]
-        except LedgerError as error:  # a check outside any one column: still this row's problem
-            problems.append(RowProblem(record.line, None, None, str(error)))
-        finally:
-            catalog.end_row()
+    for chunk in _parsed(source, "checking", progress, catalog):
+        for record, items in chunk:
+            checked.rows += 1
+            if record.problem is not None:
+                problems.append(record.problem)
+                continue
+            if isinstance(items, RowInvalid):
+                found = items.problems + _missing_references(catalog, source, record, items.problems)
+                problems += [RowProblem(record.line, p.column, p.value, p.problem) for p in found]
+                continue
+            try:
+                for item in items:
+                    _check_item(catalog, source, item, record.line, checked, file_figures if keep_ids else None)
+            except RowInvalid as invalid:
+                problems += [RowProblem(record.line, p.column, p.value, p.problem) for p in invalid.problems]
+            except LedgerError as error:  # a check outside any one column: still this row's problem
+                problems.append(RowProblem(record.line, None, None, str(error)))
+            finally:
+                catalog.end_row()
     for line, fact in checked.later:
         try:
             fact.check(catalog, file_figures)
@@ -216,8 +217,10 @@ def _register(
                 writer.forget(kind, key)
             writer.pending.clear()
 
-    for record in source.records("registering", progress):
-        for item in source.parse(record):
+    records = (items for chunk in _parsed(source, "registering", progress, writer) for _, items in chunk)
+    for items in records:
+        assert not isinstance(items, RowInvalid)  # pass 1 found no problems
+        for item in items:
             spec = item.spec if isinstance(item, IfMissing) else item
             if not hasattr(spec, "build"):
                 continue
@@ -233,6 +236,21 @@ def _register(
                 flush()
     flush()
     return registered, claimants
+
+
+def _parsed(
+    source: Source, phase: str, progress: Progress | None, catalog: Catalog
+) -> Iterator[list[tuple[Record, list[Item] | RowInvalid]]]:
+    """The records a chunk at a time, each parsed (or its problems), with what they name looked up at once."""
+    for chunk in chunks(source.records(phase, progress), PREFETCH_ROWS):
+        parsed: list[tuple[Record, list[Item] | RowInvalid]] = []
+        for record in chunk:
+            try:
+                parsed.append((record, [] if record.problem is not None else source.parse(record)))
+            except RowInvalid as invalid:
+                parsed.append((record, invalid))
+        catalog.prefetch(item for _, items in parsed if not isinstance(items, RowInvalid) for item in items)
+        yield parsed
 
 
 class _Figures:

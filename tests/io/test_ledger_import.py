@@ -78,6 +78,17 @@ class TestLedgerCsv:
             again = import_figures(world.ledger, path)
         assert (again.figures_new, again.figures_known) == (0, 3)
 
+    def test_what_rows_name_is_read_a_chunk_at_a_time_not_row_by_row(
+        self, world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        repository = world.ledger.app.repository
+        single_reads = []
+        plain_get = repository.get
+        monkeypatch.setattr(repository, "get", lambda *a, **k: single_reads.append(a) or plain_get(*a, **k))
+        report = import_figures(world.ledger, write(tmp_path / "figures.csv", HEADER + GOOD_ROWS * 20))
+        assert (report.figures_new, report.figures_known) == (3, 57)
+        assert single_reads == []  # incidents, claimants and documents came with their chunk's one query
+
     def test_one_bad_row_writes_nothing_and_every_problem_is_listed(self, world: World, tmp_path: Path) -> None:
         bad = (
             "nushki-standoff,nobody,civilian,killed,12,2026-02-05,,,,\r\n"

@@ -295,6 +295,30 @@ def test_a_new_migration_on_a_filled_read_model_rebuilds_it_so_new_tables_hold_t
     assert after == before
 
 
+def test_the_unindexed_tables_migration_keeps_every_row(world: World, tmp_path: Path) -> None:
+    ledger = world.ledger
+    ledger.record_figure(world.figure())
+    ledger.record_figure(world.figure(quantity="230", document=None, quote=None, reported=reported("2026-02-07")))
+    before_005 = tmp_path / "before-005"
+    before_005.mkdir()
+    for path in sorted(migrations_dir().glob("00[1-4]_*.sql")):
+        shutil.copy(path, before_005)
+    con = connect(tmp_path / "old.duckdb")
+    try:
+        migrate(con, before_005)
+        catch_up(con, ledger.app, ledger.settings.store_label)
+        old = dump(con, tuple(t for t in TABLES if t != "tallies"))
+        assert migrate(con) == ["005_unindexed_read_model.sql"]
+        assert dump(con, tuple(old)) == old
+        keyed = con.execute(
+            "SELECT DISTINCT table_name FROM duckdb_constraints() WHERE constraint_type IN ('PRIMARY KEY', 'UNIQUE')"
+        ).fetchall()
+        assert {"facts", "figures", "series", "figure_events", "incidents", "documents"}.isdisjoint(t for (t,) in keyed)
+        assert len(old["figures"]) == 2 and old["facts"]
+    finally:
+        con.close()
+
+
 # --- the read model follows one event store -------------------------------------------------------
 
 

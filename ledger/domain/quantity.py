@@ -78,7 +78,7 @@ def _entry_pairs(
     return tuple(sorted({_normalize(word): bounds for word, bounds in items}.items()))
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)  # a key of the parse cache: hashed once, not per figure read
 class VagueTable:
     """A named, versioned reading of vague words, so a figure can cite e.g. "default@1"."""
 

@@ -173,10 +173,10 @@ def _check_item(
     catalog: Catalog, source: Source, item: Item, line: int, checked: _Checked, file_figures: set[uuid.UUID] | None
 ) -> None:
     if isinstance(item, FigureInput):
-        _, figure_id = catalog.check_figure(item)
+        ids = catalog.validate_figure(item)
         checked.figures += 1
         if file_figures is not None:
-            file_figures.add(figure_id)
+            file_figures.add(ids()[1])
         return
     if isinstance(item, IfMissing):
         try:

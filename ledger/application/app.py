@@ -304,7 +304,7 @@ class LedgerApplication(Application[uuid.UUID]):
         for item in batch:
             one = series.get(item.series_id)
             if one is None:
-                one = series[item.series_id] = _open_series(item)
+                one = series[item.series_id] = _open_series(item, entry)
             is_new = one.report(entry=entry, **item.report_kwargs)
             if is_new:
                 pending[item.series_id] = one
@@ -513,7 +513,7 @@ class _Resolver:
 _KINDS: dict[str, type] = {"incident": Incident, "claimant": Claimant, "document": Document, "publisher": Publisher}
 
 
-def _open_series(item: _PreparedFigure) -> ClaimSeries:
+def _open_series(item: _PreparedFigure, entry: Entry) -> ClaimSeries:
     """`ClaimSeries(...)` with the id already known: the library's `_create` then skips `create_id`
     (a uuid5) and argument coercion, the better part of the cost. Same event, same id."""
     return ClaimSeries._create(  # type: ignore[no-any-return]
@@ -523,6 +523,7 @@ def _open_series(item: _PreparedFigure) -> ClaimSeries:
         claimant_id=item.claimant_id,
         victim_status=item.victim_status,
         outcome=item.outcome,
+        entry=entry,
     )
 
 

@@ -7,6 +7,7 @@ they act on. Nothing is ever edited, so the whole story stays readable.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import attrs
 from eventsourcing.domain import event
@@ -69,8 +70,26 @@ class ClaimSeries(LedgerAggregate):
     def create_id(incident_id: uuid.UUID, claimant_id: uuid.UUID, victim_status: str, outcome: str) -> uuid.UUID:
         return series_id(incident_id, claimant_id, victim_status, outcome)
 
-    @event("Opened", topic="ledger:ClaimSeries.Opened")
-    def __init__(self, incident_id: uuid.UUID, claimant_id: uuid.UUID, victim_status: str, outcome: str) -> None:
+    class Opened(Created):
+        """A series opened by its first figure. Version 2 records who opened it and how (entry);
+        version 1 did not, so those read with no entry, and the figure after them names the analyst."""
+
+        TOPIC = "ledger:ClaimSeries.Opened"
+        class_version = 2
+        incident_id: uuid.UUID
+        claimant_id: uuid.UUID
+        victim_status: str
+        outcome: str
+        entry: Entry | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["entry"] = None
+
+    @event(Opened)
+    def __init__(
+        self, incident_id: uuid.UUID, claimant_id: uuid.UUID, victim_status: str, outcome: str, entry: Entry | None
+    ) -> None:
         self.incident_id = incident_id
         self.claimant_id = claimant_id
         self.victim_status = victim_status

@@ -47,7 +47,7 @@ def record_plainly(app: LedgerApplication, figures: list[FigureInput], entry: En
         try:
             series = app.repository.get(item.series_id)
         except AggregateNotFoundError:
-            series = ClaimSeries(item.incident_id, item.claimant_id, item.victim_status, item.outcome)
+            series = ClaimSeries(item.incident_id, item.claimant_id, item.victim_status, item.outcome, entry)
         recorded.append(series.report(entry=entry, **item.report_kwargs))
         if recorded[-1]:
             Application.save(app, series)
@@ -115,7 +115,7 @@ def test_get_many_reads_what_the_repository_reads(backend: str, tmp_path: Path, 
 
 def test_get_many_asks_other_recorders_id_by_id() -> None:
     app = LedgerApplication(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
-    series = ClaimSeries(uuid.uuid4(), uuid.uuid4(), "civilian", "killed")
+    series = ClaimSeries(uuid.uuid4(), uuid.uuid4(), "civilian", "killed", Entry("tester"))
     app.save(series)
     assert app.get_many([series.id, uuid.uuid4()]) == {series.id: app.repository.get(series.id)}
 
@@ -125,8 +125,8 @@ def test_a_new_series_is_opened_as_the_library_opens_it() -> None:
     series_id = ClaimSeries.create_id(incident_id, claimant_id, "civilian", "killed")
     item = _PreparedFigure(series_id, uuid.uuid4(), incident_id, claimant_id, "civilian", "killed", {})
     with clock.pinned(PINNED):
-        opened = _open_series(item)
-        plain = ClaimSeries(incident_id, claimant_id, "civilian", "killed")
+        opened = _open_series(item, Entry("tester", "import:abc"))
+        plain = ClaimSeries(incident_id, claimant_id, "civilian", "killed", Entry("tester", "import:abc"))
     assert opened == plain
     assert [vars(e) for e in opened.collect_events()] == [vars(e) for e in plain.collect_events()]
 

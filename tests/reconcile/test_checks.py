@@ -134,7 +134,7 @@ class TestQuoteMissing:
         ledger.record_figure(world.figure(claimant=world.rights_group, victim_status="civilian", quantity="12", quote=None))
         # An entry from an older importer that never checked quotes: its words are not in the archived text.
         incident, doc = app.incident(world.standoff), app.document(world.document)
-        series = ClaimSeries(incident.id, app.claimant(world.rights_group).id, "civilian", "injured")
+        series = ClaimSeries(incident.id, app.claimant(world.rights_group).id, "civilian", "injured", ledger.entry("legacy"))
         legacy = uuid.uuid4()
         series.report(
             figure_id=legacy,

@@ -47,8 +47,9 @@ def progress(message: str) -> None:
 # --- the figures --------------------------------------------------------------------------------
 
 
-def bench_import(size: int, runs: int, work: Path) -> tuple[dict[str, Any], Path]:
-    """Figures/s through Ledger.record_figures into SQLite, against raw executemany of equal rows."""
+def bench_import(size: int, runs: int, work: Path) -> tuple[list[dict[str, Any]], Path]:
+    """Figures/s through Ledger.record_figures into SQLite, against raw executemany of equal rows;
+    and the library's own writing of the same events, which bounds the import from above."""
     from ledger import synthetic
     from ledger.ledger import Ledger
     from ledger.settings import Settings
@@ -59,18 +60,47 @@ def bench_import(size: int, runs: int, work: Path) -> tuple[dict[str, Any], Path
         home = work / f"import-{run}"
         ledger = Ledger(Settings.resolve(home=home, analyst="bench"))
         synthetic.register(ledger.app, data, ledger.entry("synthetic"))
+        written = [ledger.app.recorder.max_notification_id() or 0]
         start = time.perf_counter()
         results = ledger.record_figures(data.figures, via="bench")
         ours.append(time.perf_counter() - start)
+        written.append(ledger.app.recorder.max_notification_id() or 0)
         synthetic.apply_later(ledger, data, [r.figure_id for r in results], [r.series_id for r in results])
         ledger.close()
         progress(f"import run {run + 1}/{runs}: {size / ours[-1]:,.0f} figures/s")
     store = home / "events.sqlite"
     row_size = _average_figure_event_size(store)
     baseline = timed(lambda: _raw_executemany(work / "raw.sqlite", size, row_size), runs)
+    floor = [_library_write(home, written, work / "floor.sqlite", size)]
     for run in range(runs - 1):
         shutil.rmtree(work / f"import-{run}", ignore_errors=True)
-    return _rate_figure("import rate (figures/s)", size, ours, baseline, "raw executemany, equal rows"), home
+    what = "raw executemany, equal rows"
+    return [
+        _rate_figure("import rate (figures/s)", size, ours, baseline, what),
+        {**_rate_figure("library write alone, same events (figures/s)", size, floor, baseline, what), "target": "-"},
+    ], home
+
+
+def _library_write(home: Path, written: list[int], path: Path, size: int) -> float:
+    """Seconds the `eventsourcing` library alone takes to map and insert the events the import
+    stored (log positions after written[0] up to written[1]), about a batch's worth at a time:
+    the floor under any import through it."""
+    from ledger.application.app import LedgerApplication
+    from ledger.ledger import Ledger
+    from ledger.settings import Settings
+    from ledger.store import store_env
+
+    source = Ledger(Settings.resolve(home=home, analyst="bench")).app
+    target = LedgerApplication(env=store_env(path))
+    seconds, position = 0.0, written[0] + 1
+    while notifications := source.recorder.select_notifications(position, 1840, stop=written[1]):
+        position = notifications[-1].id + 1
+        events = [source.mapper.to_domain_event(n) for n in notifications]
+        start = time.perf_counter()
+        target.recorder.insert_events([target.mapper.to_stored_event(e) for e in events])
+        seconds += time.perf_counter() - start
+    progress(f"library write alone: {size / seconds:,.0f} figures/s")
+    return seconds
 
 
 def _average_figure_event_size(store: Path) -> int:
@@ -237,8 +267,8 @@ def main() -> None:
     try:
         results = []
         import_runs = 1 if size >= 1_000_000 else args.runs
-        figure, home = bench_import(size, import_runs, work)
-        results.append(figure)
+        figures, home = bench_import(size, import_runs, work)
+        results.extend(figures)
         results.append(bench_catch_up(home, args.runs))
         results.extend(bench_tally(home, args.runs))
         results.extend(bench_start(max(args.runs, 5), work))

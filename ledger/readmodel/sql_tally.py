@@ -185,7 +185,7 @@ FROM {{cells}} GROUP BY ALL
 _PARTS_STAND = "own.certainty IS NULL OR (NOT own.quantified AND p.quantified > 0)"
 _OWN_STANDS = "coalesce(p.quantified, 0) = 0 OR NOT own.quantified"
 COMBINED = f"""
-SELECT cell.incident, cell.victim_status, cell.outcome,
+SELECT incident, victim_status, outcome,
        CASE WHEN {_PARTS_STAND} THEN coalesce(p.quantified, 0) > 0 ELSE own.quantified END AS quantified,
        CASE WHEN {_PARTS_STAND} THEN p.low WHEN {_OWN_STANDS} THEN own.low ELSE greatest(own.low, p.low) END AS low,
        CASE WHEN {_PARTS_STAND} THEN p.best WHEN {_OWN_STANDS} THEN own.best ELSE greatest(own.best, p.best) END AS best,
@@ -196,10 +196,12 @@ SELECT cell.incident, cell.victim_status, cell.outcome,
        CASE WHEN p.present IS NULL THEN own.basis WHEN {_PARTS_STAND} THEN 'parts'
             WHEN {_OWN_STANDS} THEN own.basis ELSE 'claims+parts' END AS basis,
        coalesce(own.claims, 0) AS claims, coalesce(own.parts, 0) + coalesce(p.present, 0) AS parts
-FROM {{cells}} cell
-LEFT JOIN {{own}} own USING (incident, victim_status, outcome)
+FROM {{cells}}
 LEFT JOIN {{parts}} p USING (incident, victim_status, outcome)
 """
+# The cells combined, with their own bounds as `own`: another table's, or (when the cells carry
+# their own bounds) the cells themselves, which spares joining a table to itself.
+_WITH_OWN = "{cells} cell LEFT JOIN {own} own USING (incident, victim_status, outcome)"
 
 # One level of the tree. Its cells: its exact cells, for their status and its category, and the
 # parents of the level below (a cell is live when something rolls into it). Each combines with its
@@ -209,16 +211,17 @@ INSERT INTO work_rolled
 WITH cells AS (
     SELECT incident, victim_status, outcome FROM work_exact WHERE depth = $depth
     UNION
-    SELECT incident, split_part(victim_status, '/', 1), outcome FROM work_exact WHERE depth = $depth
+    SELECT incident, split_part(victim_status, '/', 1), outcome FROM work_exact
+    WHERE depth = $depth AND contains(victim_status, '/')  -- a sub-status's category
     UNION
     SELECT parent, victim_status, outcome FROM work_rolled WHERE depth = $depth + 1
 ),
 children AS ({PARTS.format(key="parent AS incident, victim_status, outcome",
                            cells="work_rolled WHERE depth = $depth + 1")}),
-with_children AS MATERIALIZED ({COMBINED.format(cells="cells", own="work_exact", parts="children")}),
+with_children AS MATERIALIZED ({COMBINED.format(cells=_WITH_OWN.format(cells="cells", own="work_exact"), parts="children")}),
 subs AS ({PARTS.format(key="incident, split_part(victim_status, '/', 1) AS victim_status, outcome",
                        cells="with_children WHERE contains(victim_status, '/')")}),
-with_subs AS ({COMBINED.format(cells="with_children", own="with_children", parts="subs")})
+with_subs AS ({COMBINED.format(cells="with_children own", parts="subs")})
 SELECT with_subs.*, $depth AS depth, t.parent FROM with_subs JOIN work_tree t USING (incident)
 """
 

@@ -589,3 +589,24 @@ def test_run_reports_usage_errors_in_plain_text_with_exit_2_and_succeeds_with_0(
     done = _run(cli.home, "tally", "--format", "csv")
     assert (done.returncode, done.stderr) == (0, "")
     assert done.stdout.startswith("incident,victim_status,outcome,low,best,high,grade")
+
+
+def test_a_read_of_a_caught_up_ledger_loads_no_page_reader(world: World, cli: Cli) -> None:
+    # pyarrow (and numpy under it) is a fifth of a second of start-up, needed only to read new events.
+    report = (
+        "import sys; from ledger.cli.main import run\n"
+        "try: run()\n"
+        "finally: print(*sorted({'pyarrow', 'numpy'} & set(sys.modules)))"
+    )
+    env = {"PATH": "/usr/bin:/bin", "LEDGER_ANALYST": ANALYST, "HOME": str(cli.home.parent)}
+
+    def loaded(*args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", report, "--home", str(cli.home), *args], capture_output=True, text=True, env=env, timeout=60
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout.splitlines()[-1]
+
+    assert loaded(*_with(MILITANTS)) == ""  # recording writes the log only
+    assert loaded("tally", "--format", "csv") == "numpy pyarrow"  # the read catches up with the new events
+    assert loaded("tally", "--format", "csv") == ""  # nothing new to read

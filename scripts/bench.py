@@ -90,8 +90,8 @@ def _library_write(home: Path, written: list[int], path: Path, size: int) -> flo
     from ledger.settings import Settings
     from ledger.store import store_env
 
-    source = Ledger(Settings.resolve(home=home, analyst="bench")).app
-    target = LedgerApplication(env=store_env(path))
+    ledger = Ledger(Settings.resolve(home=home, analyst="bench"))
+    source, target = ledger.app, LedgerApplication(env=store_env(path))
     seconds, position = 0.0, written[0] + 1
     while notifications := source.recorder.select_notifications(position, 1840, stop=written[1]):
         position = notifications[-1].id + 1
@@ -99,6 +99,8 @@ def _library_write(home: Path, written: list[int], path: Path, size: int) -> flo
         start = time.perf_counter()
         target.recorder.insert_events([target.mapper.to_stored_event(e) for e in events])
         seconds += time.perf_counter() - start
+    ledger.close()
+    target.close()
     progress(f"library write alone: {size / seconds:,.0f} figures/s")
     return seconds
 

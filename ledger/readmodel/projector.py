@@ -1,6 +1,6 @@
 """Turns pages of stored events into read-model rows, with DuckDB parsing the stored JSON in bulk.
 
-The statements live in projection.sql beside this file, one per target table, run in file order.
+The statements live in projection.sql beside this file, named by what they fill, run in file order.
 """
 
 from __future__ import annotations

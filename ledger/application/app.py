@@ -324,6 +324,16 @@ class LedgerApplication(Application[uuid.UUID]):
             found[aggregate_id] = aggregate
         return found
 
+    def find_registered(self, slots: Iterable[tuple[str, str]]) -> dict[tuple[str, str], LedgerAggregate | None]:
+        """The claimants, publishers, documents and incidents these (kind, normalised key) pairs
+        name, read with one query per few hundred; None for each not registered as that kind."""
+        wanted = {natural_id(*slot): slot for slot in slots}
+        found = self.get_many(wanted)
+        return {
+            slot: aggregate if isinstance(aggregate := found.get(aggregate_id), _KINDS[slot[0]]) else None
+            for aggregate_id, slot in wanted.items()
+        }
+
     def withdraw_figure(
         self,
         series_id: uuid.UUID,
@@ -446,10 +456,8 @@ class _Resolver:
             )
             if key
         }
-        wanted = {natural_id(*slot): slot for slot in slots if slot not in self._cache}
-        for aggregate_id, aggregate in self.app.get_many(wanted).items():
-            slot = wanted[aggregate_id]
-            if isinstance(aggregate, _KINDS[slot[0]]):  # anything else: `_cached` says what is wrong
+        for slot, aggregate in self.app.find_registered(slot for slot in slots if slot not in self._cache).items():
+            if aggregate is not None:  # a missing one: `_cached` says what is wrong
                 self._remember(slot, aggregate)
 
     def prepare_all(self, figures: Sequence[FigureInput]) -> list[_PreparedFigure]:

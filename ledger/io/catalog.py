@@ -18,7 +18,7 @@ from ledger.application.inputs import FigureInput
 from ledger.domain.base import Entry, LedgerAggregate
 from ledger.domain.claimant import Claimant, Publisher
 from ledger.domain.document import Document
-from ledger.domain.ids import check_key, natural_id, sha256_text
+from ledger.domain.ids import check_key, sha256_text
 from ledger.domain.incident import Incident
 from ledger.domain.quantity import parse_quantity
 from ledger.domain.series import check_figure, figure_fingerprint, series_id
@@ -236,17 +236,15 @@ class Catalog:
 
     def prefetch(self, items: Iterable[Any]) -> None:
         """Look up, in one query, the registered things these rows' items name that are not at hand."""
-        wanted = {}
+        wanted = set()
         for kind, key in _names(items):
             if not isinstance(key, str) or not key.strip():
                 continue  # a wrong key is the row's problem, reported when the row is checked
             slot = (kind, key.strip().lower())
             if slot not in self._found and slot not in self.pending:
-                wanted[natural_id(*slot)] = slot
-        found = self.app.get_many(wanted)
-        for aggregate_id, slot in wanted.items():
-            aggregate: LedgerAggregate | None = found.get(aggregate_id)
-            self._remember(slot, aggregate if isinstance(aggregate, _KINDS[slot[0]]) else None)
+                wanted.add(slot)
+        for slot, found in self.app.find_registered(wanted).items():
+            self._remember(slot, found)
 
     def _remember(self, slot: tuple[str, str], found: LedgerAggregate | None) -> None:
         self._found[slot] = found
@@ -346,9 +344,6 @@ class Catalog:
             return sid, figure_fingerprint(sid, document_sha, publisher_id, quantity.text, quote, figure.reported)[1]
 
         return ids
-
-
-_KINDS: dict[str, type] = {"incident": Incident, "claimant": Claimant, "document": Document, "publisher": Publisher}
 
 
 def _names(items: Iterable[Any]) -> Iterator[tuple[str, str]]:

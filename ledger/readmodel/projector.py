@@ -32,33 +32,32 @@ def _data(fields: dict[str, str] | str) -> dict[str, object]:
 
 
 # Every field any event carries, parsed once per event by json_transform into the struct `e`.
-EVENT_SHAPE = json.dumps(
-    {
-        "timestamp": _data("VARCHAR"),
-        "entry": _data({"analyst": "VARCHAR", "via": "VARCHAR"}),
-        **{name: "VARCHAR" for name in (
-            "key", "name", "kind", "reliability", "description", "reason", "url", "sha256", "text", "title",
-            "victim_status", "outcome", "role", "fingerprint", "note",
-        )},
-        "default_roles": "JSON",
-        "correction": _data("JSON"),
-        **{name: _data("VARCHAR") for name in ("publisher_id", "parent_id", "incident_id", "claimant_id", "figure_id")},
-        "published": _data({"at": "VARCHAR", "precision": "VARCHAR", "estimated": "BOOLEAN"}),
-        "reported": _data({"at": "VARCHAR", "precision": "VARCHAR", "estimated": "BOOLEAN"}),
-        "location": _data({k: "VARCHAR" for k in ("country", "adm1", "adm2", "place", "precision")}),
-        "period": _data({"start": "VARCHAR", "end": "VARCHAR", "precision": "VARCHAR", "estimated": "BOOLEAN"}),
-        "occurred": _data({"start": "VARCHAR", "end": "VARCHAR", "precision": "VARCHAR"}),
-        "quantity": _data({"text": "VARCHAR", "kind": "VARCHAR", "low": "BIGINT", "best": "BIGINT", "high": "BIGINT",
-                           "vague_word": "VARCHAR", "vague_table": "VARCHAR"}),
-        "citation": _data({"document_id": "VARCHAR", "quote": "VARCHAR", "start": "INTEGER", "end": "INTEGER"}),
-        "subcounts": _data({"women": "INTEGER", "children": "INTEGER"}),
-        # ledger:Reconciliation.Recorded
-        **{name: "VARCHAR" for name in ("policy", "policy_name", "inputs_digest", "outputs_digest")},
-        **{name: "BIGINT" for name in ("policy_version", "log_position", "readmodel_position", "previous_position")},
-        "severities": {"error": "INTEGER", "warning": "INTEGER", "info": "INTEGER"},
-        **{name: "JSON" for name in ("findings", "changes", "options")},
-    }
-)
+EVENT_FIELDS: dict[str, object] = {
+    "timestamp": _data("VARCHAR"),
+    "entry": _data({"analyst": "VARCHAR", "via": "VARCHAR"}),
+    **{name: "VARCHAR" for name in (
+        "key", "name", "kind", "reliability", "description", "reason", "url", "sha256", "text", "title",
+        "victim_status", "outcome", "role", "fingerprint", "note",
+    )},
+    "default_roles": "JSON",
+    "correction": _data("JSON"),
+    **{name: _data("VARCHAR") for name in ("publisher_id", "parent_id", "incident_id", "claimant_id", "figure_id")},
+    "published": _data({"at": "VARCHAR", "precision": "VARCHAR", "estimated": "BOOLEAN"}),
+    "reported": _data({"at": "VARCHAR", "precision": "VARCHAR", "estimated": "BOOLEAN"}),
+    "location": _data({k: "VARCHAR" for k in ("country", "adm1", "adm2", "place", "precision")}),
+    "period": _data({"start": "VARCHAR", "end": "VARCHAR", "precision": "VARCHAR", "estimated": "BOOLEAN"}),
+    "occurred": _data({"start": "VARCHAR", "end": "VARCHAR", "precision": "VARCHAR"}),
+    "quantity": _data({"text": "VARCHAR", "kind": "VARCHAR", "low": "BIGINT", "best": "BIGINT", "high": "BIGINT",
+                       "vague_word": "VARCHAR", "vague_table": "VARCHAR"}),
+    "citation": _data({"document_id": "VARCHAR", "quote": "VARCHAR", "start": "INTEGER", "end": "INTEGER"}),
+    "subcounts": _data({"women": "INTEGER", "children": "INTEGER"}),
+    # ledger:Reconciliation.Recorded
+    **{name: "VARCHAR" for name in ("policy", "policy_name", "inputs_digest", "outputs_digest")},
+    **{name: "BIGINT" for name in ("policy_version", "log_position", "readmodel_position", "previous_position")},
+    "severities": {"error": "INTEGER", "warning": "INTEGER", "info": "INTEGER"},
+    **{name: "JSON" for name in ("findings", "changes", "options")},
+}
+EVENT_SHAPE = json.dumps(EVENT_FIELDS)
 
 
 # The two commonest events, parsed with only their own fields: a struct of every field any event
@@ -68,8 +67,7 @@ FIGURE_REPORTED = "ledger:ClaimSeries.FigureReported"
 
 
 def _only(*fields: str) -> str:
-    every = json.loads(EVENT_SHAPE)
-    return json.dumps({name: every[name] for name in fields})
+    return json.dumps({name: EVENT_FIELDS[name] for name in fields})
 
 
 OPENED_SHAPE = _only("timestamp", "entry", "incident_id", "claimant_id", "victim_status", "outcome")

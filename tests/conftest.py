@@ -102,13 +102,20 @@ def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
+@contextlib.contextmanager
+def ledger_on(backend: str, home: Path) -> Iterator[Ledger]:
+    """A ledger in `home` whose events live on `backend` ("sqlite", or "postgres" in a fresh schema)."""
+    with contextlib.ExitStack() as stack:
+        store = stack.enter_context(postgres_schema()) if backend == "postgres" else None
+        built = make_ledger(home, store)
+        stack.callback(built.close)  # before the schema is dropped: the pool holds connections
+        yield built
+
+
 @pytest.fixture
 def any_ledger(backend: str, tmp_path: Path) -> Iterator[Ledger]:
     """The same ledger on each event store backend in turn."""
-    with contextlib.ExitStack() as stack:
-        store = stack.enter_context(postgres_schema()) if backend == "postgres" else None
-        built = make_ledger(tmp_path, store)
-        stack.callback(built.close)
+    with ledger_on(backend, tmp_path) as built:
         yield built
 
 

@@ -8,14 +8,12 @@ stored byte: events outlive code. Each test runs on every backend.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import make_ledger, postgres_schema
+from conftest import ledger_on
 from eventsourcing.application import AggregateNotFoundError, Application
 
 from ledger import clock, synthetic
@@ -27,15 +25,6 @@ from ledger.domain.series import ClaimSeries
 from ledger.ledger import Ledger
 
 PINNED = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)  # equal timestamps, so equal bytes
-
-
-@contextlib.contextmanager
-def fresh_ledger(backend: str, home: Path) -> Iterator[Ledger]:
-    with contextlib.ExitStack() as stack:
-        store = stack.enter_context(postgres_schema()) if backend == "postgres" else None
-        built = make_ledger(home, store)
-        stack.callback(built.close)
-        yield built
 
 
 def record_plainly(app: LedgerApplication, figures: list[FigureInput], entry: Entry) -> list[bool]:
@@ -74,11 +63,11 @@ def test_batches_store_the_events_the_plain_path_stores(
     # Small batches split series across transactions; a tiny cache forces lookups to be read again.
     monkeypatch.setattr(_Resolver, "CACHE", cache)
     data, figures = workload()
-    with clock.pinned(PINNED), fresh_ledger(backend, tmp_path / "plain") as plain:
+    with clock.pinned(PINNED), ledger_on(backend, tmp_path / "plain") as plain:
         synthetic.register(plain.app, data, plain.entry("synthetic"))
         plain_new = record_plainly(plain.app, figures, plain.entry("test"))
         expected = streams_of(plain)
-    with clock.pinned(PINNED), fresh_ledger(backend, tmp_path / "batched") as batched:
+    with clock.pinned(PINNED), ledger_on(backend, tmp_path / "batched") as batched:
         synthetic.register(batched.app, data, batched.entry("synthetic"))
         results = batched.app.record_figures(figures, batched.entry("test"), batch_size=batch_size)
         assert streams_of(batched) == expected
@@ -91,7 +80,7 @@ def test_checked_figures_are_written_as_validated_ones_are(backend: str, tmp_pat
     data, figures = workload()
     stored = []
     for checked in (False, True):
-        with clock.pinned(PINNED), fresh_ledger(backend, tmp_path / f"checked-{checked}") as ledger:
+        with clock.pinned(PINNED), ledger_on(backend, tmp_path / f"checked-{checked}") as ledger:
             synthetic.register(ledger.app, data, ledger.entry("synthetic"))
             results = list(ledger.app.iter_record_figures(iter(figures), ledger.entry("test"), 50, checked=checked))
             stored.append((streams_of(ledger), results))
@@ -101,7 +90,7 @@ def test_checked_figures_are_written_as_validated_ones_are(backend: str, tmp_pat
 def test_get_many_reads_what_the_repository_reads(backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(streams, "CHUNK", 4)  # several queries, not one
     data, figures = workload()
-    with fresh_ledger(backend, tmp_path) as ledger:
+    with ledger_on(backend, tmp_path) as ledger:
         app = ledger.app
         synthetic.register(app, data, ledger.entry("synthetic"))
         results = app.record_figures(figures, ledger.entry("test"))

@@ -14,11 +14,11 @@ import duckdb
 from ledger.application.app import LedgerApplication, RecordedFigure
 from ledger.application.inputs import FigureInput
 from ledger.domain.base import Entry
-from ledger.domain.policy import DEFAULT_POLICY, get_policy
+from ledger.domain.policy import Policy, get_policy
 from ledger.domain.quantity import parse_quantity
 from ledger.domain.series import Correction
 from ledger.domain.values import ReportedTime
-from ledger.domain.vocabulary import Role, parse_enum
+from ledger.domain.vocabulary import Role, Stance, parse_enum
 from ledger.errors import InvalidInput
 from ledger.readmodel import queries
 from ledger.readmodel.catchup import Progress
@@ -50,6 +50,10 @@ class Ledger:
     @cached_property
     def app(self) -> LedgerApplication:
         return LedgerApplication(env=store_env(self.settings.store))
+
+    def policy(self, name: str | None = None) -> Policy:
+        """A policy by name; none, or the bare name 'default', is the policy this ledger tallies under."""
+        return get_policy(name, self.app.default_policy())
 
     def entry(self, via: str = "cli") -> Entry:
         return Entry(self.settings.analyst, via)
@@ -120,12 +124,16 @@ class Ledger:
         quantity: str | None = None,
         role: str | None = None,
         reported: ReportedTime | None = None,
+        stance: str | None = None,
+        derived: str | None = None,
     ) -> uuid.UUID:
         found = self._figure(reference)
         correction = Correction(
             quantity=parse_quantity(quantity) if quantity is not None else None,
             role=parse_enum(Role, role, "role").value if role else None,
             reported=reported,
+            stance=parse_enum(Stance, stance, "stance").value if stance else None,
+            derived=derived.strip() if derived and derived.strip() else None,
         )
         self.app.correct_figure(
             uuid.UUID(found["series_id"]), uuid.UUID(found["figure_id"]), correction, reason, self.entry()
@@ -144,8 +152,8 @@ class Ledger:
 
     # Reading.
 
-    def tally(self, policy: str = "default", incident: str | None = None, view: View = NOW) -> TallyResult:
-        chosen = get_policy(policy)
+    def tally(self, policy: str | None = None, incident: str | None = None, view: View = NOW) -> TallyResult:
+        chosen = self.policy(policy)
         with self.reading() as con:
             at, rows = queries.tally_rows(con, chosen, incident, view)
         described = view.describe()
@@ -167,9 +175,10 @@ class Ledger:
             return queries._rows(con, LISTINGS[table])
 
     def query(self, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
-        """Read-only SQL over the caught-up read model, its `tallies` current for the default policy."""
+        """Read-only SQL over the caught-up read model, its `tallies` current for the ledger's default policy."""
+        default = self.policy()
         with self.reading() as con:
-            queries.tallies(con, DEFAULT_POLICY)
+            queries.tallies(con, default)
         with self.read_model.read_only(self.app, self.settings.store_label, self.progress) as con:
             return queries.run_sql(con, sql)
 

@@ -132,7 +132,8 @@ def generate(n_figures: int, seed: int = 1) -> SyntheticLedger:
             roll = rng.random()
             if roll < 0.01:
                 later.append(Later(len(figures) - 1, "withdraw", "synthetic: the claimant withdrew the figure"))
-            elif roll < 0.02:
+            elif roll < 0.02 and figures[-1].quote is None:
+                # A mistyped number can only slip past entry where no quote states the number.
                 later.append(Later(len(figures) - 1, "correct", "synthetic: mistyped figure", _quantity(rng)))
         documents.append((doc_key, publisher, " ".join(sentences), published))
     _backfill(rng, figures)

@@ -166,7 +166,11 @@ class World:
     text: str = REPORT_TEXT
 
     def figure(self, **overrides: object) -> FigureInput:
-        """The military's figure of militants killed in the campaign, with any field replaced."""
+        """The military's figure of militants killed in the campaign, with any field replaced.
+
+        Its quote states its number, so another quantity without a quote of its own quotes nothing."""
+        if "quantity" in overrides and "quote" not in overrides:
+            overrides = {**overrides, "quote": None}
         base = FigureInput(
             incident=self.campaign,
             claimant=self.military,

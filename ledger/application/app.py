@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections import OrderedDict
 from collections.abc import Collection, Iterable, Iterator, Sequence
@@ -17,17 +18,21 @@ from ledger.application.transcodings import VALUE_TRANSCODINGS
 from ledger.batches import chunks
 from ledger.domain.base import Entry, LedgerAggregate
 from ledger.domain.claimant import Claimant, Publisher
+from ledger.domain.configuration import CONFIGURATION_ID, Configuration
 from ledger.domain.document import Document
 from ledger.domain.ids import check_key, natural_id, sha256_text
 from ledger.domain.incident import Incident
+from ledger.domain.policy import EARLIER_LEDGER_POLICY, NEW_LEDGER_POLICY
 from ledger.domain.quantity import parse_quantity
 from ledger.domain.series import ClaimSeries, Correction, check_figure, figure_fingerprint, series_id
-from ledger.domain.values import Citation, Location, Period, ReportedTime
+from ledger.domain.stance import read_stance
+from ledger.domain.values import Citation, Location, Period, ReportedTime, SubCounts
 from ledger.domain.vocabulary import (
     ClaimantKind,
     Outcome,
     Reliability,
     Role,
+    Stance,
     parse_enum,
     parse_victim_status,
 )
@@ -40,9 +45,11 @@ BATCH_SIZE = 1000
 
 @attrs.frozen
 class RecordedFigure:
-    figure_id: uuid.UUID
+    figure_id: uuid.UUID  # the figure recorded, or the statement it was found to be one more carrier of
     series_id: uuid.UUID
-    is_new: bool
+    is_new: bool  # a fact was added (a new figure or a new carrier)
+    carried: bool = False  # the same statement as an existing figure, carried by one more source
+    part_of: uuid.UUID | None = None  # the total this figure is a named part of
 
 
 @attrs.frozen
@@ -80,6 +87,7 @@ class LedgerApplication(Application[uuid.UUID]):
         """
         if not all(isinstance(obj, LedgerAggregate) for obj in objs):
             return super().save(*objs, **kwargs)
+        self._configure_new_ledger()
         processing_event: ProcessingEvent[uuid.UUID] = ProcessingEvent()
         for aggregate in objs:
             processing_event.events.extend(aggregate.collect_events())
@@ -90,6 +98,36 @@ class LedgerApplication(Application[uuid.UUID]):
         self._notify(recordings)
         self.notify(processing_event.events)  # the library still calls its deprecated hook; so do we
         return recordings
+
+    def _configure_new_ledger(self) -> None:
+        """Before a new ledger's first fact, record which policy it tallies under by default.
+
+        Asked once per process: a store with facts but no configuration was written before
+        configurations existed, and keeps `default@1`."""
+        if getattr(self, "_configured", False):
+            return
+        self._configured = True
+        if self.recorder.max_notification_id():  # type: ignore[attr-defined]
+            return
+        with contextlib.suppress(IntegrityError):  # another process configured it first
+            self.save(Configuration(default_policy=NEW_LEDGER_POLICY, entry=Entry("ledger", "init")))
+
+    def default_policy(self) -> str:
+        """The policy this ledger tallies under when none is named."""
+        try:
+            configuration = self.repository.get(CONFIGURATION_ID)
+        except AggregateNotFoundError:
+            return EARLIER_LEDGER_POLICY if self.recorder.max_notification_id() else NEW_LEDGER_POLICY  # type: ignore[attr-defined]
+        return str(configuration.default_policy)
+
+    def set_default_policy(self, label: str, reason: str, entry: Entry) -> None:
+        try:
+            configuration = self.repository.get(CONFIGURATION_ID)
+        except AggregateNotFoundError:
+            configuration = Configuration(default_policy=self.default_policy(), entry=Entry("ledger", "init"))
+        if configuration.default_policy != label:
+            configuration.set_default_policy(label, _required(reason, "reason"), entry)
+        self.save(configuration)
 
     # Registration of the things figures refer to.
 
@@ -148,6 +186,7 @@ class LedgerApplication(Application[uuid.UUID]):
         publisher: str | None = None,
         published: ReportedTime | None = None,
         key: str | None = None,
+        headline: str | None = None,
     ) -> uuid.UUID:
         if text is None and not (url or title):
             raise InvalidInput("document: give its text, or at least a URL or title to refer to it")
@@ -165,8 +204,9 @@ class LedgerApplication(Application[uuid.UUID]):
             publisher_id=publisher_id,
             published=published,
             entry=entry,
+            headline=headline.strip() if headline else None,
         )
-        return self._save_new(document, f"document {key!r}", ("sha256", "url", "title", "publisher_id"))
+        return self._save_new(document, f"document {key!r}", ("sha256", "url", "title", "publisher_id", "headline"))
 
     def register_incident(
         self,
@@ -268,30 +308,31 @@ class LedgerApplication(Application[uuid.UUID]):
         resolver = _Resolver(self)
         keep = not checked and isinstance(figures, Sequence)
         prepared = [] if checked else self._validate(resolver, figures, batch_size, keep)
-        batches: Iterable[list[_PreparedFigure]]
+        # Batches are cut between input figures, never inside one: a total and its parts are one write.
+        batches: Iterable[list[list[_PreparedFigure]]]
         if keep:
             batches = chunks(prepared, batch_size)
         else:
             batches = (resolver.prepare_all(chunk) for chunk in chunks(figures, batch_size))
         for batch in batches:
-            yield from self._write_batch(batch, entry)
+            yield from self._write_batch([item for figure in batch for item in figure], entry)
 
     def _validate(
         self, resolver: _Resolver, figures: Iterable[FigureInput], batch_size: int, keep: bool
-    ) -> list[_PreparedFigure]:
+    ) -> list[list[_PreparedFigure]]:
         """Prepare every figure, collecting every error; the prepared ones are returned when `keep`."""
         errors: list[RowError] = []
-        prepared: list[_PreparedFigure] = []
+        prepared: list[list[_PreparedFigure]] = []
         for chunk in chunks(figures, batch_size):
             resolver.prefetch(chunk)
             for figure in chunk:
                 try:
-                    item = resolver.prepare(figure)
+                    items = resolver.prepare(figure)
                 except LedgerError as error:
                     errors.append(RowError(figure.line, str(error), error))
                     continue
                 if keep:
-                    prepared.append(item)
+                    prepared.append(items)
         if errors:
             raise RejectedImport(errors)
         return prepared
@@ -301,14 +342,24 @@ class LedgerApplication(Application[uuid.UUID]):
         series = self.get_many({item.series_id for item in batch})
         pending: dict[uuid.UUID, ClaimSeries] = {}
         results = []
+        # A total found to be one more carrier of an earlier statement: its parts belong to that one.
+        statement: dict[uuid.UUID, uuid.UUID] = {}
         for item in batch:
             one = series.get(item.series_id)
             if one is None:
                 one = series[item.series_id] = _open_series(item, entry)
-            is_new = one.report(entry=entry, **item.report_kwargs)
-            if is_new:
+            kwargs = item.report_kwargs
+            if kwargs["part_of"] is not None:
+                kwargs = {**kwargs, "part_of": statement.get(kwargs["part_of"], kwargs["part_of"])}
+            reported = one.report(entry=entry, **kwargs)
+            statement[item.figure_id] = reported.figure_id
+            if reported.is_new:
                 pending[item.series_id] = one
-            results.append(RecordedFigure(item.figure_id, item.series_id, is_new))
+            results.append(
+                RecordedFigure(
+                    reported.figure_id, item.series_id, reported.is_new, reported.outcome == "carried", kwargs["part_of"]
+                )
+            )
         if pending:
             self.save(*pending.values())
         return results
@@ -460,18 +511,45 @@ class _Resolver:
             if aggregate is not None:  # a missing one: `_cached` says what is wrong
                 self._remember(slot, aggregate)
 
-    def prepare_all(self, figures: Sequence[FigureInput]) -> list[_PreparedFigure]:
+    def prepare_all(self, figures: Sequence[FigureInput]) -> list[list[_PreparedFigure]]:
         self.prefetch(figures)
         return [self.prepare(figure) for figure in figures]
 
-    def citation(self, document: str, quote: str | None, quote_start: int | None) -> Citation:
+    def citation(
+        self, document: str, quote: str | None, quote_start: int | None, part: str | None = None
+    ) -> Citation:
         doc: Document = self._cached("document", document)
         if not quote:
             return Citation(str(doc.id), None)
-        start, end = doc.locate(quote, quote_start)
-        return Citation(str(doc.id), quote, start, end)
+        start, end, found_in = doc.locate(quote, quote_start, part)
+        return Citation(str(doc.id), quote, start, end, found_in)
 
-    def prepare(self, figure: FigureInput) -> _PreparedFigure:
+    def prepare(self, figure: FigureInput) -> list[_PreparedFigure]:
+        """The figure's event arguments, and its named parts' after it (each in its own series)."""
+        total = self._prepare_one(figure)
+        parts = []
+        for part in figure.includes:
+            as_part = attrs.evolve(
+                figure,
+                victim_status=part.victim_status,
+                quantity=part.quantity,
+                quote=part.quote or figure.quote,
+                quote_start=None if part.quote else figure.quote_start,
+                role=part.role,
+                subcounts=SubCounts(),
+                derived=None,
+                includes=(),
+            )
+            prepared = self._prepare_one(as_part, part_of=total.figure_id)
+            if prepared.series_id == total.series_id:
+                raise InvalidInput(
+                    f"includes {part.victim_status}={part.quantity}: the same victim status as the total; "
+                    "a part names a status below it, e.g. security_forces=14"
+                )
+            parts.append(prepared)
+        return [total, *parts]
+
+    def _prepare_one(self, figure: FigureInput, part_of: uuid.UUID | None = None) -> _PreparedFigure:
         incident: Incident = self._cached("incident", figure.incident)
         claimant: Claimant = self._cached("claimant", figure.claimant)
         victim_status = parse_victim_status(figure.victim_status)
@@ -482,7 +560,7 @@ class _Resolver:
         document_sha = None
         publisher_id = None
         if figure.document:
-            citation = self.citation(figure.document, figure.quote, figure.quote_start)
+            citation = self.citation(figure.document, figure.quote, figure.quote_start, figure.quote_part)
             doc: Document = self._cached("document", figure.document)
             document_sha = doc.sha256 or doc.key
             publisher_id = doc.publisher_id
@@ -490,11 +568,12 @@ class _Resolver:
             raise InvalidInput(f"quote {figure.quote!r}: no document given; add --document or drop the quote")
         if figure.publisher:
             publisher_id = self._cached("publisher", figure.publisher).id
-        check_figure(quantity, figure.subcounts, figure.occurred, figure.reported, incident.period)
+        carried_via = tuple(str(self._cached("publisher", key).id) for key in figure.carried_via)
+        stance, stance_source = figure_stance(figure.stance, figure.quote, figure.quantity)
+        quote = citation.quote if citation else None
+        check_figure(quantity, figure.subcounts, figure.occurred, figure.reported, incident.period, quote, figure.derived)
         sid = series_id(incident.id, claimant.id, victim_status, outcome)
-        digest, figure_id = figure_fingerprint(
-            sid, document_sha, publisher_id, quantity.text, citation.quote if citation else None, figure.reported
-        )
+        digest, figure_id = figure_fingerprint(sid, document_sha, publisher_id, quantity.text, quote, figure.reported)
         return _PreparedFigure(
             series_id=sid,
             figure_id=figure_id,
@@ -514,6 +593,11 @@ class _Resolver:
                 "fingerprint": digest,
                 "note": figure.note,
                 "incident_period": incident.period,
+                "stance": stance,
+                "stance_source": stance_source,
+                "derived": figure.derived.strip() if figure.derived else None,
+                "part_of": part_of,
+                "carried_via": carried_via,
             },
         )
 
@@ -533,6 +617,15 @@ def _open_series(item: _PreparedFigure, entry: Entry) -> ClaimSeries:
         outcome=item.outcome,
         entry=entry,
     )
+
+
+def figure_stance(given: str | None, quote: str | None, words: str) -> tuple[str, str]:
+    """The stance a figure is recorded with, and where it came from: the analyst's, else the words'
+    (the quantity's own, "allegedly seven", or the quote's), else stated."""
+    if given:
+        return parse_enum(Stance, given, "stance").value, "analyst"
+    read = read_stance(words) or read_stance(quote)
+    return (read.value, "words") if read else (Stance.STATED.value, "none")
 
 
 def _required(value: str, what: str) -> str:

@@ -8,6 +8,16 @@ from ledger.domain.values import Period, ReportedTime, SubCounts
 
 
 @attrs.frozen
+class PartInput:
+    """A named part of a total given in the same breath: "41 killed, including 14 security personnel"."""
+
+    victim_status: str
+    quantity: str  # the part's words as written: "14"
+    quote: str | None = None  # default: the total's quote, which must then state the part's number too
+    role: str | None = None  # default: the claimant's role for this status
+
+
+@attrs.frozen
 class FigureInput:
     incident: str  # incident key
     claimant: str  # claimant key
@@ -24,3 +34,8 @@ class FigureInput:
     subcounts: SubCounts = SubCounts()
     note: str = ""
     line: int | None = None  # where it came from in an import file, for error messages
+    stance: str | None = None  # how the source puts it; default: read from the quote's words
+    derived: str | None = None  # how the number was worked out, when the quote does not state it
+    includes: tuple[PartInput, ...] = ()  # the parts a total names
+    carried_via: tuple[str, ...] = ()  # publisher keys the carrier cites ("Mehr News via Dawn": dawn)
+    quote_part: str | None = None  # where the quote stands: body or headline (default: searched, body first)

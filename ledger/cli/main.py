@@ -254,8 +254,10 @@ TALLY_COLUMNS = ["incident", "victim_status", "outcome", "low", "best", "high", 
 
 def _print_tally(result: Any, fmt: Format) -> None:
     rows = [{**r, "high": "open" if r["high_open"] and fmt is Format.table else r["high"]} for r in result.rows]
-    if fmt is Format.csv:
-        columns = [*TALLY_COLUMNS, "high_open", "policy", "view", "log_position"]
+    if fmt is not Format.table:
+        columns = [*TALLY_COLUMNS, "high_open", "status_level", "top", "unattributed", "policy", "view", "log_position"]
+    elif any(r.get("unattributed") for r in rows):  # a total that no victim status fully accounts for
+        columns = [*TALLY_COLUMNS[:6], "unattributed", *TALLY_COLUMNS[6:]]
     else:
         columns = TALLY_COLUMNS
     meta = {"policy": result.policy, "view": result.view, "log_position": result.position}

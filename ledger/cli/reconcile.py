@@ -31,13 +31,13 @@ def _ledger(ctx: typer.Context) -> Any:
     return make(ctx)
 
 
-def _policy(name: str, tolerance: float | None = None, option: str = "--policy") -> Any:
-    """A policy by name, or a usage error (exit 2) naming the known ones."""
+def _policy(name: str, tolerance: float | None = None, option: str = "--policy", ledger_default: str | None = None) -> Any:
+    """A policy by name (the bare 'default': the ledger's own), or a usage error (exit 2) naming the known ones."""
     from ledger.domain.policy import get_policy
     from ledger.errors import LedgerError
 
     try:
-        chosen = get_policy(name)
+        chosen = get_policy(name, ledger_default)
         return chosen if tolerance is None else chosen.with_tolerance(tolerance)
     except LedgerError as error:
         raise typer.BadParameter(str(error), param_hint=option) from None
@@ -79,7 +79,9 @@ def policy_show(
 
 def compare(
     ctx: typer.Context,
-    policy: list[str] = typer.Option([], "--policy", "-p", help="A policy to compare; give two or more (default: all)."),
+    policy: list[str] = typer.Option(
+        [], "--policy", "-p", help="A policy to compare; give two or more (default: default@1, default@2 and the others)."
+    ),
     incident: str | None = typer.Option(None, help="Only this incident and its sub-incidents."),
     as_of: str | None = typer.Option(None, "--as-of", help="What the ledger knew at this time (recorded axis)."),
     reported_before: str | None = typer.Option(None, "--reported-before", help="What had been claimed by this time."),
@@ -91,12 +93,15 @@ def compare(
     from ledger.readmodel.view import View
     from ledger.reconcile.compare import compare_policies
 
-    names = policy or list(dict.fromkeys(p.name for p in POLICIES.values()))  # default first, as published
-    chosen = [_policy(name) for name in names]
-    if len({p.label for p in chosen}) < 2:
-        hint = "give two or more different policies, e.g. --policy default --policy acled"
+    # By default both versions of the default policy, then the latest of each other one, as published.
+    latest = {p.name: p.label for p in POLICIES.values()}
+    names = policy or ["default@1", *dict.fromkeys(latest.values())]
+    ledger = _ledger(ctx)
+    chosen = list({p.label: p for p in (_policy(name, ledger_default=ledger.app.default_policy()) for name in names)}.values())
+    if len(chosen) < 2:
+        hint = "give two or more different policies, e.g. --policy default@1 --policy default@2"
         raise typer.BadParameter(hint, param_hint="--policy")
-    result = compare_policies(_ledger(ctx), chosen, incident, View.parse(as_of, reported_before))
+    result = compare_policies(ledger, chosen, incident, View.parse(as_of, reported_before))
     rows = [r for r in result.rows if r["differs"]] if only_differences else result.rows
     meta = {"policies": result.policies, "view": result.view, "log_position": result.position}
     render(result.columns, records(rows, result.columns), fmt, title=result.title, meta=meta)
@@ -128,8 +133,8 @@ def reconcile(
 
     if tolerance is not None and not 0 <= tolerance < 1:
         raise typer.BadParameter("should be a fraction from 0 up to (not including) 1, e.g. 0.2", param_hint="--tolerance")
-    chosen = _policy(policy, tolerance)
     ledger = _ledger(ctx)
+    chosen = _policy(policy, tolerance, ledger_default=ledger.app.default_policy())
     severity = Severity(fail_on.value)
     directory = report_dir or ledger.settings.home / "reports"
     options = Options(chosen, dt.timedelta(days=stale_after), lock_wait, not dry_run, directory, severity)

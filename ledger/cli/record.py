@@ -95,8 +95,11 @@ def document_add(
     url: str | None = typer.Option(None),
     title: str | None = typer.Option(None),
     publisher: str | None = typer.Option(None, help="Publisher key."),
-    published: str | None = typer.Option(None, help="Publication time: 2026, 2026-02, 2026-02-05 or ISO timestamp."),
+    published: str | None = typer.Option(
+        None, help="Publication time: 2026, 2026-02, 'Aug 2024', 2026-W06, 2026-02-05 or an ISO timestamp."
+    ),
     estimated: bool = typer.Option(False, help="The publication time is an estimate."),
+    headline: str | None = typer.Option(None, help="The headline, kept apart from the body text; quotes may come from it."),
 ) -> None:
     """Archive a document; its SHA-256 fixes the text quotes are checked against."""
     from ledger.domain.values import ReportedTime, parse_instant
@@ -114,7 +117,7 @@ def document_add(
         at, precision = parse_instant(published, "published")
         when = ReportedTime(at, precision, estimated)
     doc_id = ledger.app.archive_document(
-        ledger.entry(), text=text, url=url, title=title, publisher=publisher, published=when, key=key
+        ledger.entry(), text=text, url=url, title=title, publisher=publisher, published=when, key=key, headline=headline
     )
     typer.echo(ledger.app.repository.get(doc_id).key)
 
@@ -211,27 +214,55 @@ def incident_list(ctx: typer.Context, fmt: Format = FORMAT) -> None:
 @figure_app.command("add")
 def figure_add(
     ctx: typer.Context,
-    incident: str = typer.Option(...),
-    claimant: str = typer.Option(...),
-    status: str = typer.Option(..., help="Victim status, e.g. civilian, security_forces/police, militant/bla."),
+    incident: str = typer.Option(..., help="Incident key."),
+    claimant: str = typer.Option(..., help="Claimant key: who made the claim."),
+    status: str = typer.Option(
+        ..., help="Victim status, e.g. civilian, security_forces/police, militant/bla, or 'all' for a total."
+    ),
     outcome: str = typer.Option(..., help="killed, injured, missing or detained."),
-    quantity: str = typer.Option(..., help="The words as written: '14', 'at least 216', 'dozens'."),
-    reported: str = typer.Option(..., help="When the claim was made public."),
+    quantity: str = typer.Option(..., help="The words as written: '14', 'at least 216', 'dozens', 'allegedly seven'."),
+    reported: str = typer.Option(..., help="When the claim was made public: 2026-02-05, 'Aug 2024', 2026-W06, 2026..."),
     estimated: bool = typer.Option(False, help="The reported time is an estimate."),
     role: str | None = typer.Option(None, help="Claimant's role (default: its role for this status)."),
-    publisher: str | None = typer.Option(None),
+    publisher: str | None = typer.Option(None, help="Publisher key (default: the document's)."),
     document: str | None = typer.Option(None, help="Document key."),
-    quote: str | None = typer.Option(None, help="Exact words from the document."),
+    quote: str | None = typer.Option(None, help="Exact words from the document; they must state the number."),
+    quote_part: str | None = typer.Option(None, "--quote-part", help="body or headline (default: the body, then the headline)."),
+    stance: str | None = typer.Option(
+        None, help="stated, reported, alleged, claimed, denied or unconfirmed (default: read from the words)."
+    ),
+    derived: str | None = typer.Option(
+        None, help="How the number was worked out, when no quote states it: '41 total minus 14 security personnel'."
+    ),
+    includes: list[str] = typer.Option(
+        [], "--includes", help="A named part of a total, STATUS=QUANTITY, e.g. security_forces=14. Repeatable."
+    ),
+    includes_quote: list[str] = typer.Option(
+        [], "--includes-quote", help="The part's own quote, in the order of --includes (default: the total's quote)."
+    ),
+    carried_via: list[str] = typer.Option(
+        [], "--carried-via", help="Publisher key the carrier cites ('Mehr News via Dawn': dawn). Repeatable, nearest first."
+    ),
     occurred: str | None = typer.Option(None, help="When these casualties occurred (default: the incident's period)."),
-    until: str | None = typer.Option(None),
+    until: str | None = typer.Option(None, help="End of the occurrence period."),
     women: int | None = typer.Option(None, help="How many of them were women (part of the figure)."),
     children: int | None = typer.Option(None, help="How many of them were children (part of the figure)."),
-    note: str = typer.Option(""),
+    note: str = typer.Option("", help="Free text."),
 ) -> None:
-    """Record a figure; prints its id."""
-    from ledger.application.inputs import FigureInput
-    from ledger.domain.values import SubCounts, parse_period
+    """Record a figure (a total with its named parts, in one go); prints its id.
 
+    The same claimant's same number for the same cell, reported the same day through another
+    publisher or document, is recorded as one more carrier of that statement, not a revision."""
+    from ledger.application.inputs import FigureInput, PartInput
+    from ledger.domain.values import SubCounts, parse_period
+    from ledger.errors import InvalidInput
+
+    if len(includes_quote) > len(includes):
+        raise InvalidInput("--includes-quote: more quotes than --includes parts; give one --includes per quote")
+    parts = []
+    for n, (part_status, part_quantity) in enumerate(_pairs(includes, "--includes").items()):
+        part_quote = includes_quote[n] if n < len(includes_quote) else None
+        parts.append(PartInput(part_status, part_quantity, part_quote))
     ledger = _ledger(ctx)
     result = ledger.record_figure(
         FigureInput(
@@ -248,10 +279,17 @@ def figure_add(
             occurred=parse_period(occurred, until) if occurred else None,
             subcounts=SubCounts(women, children),
             note=note,
+            stance=stance,
+            derived=derived,
+            includes=tuple(parts),
+            carried_via=tuple(carried_via),
+            quote_part=quote_part,
         )
     )
     typer.echo(str(result.figure_id))
-    if not result.is_new:
+    if result.carried:
+        _say(f"the same statement as figure {result.figure_id}, now carried by one more source")
+    elif not result.is_new:
         _say("already recorded: nothing added")
 
 
@@ -292,12 +330,14 @@ def figure_correct(
     figure: str = typer.Argument(...),
     reason: str = typer.Option(..., help="What was mistyped."),
     quantity: str | None = typer.Option(None, help="The right words."),
-    role: str | None = typer.Option(None),
-    reported: str | None = typer.Option(None),
+    role: str | None = typer.Option(None, help="The right role."),
+    reported: str | None = typer.Option(None, help="The right reported time."),
+    stance: str | None = typer.Option(None, help="The right stance: stated, reported, alleged, claimed, denied, unconfirmed."),
+    derived: str | None = typer.Option(None, help="How the figure was in fact worked out, when its quote does not state it."),
 ) -> None:
     """Correct an analyst's data-entry mistake (not a claimant's revision)."""
     when = _reported(reported, False) if reported else None
-    figure_id = _ledger(ctx).correct_figure(figure, reason, quantity, role, when)
+    figure_id = _ledger(ctx).correct_figure(figure, reason, quantity, role, when, stance, derived)
     _say(f"figure {figure_id} corrected")
 
 

@@ -8,6 +8,7 @@ from eventsourcing.domain import event
 
 from ledger.domain.base import Entry, LedgerAggregate
 from ledger.domain.ids import natural_id
+from ledger.domain.vocabulary import ClaimantKind, Role
 
 
 class Claimant(LedgerAggregate):
@@ -49,12 +50,16 @@ class Claimant(LedgerAggregate):
         self.default_roles = default_roles
 
     def role_for(self, victim_status: str) -> str:
-        """The role this claimant usually has for a victim status: sub-status, category, then '*'."""
+        """The role this claimant usually has for a victim status: sub-status, category, '*', then
+        what its kind implies (a medium reports as `media`; a party stays `unknown`)."""
         category = victim_status.partition("/")[0]
         for key in (victim_status, category, "*"):
             if key in self.default_roles:
                 return self.default_roles[key]
-        return "unknown"
+        try:
+            return ClaimantKind(self.kind).default_role.value
+        except ValueError:
+            return Role.UNKNOWN.value
 
 
 class Publisher(LedgerAggregate):

@@ -8,7 +8,7 @@ from typing import Any
 
 import attrs
 
-from ledger.domain.quantity import ACLED_VAGUE_TABLE, DEFAULT_VAGUE_TABLE, VagueTable
+from ledger.domain.readings import ACLED_VAGUE_TABLE, DEFAULT2_TABLE, DEFAULT_VAGUE_TABLE, VagueTable
 from ledger.errors import InvalidInput, NotFound
 
 
@@ -36,6 +36,13 @@ class Policy:
     single_number: bool = False
     # The count a cell with only unquantified claims gets (None: no number, as in the default).
     unquantified_as: int | None = None
+    # Claims that give a number supply best before claims that give only a vague word (a vague
+    # word still bounds low and high).
+    numbers_first: bool = False
+    # Leave out unattributed reports that only echo a party's number in the same cell.
+    exclude_echoes: bool = False
+    # Tally rows of totals say how much of the total no victim status accounts for.
+    show_remainder: bool = False
     # Set when a run overrides a published value (e.g. "tolerance=0.3"); part of the label.
     variant: str = ""
 
@@ -64,7 +71,12 @@ class Policy:
             "best_rule": self.best_rule.value,
             "single_number": self.single_number,
             "unquantified_as": self.unquantified_as,
+            "numbers_first": self.numbers_first,
+            "exclude_echoes": self.exclude_echoes,
+            "show_remainder": self.show_remainder,
             "vague_table": self.vague_table.label,
+            "about_band": self.vague_table.about,
+            "nearly_band": self.vague_table.nearly,
             "vague_words": {
                 word: {"low": b.low, "best": b.best, "high": b.high} for word, b in self.vague_table.entries.items()
             },
@@ -105,17 +117,58 @@ INDEPENDENT_POLICY = Policy(
     excluded_roles=frozenset({"enemy_losses"}),
 )
 
-POLICIES: dict[str, Policy] = {p.label: p for p in (DEFAULT_POLICY, ACLED_POLICY, INDEPENDENT_POLICY)}
+DEFAULT2_POLICY = Policy(
+    name="default",
+    version=2,
+    description=(
+        "As default@1, with words read as a careful analyst would (table default@2: 'dozens' at least 24, "
+        "'about 30' 27-33, 'nearly 50' 45-49); claims that give a number supply best before vague words, "
+        "which still bound low and high; totals show what no victim status accounts for."
+    ),
+    vague_table=DEFAULT2_TABLE,
+    numbers_first=True,
+    show_remainder=True,
+)
+
+INDEPENDENT2_POLICY = Policy(
+    name="independent",
+    version=2,
+    description=(
+        "As default@2, but a party's claims about its enemy's losses are left out, and so are unattributed "
+        "reports that only echo a party's number in the same cell."
+    ),
+    vague_table=DEFAULT2_TABLE,
+    excluded_roles=frozenset({"enemy_losses"}),
+    numbers_first=True,
+    exclude_echoes=True,
+    show_remainder=True,
+)
+
+POLICIES: dict[str, Policy] = {
+    p.label: p for p in (DEFAULT_POLICY, DEFAULT2_POLICY, ACLED_POLICY, INDEPENDENT_POLICY, INDEPENDENT2_POLICY)
+}
+
+# What a new ledger tallies under when no policy is named; a ledger created before default@2
+# existed records none and keeps default@1 (see ledger.domain.settings).
+NEW_LEDGER_POLICY = DEFAULT2_POLICY.label
+EARLIER_LEDGER_POLICY = DEFAULT_POLICY.label
 
 
 _VARIANT = re.compile(r"^(?P<base>[^\[\]]+)\[tolerance=(?P<tolerance>[0-9]*\.?[0-9]+)\]$")
 
 
-def get_policy(name: str) -> Policy:
-    """A policy by 'name' (its latest version) or 'name@version', optionally with '[tolerance=0.3]' (a labelled variant)."""
+def get_policy(name: str | None, ledger_default: str | None = None) -> Policy:
+    """A policy by 'name' (its latest version) or 'name@version', optionally with '[tolerance=0.3]' (a labelled variant).
+
+    With `ledger_default` (the label a ledger tallies under by default), no name or the bare name
+    'default' means that policy: a ledger made before default@2 keeps tallying under default@1."""
+    if name is None or name.strip() == "default":
+        if ledger_default is not None:
+            return get_policy(ledger_default)
+        name = "default"
     variant = _VARIANT.match(name.strip())
     if variant:
-        return get_policy(variant["base"]).with_tolerance(float(variant["tolerance"]))
+        return get_policy(variant["base"], ledger_default).with_tolerance(float(variant["tolerance"]))
     if name in POLICIES:
         return POLICIES[name]
     versions = [p for p in POLICIES.values() if p.name == name]

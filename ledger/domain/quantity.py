@@ -1,21 +1,48 @@
 """Casualty figures as written ("at least 216", "dozens", "between 15 and 20") and the bounds they imply.
 
-The words are kept verbatim; bounds are derived so figures can be compared. Vague words take their
-bounds from a named, versioned table, so a figure can say which reading of "dozens" it used.
+The words are kept verbatim; bounds are derived so figures can be compared. Vague words and hedged
+numbers ("about 30", "nearly 50") take their bounds from a named, versioned reading table
+(ledger/domain/readings.py), so a figure says which reading it used and any policy can read the
+same words again with its own table.
 """
 
 from __future__ import annotations
 
+import difflib
 import enum
 import functools
 import re
-import types
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
 
+from ledger.domain.readings import (
+    ACLED_VAGUE_TABLE,
+    DEFAULT2_TABLE,
+    DEFAULT_VAGUE_TABLE,
+    ENTRY_TABLE,
+    VagueBounds,
+    VagueTable,
+    check_bounds,
+    normalize,
+)
 from ledger.errors import InvalidInput
+
+__all__ = [
+    "ACLED_VAGUE_TABLE",
+    "DEFAULT2_TABLE",
+    "DEFAULT_VAGUE_TABLE",
+    "ENTRY_TABLE",
+    "BoundKind",
+    "Quantity",
+    "VagueBounds",
+    "VagueTable",
+    "parse_quantity",
+    "quantities_in",
+    "reread",
+    "states_quantity",
+]
 
 
 class BoundKind(str, enum.Enum):
@@ -25,6 +52,7 @@ class BoundKind(str, enum.Enum):
     AT_MOST = "at_most"
     FEWER_THAN = "fewer_than"
     ABOUT = "about"
+    NEARLY = "nearly"  # "nearly 50", "almost 50": just below the number
     RANGE = "range"
     VAGUE = "vague"
     UNQUANTIFIED = "unquantified"
@@ -34,89 +62,8 @@ class BoundKind(str, enum.Enum):
 _OPEN_KINDS = frozenset({BoundKind.AT_LEAST, BoundKind.MORE_THAN, BoundKind.VAGUE})
 
 
-_DASHES = str.maketrans("\u2013\u2014\u2212", "---")  # en dash, em dash, minus sign
-
-
-def _normalize(text: str) -> str:
-    """Lower-case, single spaces, ASCII dashes: the form every rule below matches against."""
-    return " ".join(text.lower().translate(_DASHES).split())
-
-
 def _bad(what: str, field: str, expected: str, got: object) -> InvalidInput:
     return InvalidInput(f"{what}: {field} should be {expected}, got {got!r}")
-
-
-def _check_bounds(what: str, low: int | None, best: int | None, high: int | None) -> None:
-    named = {"low": low, "best": best, "high": high}
-    for field, value in named.items():
-        if value is None:
-            continue
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise _bad(what, field, "a whole number or None", value)
-        if value < 0:
-            raise _bad(what, field, "0 or more (counts cannot be negative)", value)
-    for lesser, greater in (("low", "best"), ("best", "high"), ("low", "high")):
-        if named[lesser] is not None and named[greater] is not None and named[greater] < named[lesser]:
-            raise _bad(what, greater, f"at least {lesser} ({named[lesser]})", named[greater])
-
-
-@attrs.frozen
-class VagueBounds:
-    low: int
-    best: int
-    high: int | None  # None: no upper bound
-
-    def __attrs_post_init__(self) -> None:
-        _check_bounds("vague bounds", self.low, self.best, self.high)
-
-
-def _entry_pairs(
-    entries: Mapping[str, VagueBounds] | Iterable[tuple[str, VagueBounds]],
-) -> tuple[tuple[str, VagueBounds], ...]:
-    # A sorted tuple keeps the table frozen, hashable and comparable; `entries` exposes it as a mapping.
-    items = entries.items() if isinstance(entries, Mapping) else entries
-    return tuple(sorted({_normalize(word): bounds for word, bounds in items}.items()))
-
-
-@attrs.frozen(cache_hash=True)  # a key of the parse cache: hashed once, not per figure read
-class VagueTable:
-    """A named, versioned reading of vague words, so a figure can cite e.g. "default@1"."""
-
-    name: str
-    version: int
-    _entries: tuple[tuple[str, VagueBounds], ...] = attrs.field(converter=_entry_pairs, alias="entries")
-
-    def __attrs_post_init__(self) -> None:
-        for word, bounds in self._entries:
-            if not isinstance(bounds, VagueBounds):
-                raise _bad(f"vague table {self.label}", f"entry {word!r}", "VagueBounds", bounds)
-
-    @property
-    def entries(self) -> Mapping[str, VagueBounds]:
-        return types.MappingProxyType(dict(self._entries))
-
-    @property
-    def label(self) -> str:
-        return f"{self.name}@{self.version}"
-
-    def lookup(self, word: str) -> VagueBounds | None:
-        return dict(self._entries).get(_normalize(word))
-
-
-# ACLED's reading: the smallest number the word can mean, with no ceiling.
-_ACLED_WORDS = {
-    "several": 3, "a few": 3, "few": 3, "some": 3, "many": 3, "numerous": 3, "a number of": 3,
-    "tens": 10, "dozens": 12, "hundreds": 100, "thousands": 1000,
-}  # fmt: skip
-
-
-def _floor_table(name: str, words: Mapping[str, int]) -> VagueTable:
-    return VagueTable(name, 1, {word: VagueBounds(n, n, None) for word, n in words.items()})
-
-
-# Same values today, but separate objects: the default may change, while "acled@1" must not.
-DEFAULT_VAGUE_TABLE = _floor_table("default", _ACLED_WORDS)
-ACLED_VAGUE_TABLE = _floor_table("acled", _ACLED_WORDS)
 
 
 def _to_kind(value: BoundKind | str) -> BoundKind:
@@ -136,11 +83,11 @@ class Quantity:
     best: int | None
     high: int | None
     vague_word: str | None = None
-    vague_table: str | None = None  # the table (name@version) the vague word's bounds came from
+    vague_table: str | None = None  # the table (name@version) the bounds were read with, where one mattered
 
     def __attrs_post_init__(self) -> None:
         what, kind, unquantified = f"quantity {self.text!r}", self.kind, self.kind is BoundKind.UNQUANTIFIED
-        _check_bounds(what, self.low, self.best, self.high)
+        check_bounds(what, self.low, self.best, self.high)
         for field in ("low", "best", "high"):
             value = getattr(self, field)
             if unquantified and value is not None:
@@ -159,17 +106,24 @@ class Quantity:
     def is_open(self) -> bool:
         return self.is_quantified and self.high is None
 
+    @property
+    def reading(self) -> tuple[str, int | None, int | None, int | None]:
+        """What the words say, whatever they were: "21" and "Twenty-one" read alike."""
+        return (self.kind.value, self.low, self.best, self.high)
+
     def under(self, table: VagueTable) -> Quantity:
-        """The same words read through another vague table; only vague figures change."""
-        if self.kind is not BoundKind.VAGUE:
+        """The same words read through another table. Only the kinds the table re-reads change; words
+        the table does not know keep the reading they were recorded with (see `read_with`)."""
+        if self.kind.value not in table.rereads or self.vague_table == table.label:
             return self
-        bounds = table.lookup(self.vague_word or "")
-        if bounds is None:
-            raise InvalidInput(
-                f"quantity {self.text!r}: vague word {self.vague_word!r} is not in table {table.label}; "
-                "add it to that table or read the figure with a table that has it"
-            )
-        return attrs.evolve(self, low=bounds.low, best=bounds.best, high=bounds.high, vague_table=table.label)
+        reread = _reading(self.text, table)
+        return self if reread is None else reread
+
+    def read_with(self, table: VagueTable) -> str:
+        """The label of the table whose reading `under(table)` gives: the table, or the recorded one."""
+        if self.kind.value not in table.rereads:
+            return table.label
+        return table.label if self.under(table).vague_table == table.label else (self.vague_table or "the grammar")
 
     def to_dict(self) -> dict[str, Any]:
         # Written out, not attrs.asdict: every figure event encodes one, and the keys' order is stored.
@@ -190,7 +144,7 @@ class Quantity:
         )
 
 
-# --- parsing -------------------------------------------------------------------------------------
+# --- the grammar ---------------------------------------------------------------------------------
 
 _UNITS = {w: i for i, w in enumerate((
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
@@ -200,29 +154,43 @@ _TENS = {w: 10 * i for i, w in enumerate((
     "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
 ), 2)}  # fmt: skip
 _SCALES = {"hundred": 100, "thousand": 1000}
-_ROUGH = {"a dozen": 12, "a couple": 2, "a couple of": 2}  # numbers that are only ever approximate
+# Counted units that make a number approximate: "two dozen" is about 24, "a score" about 20.
+_ROUGH_UNITS = {"dozen": 12, "score": 20}
+_ROUGH = {"a couple": 2, "a couple of": 2}
 _DIGITS = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
 _UNQUANTIFIED = frozenset({
     "unknown", "unquantified", "casualties", "some casualties", "an unknown number", "unknown number",
-    "unspecified", "unspecified number", "an unspecified number",
+    "unspecified", "unspecified number", "an unspecified number", "several casualties",
+})  # fmt: skip
+_NONE = frozenset({
+    "no", "none", "zero", "nil", "nobody", "no one", "no-one", "no casualties", "no deaths", "no fatalities",
+    "no injuries", "no one was killed", "nobody was killed",
 })  # fmt: skip
 _PREFIX_WORDS = {
-    BoundKind.AT_LEAST: ("at least", "no fewer than", "no less than", "a minimum of"),
-    BoundKind.MORE_THAN: ("more than", "over", "in excess of", "upwards of"),
-    BoundKind.AT_MOST: ("up to", "at most", "as many as", "no more than", "a maximum of"),
-    BoundKind.FEWER_THAN: ("fewer than", "less than", "under"),
+    BoundKind.AT_LEAST: ("at least", "no fewer than", "no less than", "a minimum of", "not less than"),
+    BoundKind.MORE_THAN: ("more than", "over", "in excess of", "upwards of", "just over", "well over", "above"),
+    BoundKind.AT_MOST: ("up to", "at most", "as many as", "no more than", "a maximum of", "not more than"),
+    BoundKind.FEWER_THAN: ("fewer than", "less than", "under", "below"),
+    BoundKind.NEARLY: ("nearly", "almost", "close to", "just under", "just short of", "approaching"),
     BoundKind.ABOUT: (
-        "about", "around", "approximately", "roughly", "some", "nearly", "almost",
-        "an estimated", "estimated", "close to", "~", "c.",
+        "about", "around", "approximately", "approx.", "roughly", "some", "an estimated", "estimated",
+        "circa", "~", "c.", "an approximate", "in the region of",
     ),
 }  # fmt: skip
 _PREFIXES = tuple((prefix, kind) for kind, prefixes in _PREFIX_WORDS.items() for prefix in prefixes)
-_SUFFIXES = (("or more", BoundKind.AT_LEAST), ("+", BoundKind.AT_LEAST))
+_SUFFIXES = (("or more", BoundKind.AT_LEAST), ("+", BoundKind.AT_LEAST), ("or so", BoundKind.ABOUT))
 _RANGE_FORMS = (("between ", " and "), ("from ", " to "), ("", " to "), ("", " or "), ("", "-"))
+# Words of stance in front of a number ("allegedly seven"): the stance is the figure's (stance.py),
+# the number is read without them.
+_HEDGES = (
+    "allegedly", "reportedly", "purportedly", "supposedly", "an alleged", "a reported", "an unconfirmed",
+    "unconfirmed", "a claimed", "claimed", "alleged", "reported",
+)  # fmt: skip
 _FIX = (
     "write a whole number such as '14', a bound such as 'at least 216', "
     "a range such as 'between 15 and 20', or a vague word such as 'dozens'"
 )
+_MAX_DIGITS = 15  # longer than any count; a slip of the keyboard, not a number (see ledger/domain/limits.py)
 
 
 def _small(words: list[str]) -> int | None:
@@ -234,44 +202,67 @@ def _small(words: list[str]) -> int | None:
     return None
 
 
-def _whole(phrase: str) -> int | None:
-    """A whole number in digits or words, or None when the phrase is not one."""
-    if _DIGITS.fullmatch(phrase):
-        return int(phrase.replace(",", ""))
-    if phrase in _ROUGH:
-        return _ROUGH[phrase]
-    words = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", phrase).split()  # "twenty-one" is "twenty one"
-    if len(words) >= 2 and words[-1] in _SCALES:
-        scale = _SCALES[words.pop()]
-        count = 1 if words == ["a"] else _small(words)
-        return None if not count else count * scale
+def _count(words: list[str]) -> int | None:
+    """A multiplier: "a", digits or a small number in words."""
+    if words == ["a"]:
+        return 1
+    if len(words) == 1 and _DIGITS.fullmatch(words[0]) and len(words[0]) <= _MAX_DIGITS:
+        return int(words[0].replace(",", ""))
     return _small(words)
 
 
-def _bounded(text: str, kind: BoundKind, n: int) -> Quantity:
-    """Bounds implied by a bound word and its number; exact and about figures are a single point."""
+def _whole(phrase: str) -> tuple[int, bool] | None:
+    """A whole number in digits or words, and whether it is only approximate ("two dozen"); None when
+    the phrase is not one."""
+    if _DIGITS.fullmatch(phrase):
+        digits = phrase.replace(",", "")
+        if len(digits) > _MAX_DIGITS:
+            raise InvalidInput(f"quantity {phrase!r}: {len(digits)} digits is longer than any count; check the number")
+        return int(digits), False
+    if phrase in _ROUGH:
+        return _ROUGH[phrase], True
+    words = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", phrase).split()  # "twenty-one" is "twenty one"
+    if len(words) >= 2 and words[-1] in _ROUGH_UNITS:
+        count = _count(words[:-1])
+        return (count * _ROUGH_UNITS[words[-1]], True) if count else None
+    if len(words) >= 2 and words[-1] in _SCALES:
+        scale = _SCALES[words.pop()]
+        count = _count(words)
+        return (count * scale, False) if count else None
+    n = _small(words)
+    return None if n is None else (n, False)
+
+
+def _bounded(text: str, kind: BoundKind, n: int, table: VagueTable) -> Quantity:
+    """Bounds implied by a bound word and its number, read through the table where it sets them."""
     if kind is BoundKind.FEWER_THAN and n < 1:
         raise InvalidInput(f"quantity {text!r}: fewer than {n} is impossible, counts cannot be negative; write '0'")
-    low, best, high = {
-        BoundKind.AT_LEAST: (n, n, None),
-        BoundKind.MORE_THAN: (n + 1, n + 1, None),
-        BoundKind.AT_MOST: (0, n, n),
-        BoundKind.FEWER_THAN: (0, n - 1, n - 1),
-    }.get(kind, (n, n, n))
-    return Quantity(text, kind, low, best, high)
+    if kind is BoundKind.ABOUT:
+        low, best, high = table.about_band(n)
+    elif kind is BoundKind.NEARLY:
+        low, best, high = table.nearly_band(n)
+    else:
+        low, best, high = {
+            BoundKind.AT_LEAST: (n, n, None),
+            BoundKind.MORE_THAN: (n + 1, n + 1, None),
+            BoundKind.AT_MOST: (0, n, n),
+            BoundKind.FEWER_THAN: (0, n - 1, n - 1),
+        }.get(kind, (n, n, n))
+    label = table.label if kind.value in table.rereads else None
+    return Quantity(text, kind, low, best, high, vague_table=label)
 
 
 def _affixed(norm: str) -> tuple[BoundKind, int] | None:
-    """A number with a bound word before it ("at least 5") or after it ("5 or more", "5+")."""
+    """A number with a bound word before it ("at least 5", "over a dozen") or after it ("5 or more", "5+")."""
     for prefix, kind in _PREFIXES:
         rest = norm.removeprefix(prefix)
         # Word prefixes need a space after them, so "over" does not match "overall".
         bounded = rest != norm and (rest.startswith(" ") or not prefix[-1].isalpha())
-        if bounded and (n := _whole(rest.strip())) is not None:
-            return kind, n
+        if bounded and (whole := _whole(rest.strip())) is not None:
+            return kind, whole[0]
     for suffix, kind in _SUFFIXES:
-        if norm.endswith(suffix) and (n := _whole(norm.removesuffix(suffix).strip())) is not None:
-            return kind, n
+        if norm.endswith(suffix) and (whole := _whole(norm.removesuffix(suffix).strip())) is not None:
+            return kind, whole[0]
     return None
 
 
@@ -284,7 +275,7 @@ def _range(norm: str) -> tuple[int, int] | None:
         for m in re.finditer(re.escape(sep), body):
             low, high = _whole(body[: m.start()].strip()), _whole(body[m.end() :].strip())
             if low is not None and high is not None:
-                return low, high
+                return low[0], high[0]
     return None
 
 
@@ -296,17 +287,46 @@ def _vague(norm: str, table: VagueTable) -> tuple[str, VagueBounds] | None:
     return None
 
 
+def _unhedged(norm: str) -> str:
+    """The phrase without stance words in front of its number ("allegedly seven" -> "seven")."""
+    stripped = True
+    while stripped:
+        stripped = False
+        for hedge in _HEDGES:
+            if norm.startswith(hedge + " "):
+                norm, stripped = norm[len(hedge) + 1 :], True
+    return norm
+
+
+def _suggestion(norm: str, table: VagueTable) -> str | None:
+    forms = [*table.entries, *(p for p, _ in _PREFIXES), *_UNQUANTIFIED, *_NONE, *_UNITS, *_TENS, "a dozen", "a score"]
+    words = norm.split()
+    # Suggest for the phrase, or for its first word followed by the rest ("abuot 30" -> "about 30").
+    close = difflib.get_close_matches(norm, forms, n=1, cutoff=0.75)
+    if close:
+        return close[0]
+    if len(words) > 1:
+        head = difflib.get_close_matches(words[0], forms, n=1, cutoff=0.75)
+        if head:
+            return " ".join([head[0], *words[1:]])
+    return None
+
+
 def _rejection(text: str, norm: str, table: VagueTable) -> InvalidInput:
+    hint = ""
     if re.search(r"(?:^|[\s~.])-\d", norm):
         problem = "counts cannot be negative"
     elif re.search(r"\d\.\d", norm):
         problem = "counts are whole numbers, not decimals"
     else:
-        problem = f"not a number, bound, range or vague word of table {table.label}"
-    return InvalidInput(f"quantity {text!r}: {problem}; {_FIX}")
+        problem = f"not a number, bound, range or vague word that table {table.label} reads"
+        hint = f" (did you mean {suggested!r}?)" if (suggested := _suggestion(norm, table)) else ""
+    return InvalidInput(
+        f"quantity {text!r}: {problem}{hint}; {_FIX}; `ledger policy show {table.label}` lists every accepted word"
+    )
 
 
-def parse_quantity(text: str, table: VagueTable = DEFAULT_VAGUE_TABLE) -> Quantity:
+def parse_quantity(text: str, table: VagueTable = ENTRY_TABLE) -> Quantity:
     """Read a quantity phrase (the phrase only, no nouns) into a Quantity; raise InvalidInput if unreadable."""
     if not isinstance(text, str):
         raise InvalidInput(f"quantity {text!r}: should be text; {_FIX}")
@@ -321,18 +341,21 @@ def _parse_cached(text: str, table: VagueTable) -> Quantity:
     if not text:
         # An empty cell is more likely a slip than a claim; make "no number given" explicit.
         raise InvalidInput("quantity '': empty; write the words as reported, or 'casualties' / 'unquantified' if none")
-    norm = _normalize(text)
+    if len(text) > 200:
+        raise InvalidInput(f"quantity {text[:40]!r}...: {len(text)} characters is longer than any quantity; give the words only")
+    norm = _unhedged(normalize(text))
     if norm in _UNQUANTIFIED:
         return Quantity(text, BoundKind.UNQUANTIFIED, None, None, None)
-    if norm in ("no", "none"):
-        return _bounded(text, BoundKind.EXACT, 0)
-    if (n := _whole(norm)) is not None:
-        return _bounded(text, BoundKind.ABOUT if norm in _ROUGH else BoundKind.EXACT, n)
+    if norm in _NONE:
+        return _bounded(text, BoundKind.EXACT, 0, table)
+    if (whole := _whole(norm)) is not None:
+        n, rough = whole
+        return _bounded(text, BoundKind.ABOUT if rough else BoundKind.EXACT, n, table)
     if (vague := _vague(norm, table)) is not None:
         word, bounds = vague
         return Quantity(text, BoundKind.VAGUE, bounds.low, bounds.best, bounds.high, word, table.label)
     if (affixed := _affixed(norm)) is not None:
-        return _bounded(text, *affixed)
+        return _bounded(text, *affixed, table)
     if (pair := _range(norm)) is not None:
         low, high = pair
         if low > high:
@@ -342,3 +365,59 @@ def _parse_cached(text: str, table: VagueTable) -> Quantity:
             )
         return Quantity(text, BoundKind.RANGE, low, low, high)
     raise _rejection(text, norm, table)
+
+
+@functools.lru_cache(maxsize=16384)
+def _reading(text: str, table: VagueTable) -> Quantity | None:
+    """`parse_quantity`, or None where the table cannot read the words."""
+    try:
+        return _parse_cached(text, table)
+    except InvalidInput:
+        return None
+
+
+def reread(text: str, table: VagueTable) -> Quantity | None:
+    """The words read again by another table, or None where that table cannot read them."""
+    return _reading(text, table)
+
+
+# --- numbers inside running text ----------------------------------------------------------------
+
+_LONGEST_PHRASE = 7  # words: "between twenty one and thirty five"
+_TRIM = ".,;:!?\"'()[]{}\u201c\u201d\u2018\u2019"
+# Words a quantity phrase can begin with; other words are skipped without trying to parse.
+_STARTERS = frozenset(
+    {p.split()[0] for p, _ in _PREFIXES} | {h.split()[0] for h in _HEDGES} | set(_UNITS) | set(_TENS)
+    | {w.split()[0] for w in _UNQUANTIFIED | _NONE} | {"a", "an", "between", "from", "dozens", "scores", "tens",
+       "hundreds", "thousands", "several", "few", "many", "numerous", "some", "unknown", "unspecified"}
+)  # fmt: skip
+
+
+def quantities_in(text: str, table: VagueTable = ENTRY_TABLE) -> list[tuple[str, Quantity]]:
+    """Every quantity phrase in running text, left to right, each the longest that reads as one
+    ("killed at least 216 militants" gives 'at least 216', not also '216')."""
+    tokens = [t.strip(_TRIM) for t in normalize(text).split()]
+    found = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token and (token in _STARTERS or token[0].isdigit() or token[0] in "~"):
+            for length in range(min(_LONGEST_PHRASE, len(tokens) - i), 0, -1):
+                phrase = " ".join(t for t in tokens[i : i + length] if t)
+                reading = _reading(phrase, table) if phrase else None
+                if reading is not None:
+                    found.append((phrase, reading))
+                    i += length
+                    break
+            else:
+                i += 1
+            continue
+        i += 1
+    return found
+
+
+def states_quantity(text: str, quantity: Quantity, table: VagueTable = ENTRY_TABLE) -> bool:
+    """Whether running text states this quantity, in digits or words, with its bound ("at least")."""
+    wanted = _reading(quantity.text, table) or quantity
+    key = (wanted.reading, wanted.vague_word)
+    return any((q.reading, q.vague_word) == key for _, q in quantities_in(text, table))

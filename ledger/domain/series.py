@@ -14,7 +14,7 @@ from eventsourcing.domain import event
 
 from ledger.domain.base import Entry, LedgerAggregate
 from ledger.domain.ids import fingerprint, natural_id
-from ledger.domain.quantity import Quantity
+from ledger.domain.quantity import Quantity, quantities_in, states_quantity
 from ledger.domain.values import Citation, Period, ReportedTime, SubCounts
 from ledger.errors import Conflict, InvalidInput, NotFound
 
@@ -27,8 +27,23 @@ class FigureState:
     subcounts: SubCounts
     occurred: Period | None
     reported: ReportedTime
+    quote: str | None = None
+    derived: str | None = None
     withdrawn: bool = False
     struck: bool = False
+    carried_at: list[ReportedTime] = attrs.Factory(list)  # when each carrier published it, its own first
+
+
+@attrs.frozen
+class Reported:
+    """What `ClaimSeries.report` did: a new figure, one more carrier of an existing one, or nothing."""
+
+    figure_id: uuid.UUID
+    outcome: str  # "new", "carried", "known"
+
+    @property
+    def is_new(self) -> bool:
+        return self.outcome != "known"
 
 
 def series_id(incident_id: uuid.UUID, claimant_id: uuid.UUID, victim_status: str, outcome: str) -> uuid.UUID:
@@ -95,6 +110,7 @@ class ClaimSeries(LedgerAggregate):
         self.victim_status = victim_status
         self.outcome = outcome
         self.figures: dict[uuid.UUID, FigureState] = {}
+        self.fingerprints: dict[str, uuid.UUID] = {}  # every carrier's fingerprint, the figure's own included
 
     # Commands: guards first, then the event.
 
@@ -112,15 +128,43 @@ class ClaimSeries(LedgerAggregate):
         note: str,
         entry: Entry,
         incident_period: Period,
-    ) -> bool:
-        """Record a figure; returns False (and records nothing) when it is already here."""
-        if figure_id in self.figures:
-            return False
-        check_figure(quantity, subcounts, occurred, reported, incident_period)
+        stance: str = "stated",
+        stance_source: str = "none",
+        derived: str | None = None,
+        part_of: uuid.UUID | None = None,
+        carried_via: tuple[str, ...] = (),
+    ) -> Reported:
+        """Record a figure, or one more carrier of the same statement; nothing when it is already here.
+
+        The same number from this claimant, reported the same day through another publisher or
+        document, is the same statement carried again (a republication), not a revision.
+        """
+        known = self.fingerprints.get(fingerprint, figure_id if figure_id in self.figures else None)
+        if known is not None:
+            return Reported(known, "known")
+        quote = citation.quote if citation else None
+        check_figure(quantity, subcounts, occurred, reported, incident_period, quote, derived)
+        carried = self.statement_for(quantity, reported)
+        if carried is not None:
+            self._figure_carried(
+                carried, publisher_id, citation, reported, quantity.text, stance, stance_source, list(carried_via),
+                fingerprint, note, entry,
+            )  # fmt: skip
+            return Reported(carried, "carried")
         self._figure_reported(
-            figure_id, quantity, role, publisher_id, citation, occurred, reported, subcounts, fingerprint, note, entry
-        )
-        return True
+            figure_id, quantity, role, publisher_id, citation, occurred, reported, subcounts, fingerprint, note, entry,
+            stance, stance_source, derived, part_of, list(carried_via),
+        )  # fmt: skip
+        return Reported(figure_id, "new")
+
+    def statement_for(self, quantity: Quantity, reported: ReportedTime) -> uuid.UUID | None:
+        """The figure this claimant's same number, reported the same day, is a carrier of (if any)."""
+        for figure_id, figure in self.figures.items():
+            if figure.struck or figure.derived or figure.quantity.reading != quantity.reading:
+                continue
+            if any(reported.same_day(at) for at in figure.carried_at):
+                return figure_id
+        return None
 
     def withdraw(
         self,
@@ -150,6 +194,8 @@ class ClaimSeries(LedgerAggregate):
             correction.occurred or figure.occurred,
             correction.reported or figure.reported,
             incident_period,
+            correction.citation.quote if correction.citation else figure.quote,
+            correction.derived or figure.derived,
         )
         self._figure_corrected(figure_id, correction, reason, entry)
 
@@ -168,7 +214,36 @@ class ClaimSeries(LedgerAggregate):
 
     # Events: past-tense facts.
 
-    @event("FigureReported", topic="ledger:ClaimSeries.FigureReported")
+    class FigureReported(LedgerAggregate.Event):
+        """A figure as its first carrier gave it. Version 2 adds how its source put it (stance, and
+        whether the stance was read from the quote or given by the analyst), how a derived figure
+        was worked out, the total it is a named part of, and what its publisher carried it via;
+        version-1 figures read as stated, not derived, part of nothing, carried directly."""
+
+        TOPIC = "ledger:ClaimSeries.FigureReported"
+        class_version = 2
+        figure_id: uuid.UUID
+        quantity: Quantity
+        role: str
+        publisher_id: uuid.UUID | None
+        citation: Citation | None
+        occurred: Period | None
+        reported: ReportedTime
+        subcounts: SubCounts
+        fingerprint: str
+        note: str
+        entry: Entry
+        stance: str
+        stance_source: str
+        derived: str | None
+        part_of: uuid.UUID | None
+        carried_via: list[str]
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state.update(stance="stated", stance_source="none", derived=None, part_of=None, carried_via=[])
+
+    @event(FigureReported)
     def _figure_reported(
         self,
         figure_id: uuid.UUID,
@@ -182,8 +257,34 @@ class ClaimSeries(LedgerAggregate):
         fingerprint: str,
         note: str,
         entry: Entry,
+        stance: str,
+        stance_source: str,
+        derived: str | None,
+        part_of: uuid.UUID | None,
+        carried_via: list[str],
     ) -> None:
-        self.figures[figure_id] = FigureState(quantity, subcounts, occurred, reported)
+        quote = citation.quote if citation else None
+        self.figures[figure_id] = FigureState(quantity, subcounts, occurred, reported, quote, derived, carried_at=[reported])
+        self.fingerprints[fingerprint] = figure_id
+
+    @event("FigureCarried", topic="ledger:ClaimSeries.FigureCarried")
+    def _figure_carried(
+        self,
+        figure_id: uuid.UUID,
+        publisher_id: uuid.UUID | None,
+        citation: Citation | None,
+        reported: ReportedTime,
+        words: str,
+        stance: str,
+        stance_source: str,
+        carried_via: list[str],
+        fingerprint: str,
+        note: str,
+        entry: Entry,
+    ) -> None:
+        """The same statement carried by one more publisher or document (its words as that one wrote them)."""
+        self.figures[figure_id].carried_at.append(reported)
+        self.fingerprints[fingerprint] = figure_id
 
     @event("FigureWithdrawn", topic="ledger:ClaimSeries.FigureWithdrawn")
     def _figure_withdrawn(
@@ -202,7 +303,10 @@ class ClaimSeries(LedgerAggregate):
         figure.quantity = correction.quantity or figure.quantity
         figure.subcounts = correction.subcounts or figure.subcounts
         figure.occurred = correction.occurred or figure.occurred
-        figure.reported = correction.reported or figure.reported
+        if correction.reported is not None:
+            figure.carried_at[0] = figure.reported = correction.reported
+        figure.quote = correction.citation.quote if correction.citation else figure.quote
+        figure.derived = correction.derived or figure.derived
 
     @event("FigureStruck", topic="ledger:ClaimSeries.FigureStruck")
     def _figure_struck(self, figure_id: uuid.UUID, reason: str, entry: Entry) -> None:
@@ -219,15 +323,19 @@ class Correction:
     occurred: Period | None = None
     citation: Citation | None = None
     subcounts: SubCounts | None = None
+    stance: str | None = None  # the stance as it should have been recorded
+    derived: str | None = None  # how a figure entered as quoted was in fact worked out
 
     @property
     def is_empty(self) -> bool:
         return all(getattr(self, f.name) is None for f in attrs.fields(Correction))
 
     def to_dict(self) -> dict[str, object]:
+        # Fields added later are written only when set, so corrections stored before them keep their bytes.
         return {
             f.name: (None if (v := getattr(self, f.name)) is None else v if isinstance(v, str) else v.to_dict())
             for f in attrs.fields(Correction)
+            if f.name not in _LATER_FIELDS or getattr(self, f.name) is not None
         }
 
     @classmethod
@@ -243,7 +351,12 @@ class Correction:
             occurred=load(Period, "occurred"),  # type: ignore[arg-type]
             citation=load(Citation, "citation"),  # type: ignore[arg-type]
             subcounts=load(SubCounts, "subcounts"),  # type: ignore[arg-type]
+            stance=d.get("stance"),  # type: ignore[arg-type]
+            derived=d.get("derived"),  # type: ignore[arg-type]
         )
+
+
+_LATER_FIELDS = frozenset({"stance", "derived"})
 
 
 def _require_reason(reason: str, what: str) -> None:
@@ -252,14 +365,21 @@ def _require_reason(reason: str, what: str) -> None:
 
 
 def check_figure(
-    quantity: Quantity, subcounts: SubCounts, occurred: Period | None, reported: ReportedTime, incident_period: Period
+    quantity: Quantity,
+    subcounts: SubCounts,
+    occurred: Period | None,
+    reported: ReportedTime,
+    incident_period: Period,
+    quote: str | None = None,
+    derived: str | None = None,
 ) -> None:
     """Guards every figure passes before it is recorded."""
-    start = (occurred or incident_period).start_instant
-    if reported.at < start:
+    start = (occurred or incident_period).start
+    # A coarse report ("Aug 2024") is consistent with casualties on any day up to its period's end.
+    if reported.last_day < start:
         raise InvalidInput(
-            f"reported time {reported.at.isoformat()}: before the casualties occurred "
-            f"({start.date()}); check the dates or give --occurred"
+            f"reported time {reported.describe()}: before the casualties occurred "
+            f"({start}); check the dates or give --occurred"
         )
     # Women and children are part of the figure, so together they cannot exceed its upper bound.
     parts = (subcounts.women or 0) + (subcounts.children or 0)
@@ -268,3 +388,16 @@ def check_figure(
             f"sub-counts {parts} (women + children): exceed the figure's upper bound {quantity.high}; "
             "sub-counts are part of the figure, not extra"
         )
+    if derived is not None and not derived.strip():
+        raise InvalidInput("derived: say how the figure was worked out, e.g. '41 total minus 14 security personnel'")
+    if quote and derived is None and not states_quantity(quote, quantity):
+        stated = ", ".join(repr(words) for words, _ in quantities_in(quote)) or "no number"
+        raise InvalidInput(
+            f"quote {_clip(quote)!r}: does not state {quantity.text!r} (it states {stated}); quote the words that "
+            "give the number, or mark the figure derived with --derived 'how it was worked out', "
+            "e.g. --derived '41 total minus 14 security personnel'"
+        )
+
+
+def _clip(text: str, width: int = 80) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -6,6 +6,7 @@ Each has `to_dict` / `from_dict` so the store keeps plain JSON that DuckDB can r
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import attrs
@@ -57,7 +58,8 @@ class Period:
 
 @attrs.frozen
 class ReportedTime:
-    """When a claim was made public. Coarse times are anchored at the start of their period."""
+    """When a claim was made public: an instant, or a coarse period (a week, month or year) anchored
+    at its start, possibly an estimate. A coarse time is an interval, and is compared as one."""
 
     at: dt.datetime
     precision: Precision = Precision.DAY
@@ -66,6 +68,34 @@ class ReportedTime:
     def __attrs_post_init__(self) -> None:
         if self.at.tzinfo is None:
             raise InvalidInput(f"reported time {self.at}: needs a time zone; append 'Z' or '+05:00'")
+
+    @property
+    def is_coarse(self) -> bool:
+        return self.precision is not Precision.DAY
+
+    @property
+    def until(self) -> dt.datetime:
+        """The last instant the time may stand for: the instant itself, or the end of its period.
+
+        A coarse report counts as public by T only once its whole period has passed
+        (`--reported-before`): an "Aug 2024" report may have come out on the 31st."""
+        return period_end_instant(self.at, self.precision)
+
+    @property
+    def last_day(self) -> dt.date:
+        """The last calendar day the time may fall on (an instant's in its own offset)."""
+        return self.until.date() if not self.is_coarse else self.until.astimezone(dt.UTC).date()
+
+    def same_day(self, other: ReportedTime) -> bool:
+        """Whether two reports may be of the same day: instants less than a day apart, or periods
+        that overlap (a coarse time is all of its period)."""
+        if not self.is_coarse and not other.is_coarse:
+            return abs(self.at - other.at) < dt.timedelta(days=1)
+        return self.at <= other.until and other.at <= self.until
+
+    def describe(self) -> str:
+        """As precisely as it is known: '2026 (estimated)', '2026-02', '2024-W34', '2026-02-05T10:00+05:00'."""
+        return describe_reported(self.at, self.precision.value, self.estimated)
 
     def to_dict(self) -> dict[str, Any]:
         return {"at": _iso(self.at), "precision": self.precision.value, "estimated": self.estimated}
@@ -107,21 +137,30 @@ class Location:
         )
 
 
+BODY = "body"
+HEADLINE = "headline"
+
+
 @attrs.frozen
 class Citation:
-    """The exact words a figure was read from, and where they sit in the archived document."""
+    """The exact words a figure was read from, and where they sit in the archived document: its
+    body (offsets into the text) or its headline (offsets into the headline)."""
 
     document_id: str | None
     quote: str | None
     start: int | None = None
     end: int | None = None
+    part: str = BODY
 
     def to_dict(self) -> dict[str, Any]:
-        return {"document_id": self.document_id, "quote": self.quote, "start": self.start, "end": self.end}
+        d = {"document_id": self.document_id, "quote": self.quote, "start": self.start, "end": self.end}
+        if self.part != BODY:  # citations stored before headlines existed have no part: the body
+            d["part"] = self.part
+        return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Citation:
-        return cls(d.get("document_id"), d.get("quote"), d.get("start"), d.get("end"))
+        return cls(d.get("document_id"), d.get("quote"), d.get("start"), d.get("end"), d.get("part") or BODY)
 
 
 @attrs.frozen
@@ -145,8 +184,51 @@ class SubCounts:
         return cls(d.get("women"), d.get("children"))
 
 
+def period_end_instant(at: dt.datetime, precision: Precision) -> dt.datetime:
+    """The last instant of the period a coarse time starts (the instant itself at day precision).
+
+    Years and months are counted in UTC, where coarse times are anchored (the read model's SQL
+    computes the same instant)."""
+    u = at.astimezone(dt.UTC)
+    if precision is Precision.YEAR:
+        following = dt.datetime(u.year + 1, 1, 1, tzinfo=dt.UTC)
+    elif precision is Precision.MONTH:
+        following = dt.datetime(u.year + u.month // 12, u.month % 12 + 1, 1, tzinfo=dt.UTC)
+    elif precision is Precision.WEEK:
+        following = u + dt.timedelta(days=7)
+    else:
+        return at
+    return following - dt.timedelta(microseconds=1)
+
+
+def describe_reported(at: dt.datetime | None, precision: str | None, estimated: bool | None) -> str | None:
+    """A time as precisely as it is known: '2026 (estimated)', '2026-02', '2024-W34', '2026-02-05T10:00Z'."""
+    if at is None:
+        return None
+    at = at.astimezone(dt.UTC)
+    if precision == "year":
+        text = f"{at:%Y}"
+    elif precision == "month":
+        text = f"{at:%Y-%m}"
+    elif precision == "week":
+        year, week, _ = at.isocalendar()
+        text = f"{year}-W{week:02d}"
+    elif at.time() == dt.time():
+        text = f"{at:%Y-%m-%d}"
+    else:
+        text = at.isoformat().replace("+00:00", "Z")
+    return f"{text} (estimated)" if estimated else text
+
+
+_WEEK = re.compile(r"^(\d{4})-?W(\d{2})$", re.IGNORECASE)
+_MONTHS = {m: i for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+_MONTH_YEAR = re.compile(r"^([a-z]{3})[a-z]*\.? (\d{4})$", re.IGNORECASE)
+
+
 def parse_instant(text: str, what: str) -> tuple[dt.datetime, Precision]:
-    """Parse '2026', '2026-02', '2026-02-03' or an ISO timestamp into a UTC-aware instant."""
+    """Parse '2026', '2026-02', 'Aug 2024', '2024-W34', '2026-02-03' or an ISO timestamp into a
+    UTC-aware instant (a coarse time: the start of its period) and its precision."""
     raw = text.strip()
     try:
         if len(raw) == 4 and raw.isdigit():
@@ -154,13 +236,19 @@ def parse_instant(text: str, what: str) -> tuple[dt.datetime, Precision]:
         if len(raw) == 7 and raw[4] == "-":
             year, month = raw.split("-")
             return dt.datetime(int(year), int(month), 1, tzinfo=dt.UTC), Precision.MONTH
+        if week := _WEEK.match(raw):
+            monday = dt.date.fromisocalendar(int(week[1]), int(week[2]), 1)
+            return dt.datetime.combine(monday, dt.time(), tzinfo=dt.UTC), Precision.WEEK
+        if (named := _MONTH_YEAR.match(raw)) and named[1].lower() in _MONTHS:
+            return dt.datetime(int(named[2]), _MONTHS[named[1].lower()], 1, tzinfo=dt.UTC), Precision.MONTH
         if len(raw) == 10:
             day = dt.date.fromisoformat(raw)
             return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC), Precision.DAY
         instant = dt.datetime.fromisoformat(raw.replace("Z", "+00:00"))
     except ValueError:
         raise InvalidInput(
-            f"{what} {text!r}: not a date or time; write e.g. 2026-02-03, 2026-02 or 2026-02-03T12:00+05:00"
+            f"{what} {text!r}: not a date or time; write e.g. 2026-02-03, 2026-02, 2026-W06, 2026 "
+            "or 2026-02-03T12:00+05:00"
         ) from None
     if instant.tzinfo is None:
         raise InvalidInput(f"{what} {text!r}: a time needs a time zone; append 'Z' or an offset such as +05:00")

@@ -26,22 +26,56 @@ class Role(str, enum.Enum):
     ENEMY_LOSSES = "enemy_losses"  # a party reporting its enemy's losses
     CONCEDED_HARM = "conceded_harm"  # a party conceding civilian harm it caused
     PARTY_OTHER = "party_other"  # a party reporting anything else (e.g. civilians hit by the enemy)
-    INDEPENDENT = "independent"  # independent outlet, NGO, researcher
+    INDEPENDENT = "independent"  # independent researcher or monitor
+    MEDIA = "media"  # a news outlet's own reporting
+    NGO = "ngo"  # a non-governmental or UN body
     OFFICIAL = "official"  # civil official (district administration, ministry)
     MEDICAL = "medical"  # hospital or medical staff
     RESIDENTS = "residents"  # local residents, witnesses, relatives
-    UNKNOWN = "unknown"
+    UNATTRIBUTED = "unattributed"  # "sources said", "reports say": nobody named
+    UNKNOWN = "unknown"  # the analyst has not said
 
     @property
     def is_independent(self) -> bool:
         return self in _INDEPENDENT_ROLES
 
     @property
+    def is_party(self) -> bool:
+        return self in _PARTY_ROLES
+
+    @property
     def is_concession(self) -> bool:
         return self in (Role.OWN_LOSSES, Role.CONCEDED_HARM)
 
+    @property
+    def description(self) -> str:
+        """What a claimant in this role is, for explanations: never calls a medium or an echo a party."""
+        if self.is_party:
+            return "a party to the conflict"
+        if self is Role.UNATTRIBUTED:
+            return "an unattributed report"
+        if self is Role.UNKNOWN:
+            return "a claimant of unstated role"
+        return "independent"
 
-_INDEPENDENT_ROLES = frozenset({Role.INDEPENDENT, Role.OFFICIAL, Role.MEDICAL, Role.RESIDENTS})
+
+_INDEPENDENT_ROLES = frozenset({Role.INDEPENDENT, Role.MEDIA, Role.NGO, Role.OFFICIAL, Role.MEDICAL, Role.RESIDENTS})
+_PARTY_ROLES = frozenset({Role.OWN_LOSSES, Role.ENEMY_LOSSES, Role.CONCEDED_HARM, Role.PARTY_OTHER})
+
+
+class Stance(str, enum.Enum):
+    """How a figure's source puts it. Anything but `stated` is hedged or denied, and never confirms."""
+
+    STATED = "stated"  # said plainly: "ISPR said 14 soldiers were martyred"
+    REPORTED = "reported"  # "reportedly", "according to", "reports say"
+    ALLEGED = "alleged"  # "allegedly", "said to have", "purportedly"
+    CLAIMED = "claimed"  # a claim of responsibility or success: "the BLA claimed to have killed 50"
+    DENIED = "denied"  # the source denies the number: never counted
+    UNCONFIRMED = "unconfirmed"  # "unconfirmed reports", "could not be independently verified"
+
+    @property
+    def is_hedged(self) -> bool:
+        return self not in (Stance.STATED, Stance.DENIED)
 
 
 class Reliability(str, enum.Enum):
@@ -110,10 +144,12 @@ class LocationPrecision(str, enum.Enum):
     COUNTRY = "country"
 
 
-# Victim statuses are "category" or "category/sub"; sub-statuses roll up into the category.
+# Victim statuses form a tree: the root "all" (a total: people killed with no status given), the
+# categories below it, and "category/sub" below those; each level rolls up into the one above.
+ROOT_STATUS = "all"
 VICTIM_CATEGORIES: dict[str, tuple[str, ...] | None] = {
     "civilian": (),
-    "security_forces": ("army", "frontier_corps", "police", "levies", "ctd", "other"),
+    "security_forces": ("army", "frontier_corps", "police", "levies", "ctd", "law_enforcement", "other"),
     "militant": None,  # any group slug may follow, e.g. "militant/bla"
     "pro_government_militia": (),
     "unknown": (),
@@ -125,10 +161,12 @@ _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 def parse_victim_status(text: str) -> str:
     """Normalize a victim status such as 'security_forces/police' or 'militant/BLA'."""
     raw = text.strip().lower().replace(" ", "_")
+    if raw == ROOT_STATUS:
+        return raw
     category, _, sub = raw.partition("/")
     if category not in VICTIM_CATEGORIES:
-        allowed = ", ".join(VICTIM_CATEGORIES)
-        raise InvalidInput(f"victim status {text!r}: unknown category; use one of {allowed}")
+        allowed = ", ".join([ROOT_STATUS, *VICTIM_CATEGORIES])
+        raise InvalidInput(f"victim status {text!r}: unknown category; use one of {allowed} ('all' for a total)")
     subs = VICTIM_CATEGORIES[category]
     if not sub:
         return category
@@ -145,9 +183,18 @@ def parse_victim_status(text: str) -> str:
 
 
 def status_parent(status: str) -> str | None:
-    """The category a sub-status rolls up into, or None for a category."""
+    """The status one level up the tree: a sub-status's category, a category's root; None for the root."""
+    if status == ROOT_STATUS:
+        return None
     category, _, sub = status.partition("/")
-    return category if sub else None
+    return category if sub else ROOT_STATUS
+
+
+def status_level(status: str) -> int:
+    """0 for the root (a total), 1 for a category, 2 for a sub-status."""
+    if status == ROOT_STATUS:
+        return 0
+    return 2 if "/" in status else 1
 
 
 E = TypeVar("E", bound=enum.Enum)
@@ -172,4 +219,26 @@ class ClaimantKind(str, enum.Enum):
     UN = "un"
     MEDICAL = "medical"
     RESIDENTS = "residents"
+    UNATTRIBUTED = "unattributed"  # "sources", "reports": a claimant that stands for nobody named
+    DATASET = "dataset"  # a coded dataset (UCDP, ACLED) as the claimant of its own numbers
     OTHER = "other"
+
+    @property
+    def default_role(self) -> Role:
+        """The role a claimant of this kind has when its registration names none for a status.
+
+        Parties are left `unknown`: whether a number is their own losses or their enemy's depends
+        on the status, which only the analyst can say."""
+        return _KIND_ROLES.get(self, Role.UNKNOWN)
+
+
+_KIND_ROLES = {
+    ClaimantKind.MEDIA: Role.MEDIA,
+    ClaimantKind.NGO: Role.NGO,
+    ClaimantKind.UN: Role.NGO,
+    ClaimantKind.GOVERNMENT: Role.OFFICIAL,
+    ClaimantKind.MEDICAL: Role.MEDICAL,
+    ClaimantKind.RESIDENTS: Role.RESIDENTS,
+    ClaimantKind.UNATTRIBUTED: Role.UNATTRIBUTED,
+    ClaimantKind.DATASET: Role.INDEPENDENT,
+}

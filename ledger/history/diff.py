@@ -15,9 +15,8 @@ import duckdb
 
 from ledger.domain.claims import standing
 from ledger.domain.policy import Policy
-from ledger.domain.tally import Cell, CellKey
+from ledger.domain.tally import Cell, CellKey, status_chain
 from ledger.domain.values import parse_instant
-from ledger.domain.vocabulary import status_parent
 from ledger.errors import InvalidInput
 from ledger.history import sources
 from ledger.history.snapshot import Snapshot, same_axis, take
@@ -204,7 +203,7 @@ class _Causes:
             status = figure.victim_status
             if claim is None or claim.incident_id not in incidents or figure.outcome != key[2]:
                 continue
-            if status != key[1] and status_parent(status) != key[1]:
+            if key[1] not in status_chain(status):  # the cell's own status, or one below it
                 continue
             claimants.add(claim.claimant_id)
             if figure.figure_id not in self.stood:

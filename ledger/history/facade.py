@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ledger.domain.policy import get_policy
 from ledger.errors import InvalidInput
 from ledger.readmodel.queries import NOW, run_sql
 from ledger.readmodel.view import View
@@ -17,12 +16,12 @@ if TYPE_CHECKING:
 
 
 def explain_cell(
-    ledger: Ledger, incident: str, victim_status: str, outcome: str, policy: str = "default", view: View = NOW
+    ledger: Ledger, incident: str, victim_status: str, outcome: str, policy: str | None = None, view: View = NOW
 ) -> Explanation:
     from ledger.history.explain import explain
 
     with ledger.reading() as con:
-        return explain(con, incident, victim_status, outcome, get_policy(policy), view)
+        return explain(con, incident, victim_status, outcome, ledger.policy(policy), view)
 
 
 def diff_instants(
@@ -30,7 +29,7 @@ def diff_instants(
     start: str,
     end: str = "now",
     axis: str = "recorded",
-    policy: str = "default",
+    policy: str | None = None,
     incident: str | None = None,
     occurred_from: str | None = None,
     occurred_to: str | None = None,
@@ -40,7 +39,7 @@ def diff_instants(
 
     before, after = views(start, end, axis, occurred_from, occurred_to)
     with ledger.reading() as con:
-        return diff(con, get_policy(policy), before, after, incident)
+        return diff(con, ledger.policy(policy), before, after, incident)
 
 
 def series_timeline(
@@ -50,21 +49,21 @@ def series_timeline(
     claimant: str | None = None,
     victim_status: str | None = None,
     outcome: str | None = None,
-    policy: str = "default",
+    policy: str | None = None,
     view: View = NOW,
 ) -> Timeline:
     from ledger.history.timeline import find_series, timeline
 
     with ledger.reading() as con:
         series = find_series(con, figure, incident, claimant, victim_status, outcome)
-        return timeline(con, series, get_policy(policy), view)
+        return timeline(con, series, ledger.policy(policy), view)
 
 
 def lineage(
     ledger: Ledger,
     figure: str | None = None,
     cell: tuple[str, str, str] | None = None,
-    policy: str = "default",
+    policy: str | None = None,
     view: View = NOW,
 ) -> str:
     """The PROV-JSON lineage of one figure, or of one tally cell (incident key, victim status, outcome)."""
@@ -74,17 +73,17 @@ def lineage(
         raise InvalidInput("lineage: say what to trace; give --figure ID, or --incident, --victim-status and --outcome of a cell")
     with ledger.reading() as con:
         if cell is not None:
-            document = cell_lineage(con, *cell, get_policy(policy), view)
+            document = cell_lineage(con, *cell, ledger.policy(policy), view)
         else:
             document = figure_lineage(con, figure or "", view)
     return to_json(document)
 
 
-def query_as_of(ledger: Ledger, sql: str, view: View, policy: str = "default") -> tuple[list[str], list[tuple[Any, ...]]]:
+def query_as_of(ledger: Ledger, sql: str, view: View, policy: str | None = None) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Read-only SQL with `figures_asof`, `tallies_asof` and `tally_claims_asof` made for the view (see `ledger query --help`)."""
     from ledger.history.snapshot import materialise
 
-    chosen = get_policy(policy)
+    chosen = ledger.policy(policy)
     settings = ledger.settings
     with ledger.read_model.read_only(ledger.app, settings.store_label, ledger.progress) as con:
         materialise(con, chosen, view)

@@ -19,7 +19,6 @@ from typing import Any
 
 import attrs
 
-from ledger.domain.policy import get_policy
 from ledger.domain.quantity import parse_quantity
 from ledger.domain.vocabulary import Outcome, parse_enum, parse_victim_status
 from ledger.errors import InvalidInput
@@ -51,14 +50,14 @@ def claims_chart(
     victim_status: str,
     outcome: str,
     output: Path,
-    policy: str = "default",
+    policy: str | None = None,
     view: View = NOW,
     fmt: str | None = None,
 ) -> ChartResult:
     fmt = chart_format(output, fmt)
     status = parse_victim_status(victim_status)
     outcome = parse_enum(Outcome, outcome, "outcome").value
-    chosen = get_policy(policy)
+    chosen = ledger.policy(policy)
     with ledger.reading() as con:
         rows = queries.figure_rows(con, incident, view)
         position = queries.view_position(con, view)
@@ -111,13 +110,13 @@ def tallies_chart(
     incident: str,
     output: Path,
     outcome: str = "killed",
-    policy: str = "default",
+    policy: str | None = None,
     view: View = NOW,
     fmt: str | None = None,
 ) -> ChartResult:
     fmt = chart_format(output, fmt)
     outcome = parse_enum(Outcome, outcome, "outcome").value
-    chosen = get_policy(policy)
+    chosen = ledger.policy(policy)
     series: dict[str, list[tuple[dt.date, int, int, int | None]]] = {}
     with ledger.reading() as con:
         key = incident.strip().lower()
@@ -136,7 +135,8 @@ def tallies_chart(
         for when in dates:
             _, rows = queries.tally_rows(con, chosen, key, attrs.evolve(view, occurred_to=when))
             for row in rows:
-                cell = row["incident"] == key and row["outcome"] == outcome and "/" not in row["victim_status"]
+                # One line per category: sub-statuses are in them, and the total is their sum.
+                cell = row["incident"] == key and row["outcome"] == outcome and row["status_level"] == 1
                 if cell and row["low"] is not None:
                     high = None if row["high_open"] else row["high"]
                     series.setdefault(row["victim_status"], []).append((when, row["low"], row["best"], high))

@@ -16,7 +16,6 @@ from typing import Any, TextIO
 
 import attrs
 
-from ledger.domain.policy import get_policy
 from ledger.errors import InvalidInput
 from ledger.readmodel import queries
 from ledger.readmodel.queries import NOW
@@ -31,7 +30,7 @@ FIGURE_COLUMNS = [
 
 TALLY_COLUMNS = [
     "incident", "incident_name", "victim_status", "outcome", "low", "best", "high", "high_open", "grade",
-    "basis", "claims", "claimants", "policy", "view", "log_position",
+    "basis", "claims", "claimants", "status_level", "top", "unattributed", "policy", "view", "log_position",
 ]  # fmt: skip
 
 FORMATS = {
@@ -63,7 +62,7 @@ def export(
     what: str,
     output: Path | None = None,
     fmt: str = "csv",
-    policy: str = "default",
+    policy: str | None = None,
     incident: str | None = None,
     view: View = NOW,
     manifest: bool = True,
@@ -78,7 +77,7 @@ def export(
         raise InvalidInput(f"export {what} --format {fmt}: not available; use one of {', '.join(FORMATS[what])}")
     if fmt == "parquet" and output is None:
         raise InvalidInput("export --format parquet: Parquet is binary; give a file with -o FILE.parquet")
-    chosen = get_policy(policy)
+    chosen = ledger.policy(policy)
     with ledger.reading() as con:
         view = pinned(con, view)
         position = queries.view_position(con, view)
@@ -121,7 +120,7 @@ def export(
 
 
 def export_csv(
-    ledger: Any, what: str, output: Path | None, policy: str = "default", incident: str | None = None, view: View = NOW
+    ledger: Any, what: str, output: Path | None, policy: str | None = None, incident: str | None = None, view: View = NOW
 ) -> int:
     """Figures or tallies as CSV; returns the row count (kept for callers of the first version)."""
     return export(ledger, what, output, "csv", policy, incident, view).rows

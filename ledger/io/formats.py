@@ -33,7 +33,12 @@ HXL_TAGS = {
     # tallies
     "incident_name": "#event+name", "high_open": "#affected+max+open", "grade": "#status+grade",
     "basis": "#meta+basis", "claims": "#meta+claims", "claimants": "#meta+source", "policy": "#meta+policy",
-    "view": "#meta+view", "log_position": "#meta+log_position",
+    "view": "#meta+view", "log_position": "#meta+log_position", "status_level": "#meta+level",
+    "top": "#meta+top", "unattributed": "#affected+unattributed",
+    # how a figure's source put it, and its carriers
+    "stance": "#status+stance", "stance_source": "#meta+stance+source", "derived": "#description+derived",
+    "part_of": "#meta+part_of", "quote_part": "#description+quote+part", "carriers": "#meta+carriers",
+    "carried_by": "#meta+source+carriers",
 }  # fmt: skip
 
 

@@ -1,12 +1,16 @@
 """Tallies laid out in the columns of UCDP GED and ACLED, one row per incident, for the tools analysts use.
 
-Each row is an incident's tally of people killed under the chosen policy: category cells only
-(sub-statuses are already rolled into them), and a campaign's row already includes its incidents,
-so add up rows whose `ledger_parent` is empty (or the leaves), never both. Victim statuses go to
-UCDP's sides through the UCDP mapping's `export` section (default: security forces and militias
-are side A, militants side B); non-state dyads therefore land on side B whole. Columns the ledger
-has no data for are present and empty. ACLED's `fatalities` is one conservative number: the sum
-of the cells' low bounds.
+Each row is an incident's tally of people killed under the chosen policy, taken from the
+victim-status tree: the incident's total (`all`: the larger of any total given and the sum of its
+parts, never both added) gives UCDP's low / best / high, and the category cells (sub-statuses are
+already rolled into them) give the sides' deaths. What a total leaves unattributed to a status goes
+to `deaths_unknown`, so a row's deaths add up to its best. A campaign's row already includes its
+incidents, so add up rows whose `ledger_parent` is empty (or the leaves), never both. Victim
+statuses go to UCDP's sides through the UCDP mapping's `export` section (default: security forces
+and militias are side A, militants side B); non-state dyads therefore land on side B whole.
+Columns the ledger has no data for are present and empty. ACLED's `fatalities` is one
+conservative number: the total's low (or, where a mapping counts only some statuses, the sum of
+their lows; a total's unattributed part cannot be apportioned to them and is left out).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from typing import Any
 
 import duckdb
 
+from ledger.domain.vocabulary import ROOT_STATUS, VICTIM_CATEGORIES
 from ledger.io.mapping import load_mapping
 from ledger.io.ucdp import GED_COLUMNS
 from ledger.readmodel import queries
@@ -86,8 +91,13 @@ def _join(values: Any) -> str:
 def styled_rows(con: duckdb.DuckDBPyConnection, style: str, tally: list[Row], view: View, meta: dict[str, Any]) -> list[Row]:
     """UCDP-style ('ucdp') or ACLED-style ('acled') rows from the tally rows of a scope."""
     cells: dict[str, dict[str, Row]] = defaultdict(dict)
+    totals: dict[str, Row] = {}
     for row in tally:
-        if row["outcome"] == "killed" and "/" not in row["victim_status"]:
+        if row["outcome"] != "killed" or "/" in row["victim_status"]:
+            continue
+        if row["victim_status"] == ROOT_STATUS:
+            totals[row["incident"]] = row
+        else:
             cells[row["incident"]][row["victim_status"]] = row
     keys = {row["incident"] for row in tally}
     incidents = _incidents(con, keys)
@@ -98,32 +108,50 @@ def styled_rows(con: duckdb.DuckDBPyConnection, style: str, tally: list[Row], vi
     out = []
     for key in sorted(incidents):
         own = cells.get(key, {})
+        total = totals.get(key) or _sum_row(own)
         figures = [f for k in sorted(subtrees[key]) for f in sources.get(k, [])]
-        row = _ucdp(incidents[key], own, figures, exported) if style == "ucdp" else _acled(incidents[key], own, figures, exported)
-        highs = [c["high"] for c in own.values()]
+        if style == "ucdp":
+            row = _ucdp(incidents[key], own, total, figures, exported)
+        else:
+            row = _acled(incidents[key], own, total, figures, exported)
         row.update(
             ledger_parent=incidents[key]["parent"],
-            high_open=any(c["high_open"] for c in own.values()),
-            grades=_join(f"{s}: {c['grade']}" for s, c in sorted(own.items())),
+            high_open=bool(total["high_open"]),
+            grades=_join(f"{s}: {c['grade']}" for s, c in sorted({**own, ROOT_STATUS: total}.items()) if c.get("grade")),
             **meta,
         )
-        if style == "ucdp" and (None in highs or row["high_open"]):
-            row["high"] = None
         out.append(row)
     return out
+
+
+def _range_text(cell: Row) -> str:
+    if cell["low"] is None:
+        return "no number"
+    return f"{cell['low']}-{'open' if cell['high_open'] else cell['high']}"
+
+
+def _sum_row(cells: dict[str, Row]) -> Row:
+    """An incident's total where the tally has none (no cell of people killed): the sum of its cells."""
+    return {
+        "low": _sum(cells, "low"), "best": _sum(cells, "best"),
+        "high": None if any(c["high_open"] for c in cells.values()) else _sum(cells, "high"),
+        "high_open": any(c["high_open"] for c in cells.values()), "grade": None,
+    }  # fmt: skip
 
 
 def _sum(cells: dict[str, Row], bound: str, statuses: Any = None) -> int:
     return sum(c[bound] or 0 for s, c in cells.items() if statuses is None or s in statuses)
 
 
-def _ucdp(incident: Row, cells: dict[str, Row], figures: list[Row], exported: dict[str, list[str]]) -> Row:
+def _ucdp(incident: Row, cells: dict[str, Row], total: Row, figures: list[Row], exported: dict[str, list[str]]) -> Row:
     sides = {k: set(v) for k, v in exported.items()}
     listed = set().union(*sides.values())
     start, end = incident["occurred_start"], incident["occurred_end"]
     precision = incident["date_precision"]
     deaths = {column: _sum(cells, "best", statuses) for column, statuses in sides.items()}
     deaths["deaths_unknown"] += _sum(cells, "best", {s for s in cells if s not in listed})
+    # What the total leaves unattributed to any status: UCDP's unknown, so the deaths add up to best.
+    deaths["deaths_unknown"] += max(0, (total["best"] or 0) - sum(deaths.values()))
     where = incident["location_precision"]
     return {
         "id": incident["key"], "relid": incident["key"], "year": start.year, "conflict_name": incident["name"],
@@ -138,15 +166,17 @@ def _ucdp(incident: Row, cells: dict[str, Row], figures: list[Row], exported: di
         "adm_1": incident["adm1"], "adm_2": incident["adm2"], "country": incident["country"],
         "date_prec": DATE_PREC.get(precision, 1 if start == end else 2),
         "date_start": start.isoformat(), "date_end": end.isoformat(), **deaths,
-        "best": _sum(cells, "best"), "high": _sum(cells, "high"), "low": _sum(cells, "low"),
+        "best": total["best"] or 0, "high": None if total["high_open"] else total["high"] or 0, "low": total["low"] or 0,
     }  # fmt: skip
 
 
-def _acled(incident: Row, cells: dict[str, Row], figures: list[Row], exported: dict[str, list[str]]) -> Row:
+def _acled(incident: Row, cells: dict[str, Row], total: Row, figures: list[Row], exported: dict[str, list[str]]) -> Row:
     start = incident["occurred_start"]
     counted = set(exported["fatalities"])
+    every_status = counted >= set(VICTIM_CATEGORIES)
     words = "; ".join(
-        f"{s} killed: {c['low']}-{'open' if c['high_open'] else c['high']} ({c['grade']})" for s, c in sorted(cells.items())
+        f"{s} killed: {_range_text(c)} ({c['grade']})" for s, c in sorted({**cells, "all victims": total}.items())
+        if c.get("grade")
     )
     reported = [f["reported_at"] for f in figures]
     return {
@@ -157,6 +187,6 @@ def _acled(incident: Row, cells: dict[str, Row], figures: list[Row], exported: d
         "geo_precision": GEO_PRECISION.get(incident["location_precision"], 3),
         "source": _join(f["publisher_name"] or f["claimant_name"] for f in figures),
         "notes": f"{incident['name']}. Tally: {words or 'no figures'}. Claimants: {_join(f['claimant_name'] for f in figures)}",
-        "fatalities": _sum(cells, "low", counted),
+        "fatalities": (total["low"] or 0) if every_status else _sum(cells, "low", counted),
         "timestamp": int(max(reported).timestamp()) if reported else None,
     }  # fmt: skip

@@ -8,7 +8,10 @@
 -- one. Statements run in order inside the page's transaction, so a series is inserted before the
 -- figures that need it.
 -- Values are stored by the `eventsourcing` JSON transcoder: {"_type_": ..., "_data_": ...}.
--- When an event class gains a version, its statements here must read both shapes.
+-- When an event class gains a version, its statements here must read both shapes (a field a
+-- version-1 event lacks parses as NULL).
+-- A coarse reported time's last instant (`reported_until`) is computed in UTC, as
+-- ledger.domain.values.period_end_instant does.
 
 -- name: claimants
 INSERT INTO claimants
@@ -47,7 +50,7 @@ SELECT aggregate_id, e.key, e.sha256, e.url, e.title,
        (e.publisher_id._data_)::UUID::VARCHAR,
        (e.published._data_.at)::TIMESTAMPTZ, e.published._data_.precision,
        (e.published._data_.estimated)::BOOLEAN, e.text,
-       position, (e.timestamp._data_)::TIMESTAMPTZ
+       position, (e.timestamp._data_)::TIMESTAMPTZ, e.headline
 FROM page WHERE topic = 'ledger:Document.Archived';
 
 -- name: incidents
@@ -138,8 +141,42 @@ SELECT (p.e.figure_id._data_)::UUID::VARCHAR, p.aggregate_id, s.incident_id, s.c
        (p.e.reported._data_.estimated)::BOOLEAN,
        (p.e.subcounts._data_.women)::INTEGER, (p.e.subcounts._data_.children)::INTEGER,
        p.e.fingerprint, p.e.note, p.position, (p.e.timestamp._data_)::TIMESTAMPTZ,
-       p.e.entry._data_.analyst, p.e.entry._data_.via
+       p.e.entry._data_.analyst, p.e.entry._data_.via,
+       coalesce(p.e.stance, 'stated'), coalesce(p.e.stance_source, 'none'), p.e.derived,
+       (p.e.part_of._data_)::UUID::VARCHAR, coalesce(p.e.citation._data_.part, 'body'),
+       CASE p.e.reported._data_.precision WHEN 'year' THEN date_trunc('year', (p.e.reported._data_.at)::TIMESTAMPTZ) + INTERVAL 1 YEAR - INTERVAL 1 MICROSECOND
+            WHEN 'month' THEN date_trunc('month', (p.e.reported._data_.at)::TIMESTAMPTZ) + INTERVAL 1 MONTH - INTERVAL 1 MICROSECOND
+            WHEN 'week' THEN (p.e.reported._data_.at)::TIMESTAMPTZ + INTERVAL 7 DAY - INTERVAL 1 MICROSECOND ELSE (p.e.reported._data_.at)::TIMESTAMPTZ END,
+       coalesce(p.e.carried_via, '[]')
 FROM page_figures p JOIN series s ON s.series_id = p.aggregate_id;
+
+-- name: carriers_first
+INSERT INTO carriers
+SELECT (e.figure_id._data_)::UUID::VARCHAR, aggregate_id, position, true,
+       (e.publisher_id._data_)::UUID::VARCHAR, e.citation._data_.document_id, e.citation._data_.quote,
+       (e.citation._data_.start)::INTEGER, (e.citation._data_.end)::INTEGER, coalesce(e.citation._data_.part, 'body'),
+       e.quantity._data_.text, (e.reported._data_.at)::TIMESTAMPTZ, e.reported._data_.precision,
+       (e.reported._data_.estimated)::BOOLEAN,
+       CASE e.reported._data_.precision WHEN 'year' THEN date_trunc('year', (e.reported._data_.at)::TIMESTAMPTZ) + INTERVAL 1 YEAR - INTERVAL 1 MICROSECOND
+            WHEN 'month' THEN date_trunc('month', (e.reported._data_.at)::TIMESTAMPTZ) + INTERVAL 1 MONTH - INTERVAL 1 MICROSECOND
+            WHEN 'week' THEN (e.reported._data_.at)::TIMESTAMPTZ + INTERVAL 7 DAY - INTERVAL 1 MICROSECOND ELSE (e.reported._data_.at)::TIMESTAMPTZ END,
+       coalesce(e.stance, 'stated'), coalesce(e.stance_source, 'none'), coalesce(e.carried_via, '[]'),
+       e.fingerprint, e.note, (e.timestamp._data_)::TIMESTAMPTZ, e.entry._data_.analyst, e.entry._data_.via
+FROM page_figures;
+
+-- name: carriers_more
+INSERT INTO carriers
+SELECT (e.figure_id._data_)::UUID::VARCHAR, aggregate_id, position, false,
+       (e.publisher_id._data_)::UUID::VARCHAR, e.citation._data_.document_id, e.citation._data_.quote,
+       (e.citation._data_.start)::INTEGER, (e.citation._data_.end)::INTEGER, coalesce(e.citation._data_.part, 'body'),
+       e.words, (e.reported._data_.at)::TIMESTAMPTZ, e.reported._data_.precision,
+       (e.reported._data_.estimated)::BOOLEAN,
+       CASE e.reported._data_.precision WHEN 'year' THEN date_trunc('year', (e.reported._data_.at)::TIMESTAMPTZ) + INTERVAL 1 YEAR - INTERVAL 1 MICROSECOND
+            WHEN 'month' THEN date_trunc('month', (e.reported._data_.at)::TIMESTAMPTZ) + INTERVAL 1 MONTH - INTERVAL 1 MICROSECOND
+            WHEN 'week' THEN (e.reported._data_.at)::TIMESTAMPTZ + INTERVAL 7 DAY - INTERVAL 1 MICROSECOND ELSE (e.reported._data_.at)::TIMESTAMPTZ END,
+       e.stance, e.stance_source, coalesce(e.carried_via, '[]'),
+       e.fingerprint, e.note, (e.timestamp._data_)::TIMESTAMPTZ, e.entry._data_.analyst, e.entry._data_.via
+FROM page WHERE topic = 'ledger:ClaimSeries.FigureCarried';
 
 -- name: figure_events
 INSERT INTO figure_events
@@ -149,7 +186,10 @@ SELECT position,
        (e.figure_id._data_)::UUID::VARCHAR, aggregate_id, e.reason, e.correction._data_,
        (e.reported._data_.at)::TIMESTAMPTZ, e.citation._data_.document_id,
        e.citation._data_.quote, (e.timestamp._data_)::TIMESTAMPTZ,
-       e.entry._data_.analyst, e.entry._data_.via
+       e.entry._data_.analyst, e.entry._data_.via,
+       CASE e.reported._data_.precision WHEN 'year' THEN date_trunc('year', (e.reported._data_.at)::TIMESTAMPTZ) + INTERVAL 1 YEAR - INTERVAL 1 MICROSECOND
+            WHEN 'month' THEN date_trunc('month', (e.reported._data_.at)::TIMESTAMPTZ) + INTERVAL 1 MONTH - INTERVAL 1 MICROSECOND
+            WHEN 'week' THEN (e.reported._data_.at)::TIMESTAMPTZ + INTERVAL 7 DAY - INTERVAL 1 MICROSECOND ELSE (e.reported._data_.at)::TIMESTAMPTZ END
 FROM page
 WHERE topic IN ('ledger:ClaimSeries.FigureWithdrawn', 'ledger:ClaimSeries.FigureCorrected', 'ledger:ClaimSeries.FigureStruck');
 
@@ -179,6 +219,11 @@ SELECT position, topic, aggregate_id, aggregate_version, (e.timestamp._data_)::T
               array_to_string(list_filter(json_keys(e.correction._data_),
                   lambda k: json_type(e.correction._data_, k) <> 'NULL'), ', '), e.reason)
          WHEN 'ledger:ClaimSeries.FigureStruck' THEN format('figure struck: {}', e.reason)
+         WHEN 'ledger:ClaimSeries.FigureCarried' THEN format('statement carried again by {}: ''{}''{}, reported {}',
+              coalesce((SELECT name FROM publishers WHERE publisher_id = (e.publisher_id._data_)::UUID::VARCHAR), 'no publisher'),
+              e.words, CASE WHEN e.stance <> 'stated' THEN ' (' || e.stance || ')' ELSE '' END, e.reported._data_.at)
+         WHEN 'ledger:Configuration.Initialised' THEN format('ledger configured: default policy {}', e.default_policy)
+         WHEN 'ledger:Configuration.DefaultPolicySet' THEN format('default policy set to {}: {}', e.default_policy, e.reason)
          WHEN 'ledger:Reconciliation.Recorded' THEN format('reconciliation under {} at log position {}: {} errors, {} warnings, {} info',
               e.policy, e.log_position, e.severities.error, e.severities.warning, e.severities.info)
          ELSE topic
@@ -197,6 +242,9 @@ INSERT INTO facts
 SELECT position, topic, aggregate_id, aggregate_version, (e.timestamp._data_)::TIMESTAMPTZ,
        e.entry._data_.analyst, e.entry._data_.via, (e.figure_id._data_)::UUID::VARCHAR,
        format('figure reported: ''{}'' ({}), reported {}', e.quantity._data_.text, e.role, e.reported._data_.at)
+       || CASE WHEN coalesce(e.stance, 'stated') <> 'stated' THEN format(', {}', e.stance) ELSE '' END
+       || CASE WHEN e.derived IS NOT NULL THEN format(', derived: {}', e.derived) ELSE '' END
+       || CASE WHEN e.part_of IS NOT NULL THEN ', part of a total' ELSE '' END
 FROM page_figures;
 
 -- name: reconciliations
@@ -206,3 +254,8 @@ SELECT aggregate_id, e.policy, e.policy_name, e.policy_version, e.log_position, 
        e.severities.info, e.findings, e.changes, e.options, e.entry._data_.analyst, e.entry._data_.via,
        position, (e.timestamp._data_)::TIMESTAMPTZ
 FROM page WHERE topic = 'ledger:Reconciliation.Recorded';
+
+-- name: configuration
+INSERT INTO configuration
+SELECT position, e.default_policy, e.reason, (e.timestamp._data_)::TIMESTAMPTZ, e.entry._data_.analyst
+FROM page WHERE topic IN ('ledger:Configuration.Initialised', 'ledger:Configuration.DefaultPolicySet');

@@ -37,11 +37,15 @@ EVENT_FIELDS: dict[str, object] = {
     "entry": _data({"analyst": "VARCHAR", "via": "VARCHAR"}),
     **{name: "VARCHAR" for name in (
         "key", "name", "kind", "reliability", "description", "reason", "url", "sha256", "text", "title",
-        "victim_status", "outcome", "role", "fingerprint", "note",
+        "victim_status", "outcome", "role", "fingerprint", "note", "headline", "words", "stance", "stance_source",
+        "derived", "default_policy",
     )},
+    "carried_via": "JSON",
     "default_roles": "JSON",
     "correction": _data("JSON"),
-    **{name: _data("VARCHAR") for name in ("publisher_id", "parent_id", "incident_id", "claimant_id", "figure_id")},
+    **{name: _data("VARCHAR") for name in (
+        "publisher_id", "parent_id", "incident_id", "claimant_id", "figure_id", "part_of",
+    )},
     "published": _data({"at": "VARCHAR", "precision": "VARCHAR", "estimated": "BOOLEAN"}),
     "reported": _data({"at": "VARCHAR", "precision": "VARCHAR", "estimated": "BOOLEAN"}),
     "location": _data({k: "VARCHAR" for k in ("country", "adm1", "adm2", "place", "precision")}),
@@ -49,7 +53,8 @@ EVENT_FIELDS: dict[str, object] = {
     "occurred": _data({"start": "VARCHAR", "end": "VARCHAR", "precision": "VARCHAR"}),
     "quantity": _data({"text": "VARCHAR", "kind": "VARCHAR", "low": "BIGINT", "best": "BIGINT", "high": "BIGINT",
                        "vague_word": "VARCHAR", "vague_table": "VARCHAR"}),
-    "citation": _data({"document_id": "VARCHAR", "quote": "VARCHAR", "start": "INTEGER", "end": "INTEGER"}),
+    "citation": _data({"document_id": "VARCHAR", "quote": "VARCHAR", "start": "INTEGER", "end": "INTEGER",
+                       "part": "VARCHAR"}),
     "subcounts": _data({"women": "INTEGER", "children": "INTEGER"}),
     # ledger:Reconciliation.Recorded
     **{name: "VARCHAR" for name in ("policy", "policy_name", "inputs_digest", "outputs_digest")},
@@ -73,7 +78,7 @@ def _only(*fields: str) -> str:
 OPENED_SHAPE = _only("timestamp", "entry", "incident_id", "claimant_id", "victim_status", "outcome")
 FIGURE_SHAPE = _only(
     "timestamp", "entry", "figure_id", "role", "quantity", "publisher_id", "citation", "occurred", "reported",
-    "subcounts", "fingerprint", "note",
+    "subcounts", "fingerprint", "note", "stance", "stance_source", "derived", "part_of", "carried_via",
 )  # fmt: skip
 
 # The page split by topic, each part parsed into a struct of the fields its statements read.

@@ -10,11 +10,13 @@ from typing import Any
 import attrs
 import duckdb
 
-from ledger.domain.claims import Claim, fold, standing
+from ledger.domain.claims import Carrier, Claim, fold, standing
 from ledger.domain.policy import Policy
 from ledger.domain.quantity import Quantity
 from ledger.domain.series import Correction
 from ledger.domain.tally import Cell, tally
+from ledger.domain.values import describe_reported
+from ledger.domain.vocabulary import ROOT_STATUS, status_level
 from ledger.errors import InvalidInput, NotFound
 from ledger.readmodel.catchup import position
 from ledger.readmodel.sql_tally import fill_tally
@@ -51,11 +53,17 @@ def load_facts(con: duckdb.DuckDBPyConnection, view: View = NOW) -> Facts:
             position=r[9],
             occurred_start=r[10],
             occurred_end=r[11],
+            stance=r[12],
+            document_id=r[13],
+            quote_part=r[14],
+            reported_until=r[15],
+            fingerprint=r[16],
         )
         for r in con.execute(
             "SELECT f.figure_id, f.series_id, f.incident_id, f.claimant_id, f.victim_status, f.outcome, f.role, "
             "f.quantity, f.reported_at, f.position, coalesce(f.occurred_start, i.occurred_start), "
-            "coalesce(f.occurred_end, i.occurred_end) "
+            "coalesce(f.occurred_end, i.occurred_end), coalesce(f.stance, 'stated'), f.document_id, "
+            "coalesce(f.quote_part, 'body'), f.reported_until, f.fingerprint "
             f"FROM figures f JOIN ({INCIDENTS_AS_OF}) i USING (incident_id) "
             "WHERE $recorded IS NULL OR f.recorded_at <= $recorded ORDER BY f.position",
             params,
@@ -65,7 +73,7 @@ def load_facts(con: duckdb.DuckDBPyConnection, view: View = NOW) -> Facts:
     withdrawn: set[str] = set()
     struck: set[str] = set()
     for kind, figure_id, correction, withdrawn_at in con.execute(
-        "SELECT kind, figure_id, correction, coalesce(reported_at, recorded_at) FROM figure_events "
+        "SELECT kind, figure_id, correction, coalesce(reported_until, recorded_at) FROM figure_events "
         "WHERE $recorded IS NULL OR recorded_at <= $recorded ORDER BY position",
         params,
     ).fetchall():
@@ -76,10 +84,17 @@ def load_facts(con: duckdb.DuckDBPyConnection, view: View = NOW) -> Facts:
                 withdrawn.add(figure_id)
         else:
             struck.add(figure_id)
+    carriers: dict[str, list[Carrier]] = defaultdict(list)
+    for r in con.execute(
+        "SELECT figure_id, reported_at, reported_until, fingerprint, document_id, quote_part, stance FROM carriers "
+        "WHERE NOT is_first AND ($recorded IS NULL OR recorded_at <= $recorded) ORDER BY position",
+        params,
+    ).fetchall():
+        carriers[r[0]].append(Carrier(*r[1:]))
     claims = [
         c
-        for c in fold(reported, corrections, withdrawn, struck)
-        if (view.reported_by is None or c.reported_at <= view.reported_by)
+        for c in fold(reported, corrections, withdrawn, struck, carriers)
+        if (view.reported_by is None or c.public_by <= view.reported_by)
         and c.occurred_within(view.occurred_from, view.occurred_to)
     ]
     reliability = dict(
@@ -91,7 +106,6 @@ def load_facts(con: duckdb.DuckDBPyConnection, view: View = NOW) -> Facts:
     )
     parents = dict(con.execute(f"SELECT incident_id, parent_id FROM ({INCIDENTS_AS_OF})", params).fetchall())
     return Facts(claims, reliability, parents)
-
 
 
 def view_position(con: duckdb.DuckDBPyConnection, view: View) -> int:
@@ -144,10 +158,12 @@ def tallies(con: duckdb.DuckDBPyConnection, policy: Policy, view: View = NOW) ->
 def plain_tally(con: duckdb.DuckDBPyConnection, policy: Policy, view: View = NOW) -> list[Row]:
     """The tally table's rows as the Python engine computes them: the reference the SQL engine must equal."""
     names = dict(con.execute("SELECT claimant_id, name FROM claimants").fetchall())
-    return [_tally_row(cell, names) for cell in compute_tally(con, policy, view).values()]
+    facts = load_facts(con, view)
+    cells = tally(facts.claims, facts.reliability, facts.parents, policy)
+    return [_tally_row(cell, names, facts.parents) for cell in cells.values()]
 
 
-def _tally_row(cell: Cell, names: dict[str, str]) -> Row:
+def _tally_row(cell: Cell, names: dict[str, str], parents: dict[str, str | None]) -> Row:
     bounds = cell.bounds
     return {
         "incident_id": cell.incident_id,
@@ -161,6 +177,9 @@ def _tally_row(cell: Cell, names: dict[str, str]) -> Row:
         "basis": cell.basis,
         "claims": len(cell.claims),
         "parts": len(cell.parts),
+        "status_level": status_level(cell.victim_status),
+        "top": cell.victim_status == ROOT_STATUS and parents.get(cell.incident_id) is None,
+        "unattributed": cell.unattributed,
         "claim_figure_ids": sorted(c.figure_id for c in cell.claims),
         "claimants": "; ".join(sorted({names.get(c.claimant_id, c.claimant_id) for c in cell.claims})) or None,
     }
@@ -181,7 +200,8 @@ names AS (
     GROUP BY ALL
 )
 SELECT i.key AS incident, i.name AS incident_name, t.victim_status, t.outcome,
-       t.low, t.best, t.high, t.high_open, t.grade, t.basis, t.claims, n.claimants, t.policy, t.log_position
+       t.low, t.best, t.high, t.high_open, t.grade, t.basis, t.claims, n.claimants, t.status_level, t.top,
+       t.unattributed, t.policy, t.log_position
 FROM {table} t JOIN incidents i USING (incident_id) LEFT JOIN names n USING (incident_id, victim_status, outcome)
 WHERE t.policy = $policy AND t.incident_id IN (SELECT incident_id FROM scope)
 ORDER BY i.key, t.victim_status, t.outcome
@@ -294,19 +314,8 @@ def audit_rows(
 
 
 def describe_time(at: dt.datetime | None, precision: str | None, estimated: bool | None) -> str | None:
-    """A time as precisely as it is known: '2026 (estimated)', '2026-02', '2026-02-05T10:00Z'."""
-    if at is None:
-        return None
-    at = at.astimezone(dt.UTC)
-    if precision == "year":
-        text = f"{at:%Y}"
-    elif precision == "month":
-        text = f"{at:%Y-%m}"
-    elif at.time() == dt.time():
-        text = f"{at:%Y-%m-%d}"
-    else:
-        text = at.isoformat().replace("+00:00", "Z")
-    return f"{text} (estimated)" if estimated else text
+    """A time as precisely as it is known: '2026 (estimated)', '2026-02', '2024-W34', '2026-02-05T10:00Z'."""
+    return describe_reported(at, precision, estimated)
 
 
 def resolve_figure(con: duckdb.DuckDBPyConnection, reference: str) -> Row:

@@ -20,11 +20,22 @@ from typing import Any
 import duckdb
 
 from ledger.domain.policy import BestRule, Policy
-from ledger.domain.vocabulary import Grade, Reliability, Role
-from ledger.errors import InvalidInput
+from ledger.domain.quantity import reread
+from ledger.domain.vocabulary import ROOT_STATUS, Grade, Reliability, Role
 from ledger.readmodel.view import INCIDENTS_AS_OF, View
 
-# work_claims: every claim the view sees, as it stands after corrections (claims.fold).
+
+# The last instant of a reported time given as JSON {at, precision} (values.period_end_instant).
+def _until(at: str, precision: str) -> str:
+    return (
+        f"CASE {precision} WHEN 'year' THEN date_trunc('year', {at}) + INTERVAL 1 YEAR - INTERVAL 1 MICROSECOND "
+        f"WHEN 'month' THEN date_trunc('month', {at}) + INTERVAL 1 MONTH - INTERVAL 1 MICROSECOND "
+        f"WHEN 'week' THEN {at} + INTERVAL 7 DAY - INTERVAL 1 MICROSECOND ELSE {at} END"
+    )
+
+
+# work_claims: every claim the view sees, as it stands after corrections (claims.fold) and with its
+# primary carrier (claims.with_carriers): the earliest by reported time, ties to the lower fingerprint.
 CLAIMS = f"""
 CREATE OR REPLACE TEMP TABLE work_claims AS
 WITH events AS (
@@ -34,20 +45,28 @@ fixes AS (  -- each field takes its latest correction that names it
     SELECT figure_id,
            arg_max(correction -> 'quantity', position) FILTER (json_type(correction, '$.quantity') <> 'NULL') AS quantity,
            arg_max(correction ->> 'role', position) FILTER (json_type(correction, '$.role') <> 'NULL') AS role,
-           arg_max(correction -> 'reported' ->> 'at', position)
-               FILTER (json_type(correction, '$.reported') <> 'NULL') AS reported_at,
-           arg_max(correction -> 'occurred', position) FILTER (json_type(correction, '$.occurred') <> 'NULL') AS occurred
+           arg_max(correction -> 'reported', position) FILTER (json_type(correction, '$.reported') <> 'NULL') AS reported,
+           arg_max(correction -> 'occurred', position) FILTER (json_type(correction, '$.occurred') <> 'NULL') AS occurred,
+           arg_max(correction ->> 'stance', position) FILTER (json_type(correction, '$.stance') <> 'NULL') AS stance
     FROM events WHERE kind = 'corrected' GROUP BY figure_id
 ),
 withdrawn AS (
     SELECT DISTINCT figure_id FROM events
-    WHERE kind = 'withdrawn' AND ($reported IS NULL OR coalesce(reported_at, recorded_at) <= $reported)
+    WHERE kind = 'withdrawn' AND ($reported IS NULL OR coalesce(reported_until, recorded_at) <= $reported)
 ),
 struck AS (SELECT DISTINCT figure_id FROM events WHERE kind = 'struck'),
+more AS (  -- the carriers after a figure's first, as the view sees them
+    SELECT figure_id, min(reported_until) AS until,
+           arg_min({{'at': reported_at, 'fingerprint': fingerprint, 'document_id': document_id,
+                    'quote_part': quote_part, 'stance': stance}}, (reported_at, fingerprint)) AS earliest
+    FROM carriers WHERE NOT is_first AND ($recorded IS NULL OR recorded_at <= $recorded) GROUP BY figure_id
+),
 claims AS (
     SELECT f.figure_id, f.series_id, f.incident_id, f.claimant_id, f.victim_status, f.outcome, f.position,
-           coalesce(x.role, f.role) AS role,
-           coalesce(x.reported_at::TIMESTAMPTZ, f.reported_at) AS reported_at,
+           f.fingerprint, coalesce(x.role, f.role) AS role,
+           coalesce((x.reported ->> 'at')::TIMESTAMPTZ, f.reported_at) AS own_at,
+           CASE WHEN x.reported IS NULL THEN f.reported_until
+                ELSE {_until("(x.reported ->> 'at')::TIMESTAMPTZ", "x.reported ->> 'precision'")} END AS own_until,
            w.figure_id IS NOT NULL AS withdrawn,
            CASE WHEN x.occurred IS NULL THEN coalesce(f.occurred_start, i.occurred_start)
                 ELSE (x.occurred ->> 'start')::DATE END AS occurred_start,
@@ -59,21 +78,40 @@ claims AS (
            CASE WHEN x.quantity IS NULL THEN f.best ELSE (x.quantity ->> 'best')::BIGINT END AS best,
            CASE WHEN x.quantity IS NULL THEN f.high ELSE (x.quantity ->> 'high')::BIGINT END AS high,
            CASE WHEN x.quantity IS NULL THEN f.vague_word ELSE x.quantity ->> 'vague_word' END AS vague_word,
-           coalesce(x.quantity ->> 'text', f.quantity_text) AS text
+           CASE WHEN x.quantity IS NULL THEN f.vague_table ELSE x.quantity ->> 'vague_table' END AS vague_table,
+           coalesce(x.quantity ->> 'text', f.quantity_text) AS text,
+           x.stance AS fixed_stance, coalesce(f.stance, 'stated') AS own_stance, f.document_id AS own_document,
+           coalesce(f.quote_part, 'body') AS own_part, m.earliest, m.until AS more_until
     FROM figures f
     JOIN ({INCIDENTS_AS_OF}) i USING (incident_id)
     LEFT JOIN fixes x USING (figure_id)
     LEFT JOIN withdrawn w USING (figure_id)
+    LEFT JOIN more m USING (figure_id)
     WHERE ($recorded IS NULL OR f.recorded_at <= $recorded) AND f.figure_id NOT IN (SELECT figure_id FROM struck)
+),
+carried AS (
+    SELECT *, earliest IS NULL OR (own_at, fingerprint) <= (earliest.at, earliest.fingerprint) AS own_first FROM claims
 )
-SELECT * FROM claims
-WHERE ($reported IS NULL OR reported_at <= $reported)
+SELECT figure_id, series_id, incident_id, claimant_id, victim_status, outcome, position, role, withdrawn,
+       occurred_start, occurred_end, kind, low, best, high, vague_word, vague_table, text,
+       CASE WHEN own_first THEN own_at ELSE earliest.at END AS reported_at,
+       least(coalesce(own_until, own_at), more_until) AS reported_until,
+       coalesce(fixed_stance, CASE WHEN own_first THEN own_stance ELSE earliest.stance END) AS stance,
+       CASE WHEN own_first THEN own_document ELSE earliest.document_id END AS document_id,
+       CASE WHEN own_first THEN own_part ELSE earliest.quote_part END AS quote_part
+FROM carried
+WHERE ($reported IS NULL OR least(coalesce(own_until, own_at), more_until) <= $reported)
   AND ($occurred_from IS NULL OR occurred_end IS NULL OR occurred_end >= $occurred_from)
   AND ($occurred_to IS NULL OR occurred_start IS NULL OR occurred_start <= $occurred_to)
 """
 
-# work_counted: per claim series its standing claim (latest non-withdrawn by reported time),
-# when the policy counts it, with its bounds read through the policy's vague-word table.
+# work_counted: per claim series its standing claim (latest non-withdrawn by reported time, a
+# document's body over its headline at the same time), when the policy counts it, with its bounds
+# read through the policy's table (work_readings: the words it re-reads, read in Python by the
+# same grammar; words the table cannot read keep their recorded bounds). A claim is set aside on
+# its own grounds (denied, excluded role, not credible), as a headline whose document's body also
+# counts in the cell, or (under exclude_echoes) as an unattributed echo of a party's number
+# (tally.set_aside_reasons).
 COUNTED = """
 CREATE OR REPLACE TEMP TABLE work_counted AS
 WITH grades AS (
@@ -82,23 +120,46 @@ WITH grades AS (
 ),
 standing AS (  -- a figure's log position is unique, and a cheaper key than its id
     SELECT * FROM work_claims WHERE position IN (
-        SELECT arg_max(position, (reported_at, position)) FROM work_claims WHERE NOT withdrawn GROUP BY series_id
+        SELECT arg_max(position, (reported_at, quote_part <> 'headline', position))
+        FROM work_claims WHERE NOT withdrawn GROUP BY series_id
     )
+),
+read AS (
+    SELECT s.incident_id, s.victim_status, s.outcome, s.figure_id, s.claimant_id, s.role, s.reported_at, s.position,
+           s.text, s.document_id, s.quote_part,
+           coalesce(v.kind, s.kind) AS kind,
+           coalesce(v.kind, s.kind) <> 'unquantified' AS quantified,
+           coalesce(v.kind, s.kind) = 'vague' AS vague,
+           CASE WHEN v.text IS NULL THEN s.low ELSE v.low END AS low,
+           CASE WHEN v.text IS NULL THEN s.best ELSE v.best END AS best,
+           CASE WHEN v.text IS NULL THEN s.high ELSE v.high END AS high,
+           s.stance NOT IN ('stated', 'denied') AS hedged,
+           r.rank,
+           s.stance = 'denied' OR list_contains($excluded_roles, s.role)
+               OR list_contains($not_credible, coalesce(g.reliability, 'F')) AS own_grounds
+    FROM standing s
+    LEFT JOIN grades g USING (claimant_id)
+    JOIN (SELECT unnest($ranks, recursive := true)) r ON r.grade = coalesce(g.reliability, 'F')
+    LEFT JOIN work_readings v
+           ON v.text = s.text AND list_contains($rereads, s.kind) AND s.vague_table IS DISTINCT FROM $table
+),
+bodies AS (
+    SELECT DISTINCT incident_id, victim_status, outcome, document_id FROM read
+    WHERE NOT own_grounds AND document_id IS NOT NULL AND quote_part <> 'headline'
+),
+party AS (
+    SELECT DISTINCT incident_id, victim_status, outcome, low, best, high FROM read
+    WHERE quantified AND list_contains($parties, role)
 )
-SELECT s.incident_id, s.victim_status, s.outcome, s.figure_id, s.claimant_id, s.role, s.reported_at, s.position,
-       s.kind, s.text, s.vague_word,
-       s.kind <> 'unquantified' AS quantified,
-       CASE WHEN s.kind = 'vague' THEN v.low ELSE s.low END AS low,
-       CASE WHEN s.kind = 'vague' THEN v.best ELSE s.best END AS best,
-       CASE WHEN s.kind = 'vague' THEN v.high ELSE s.high END AS high,
-       s.kind = 'vague' AND v.word IS NULL AS unknown_word,
-       r.rank
-FROM standing s
-LEFT JOIN grades g USING (claimant_id)
-JOIN (SELECT unnest($ranks, recursive := true)) r ON r.grade = coalesce(g.reliability, 'F')
-LEFT JOIN work_vague v
-       ON v.word = lower(trim(regexp_replace(translate(s.vague_word, '–—−', '---'), '\\s+', ' ', 'g')))
-WHERE NOT list_contains($excluded_roles, s.role) AND NOT list_contains($not_credible, coalesce(g.reliability, 'F'))
+SELECT read.* EXCLUDE (own_grounds) FROM read
+WHERE NOT own_grounds
+  AND NOT (quote_part = 'headline' AND EXISTS (
+        SELECT 1 FROM bodies b WHERE b.incident_id = read.incident_id AND b.victim_status = read.victim_status
+          AND b.outcome = read.outcome AND b.document_id = read.document_id))
+  AND NOT ($exclude_echoes AND role IN ('unattributed', 'unknown') AND quantified AND EXISTS (
+        SELECT 1 FROM party p WHERE p.incident_id = read.incident_id AND p.victim_status = read.victim_status
+          AND p.outcome = read.outcome AND p.low = read.low AND p.best = read.best
+          AND p.high IS NOT DISTINCT FROM read.high))
 """
 
 # Grades travel through the roll-up as their certainty, so "the weakest part" is a min().
@@ -110,7 +171,12 @@ _CERTAINTY_GRADE = " ".join(f"WHEN {g.certainty} THEN '{g.value}'" for g in Grad
 # high, plus it: so some pair does exactly when the largest low exceeds the smallest high.
 EXACT = f"""
 CREATE OR REPLACE TEMP TABLE work_exact AS
-WITH weighed AS (
+WITH candidates AS (  -- which claims best is chosen among (tally.best_candidates)
+    SELECT *, quantified AND NOT ($numbers_first AND vague AND bool_or(quantified AND NOT vague)
+              OVER (PARTITION BY incident_id, victim_status, outcome)) AS candidate
+    FROM work_counted
+),
+weighed AS (
     SELECT incident_id, victim_status, outcome,
            count(*) AS counted,
            count(*) FILTER (quantified) AS quantified,
@@ -119,12 +185,14 @@ WITH weighed AS (
            bool_or(quantified AND high IS NULL) AS open,
            max(high) FILTER (quantified) AS high,
            min(high) FILTER (quantified) AS smallest_high,
-           min(best) FILTER (quantified) AS lowest_best,
-           min({{'rank': -rank, 'best': best}}) FILTER (quantified) AS most_reliable,
-           bool_or(quantified AND list_contains($concessions, role)) AS concession,
+           min(best) FILTER (candidate) AS lowest_best,
+           min({{'rank': -rank, 'best': best}}) FILTER (candidate) AS most_reliable,
+           -- hedged figures count, but never confirm (tally.grade_reason)
+           bool_or(quantified AND NOT hedged AND list_contains($concessions, role)) AS concession,
+           count(*) FILTER (quantified AND NOT hedged AND list_contains($independent, role)) AS firm_independents,
            count(*) FILTER (quantified AND list_contains($independent, role)) AS independents,
            count(*) FILTER (quantified) AS claimants
-    FROM work_counted
+    FROM candidates
     GROUP BY ALL
 ),
 graded AS (
@@ -133,7 +201,7 @@ graded AS (
            CASE WHEN counted IS NULL OR counted = 0 THEN 'discounted'
                 WHEN quantified = 0 THEN 'pending'
                 WHEN largest_low::HUGEINT * ($q - $p) > smallest_high::HUGEINT * ($q + $p) THEN 'contested'
-                WHEN concession OR independents >= 2 THEN 'confirmed'
+                WHEN concession OR firm_independents >= 2 THEN 'confirmed'
                 WHEN claimants >= 2 AND independents >= 1 THEN 'fair'
                 ELSE 'weak' END AS grade
     FROM (SELECT DISTINCT incident_id, victim_status, outcome FROM work_claims) cells
@@ -203,26 +271,39 @@ LEFT JOIN {{parts}} p USING (incident, victim_status, outcome)
 # their own bounds) the cells themselves, which spares joining a table to itself.
 _WITH_OWN = "{cells} cell LEFT JOIN {own} own USING (incident, victim_status, outcome)"
 
-# One level of the tree. Its cells: its exact cells, for their status and its category, and the
-# parents of the level below (a cell is live when something rolls into it). Each combines with its
-# child incidents' cells, then each category with its sub-statuses' cells at the same incident.
+# One level of the tree. Its cells: its exact cells, for their status and every status above it,
+# and the parents of the level below (a cell is live when something rolls into it). Each combines
+# with its child incidents' cells, then each category with its sub-statuses' cells, then each
+# total (`all`) with its categories' cells, all at the same incident (tally._roll_up).
+_CATEGORY = "split_part(victim_status, '/', 1)"
+_IS_CATEGORY = f"victim_status <> '{ROOT_STATUS}' AND NOT contains(victim_status, '/')"
 LEVEL = f"""
 INSERT INTO work_rolled
 WITH cells AS (
     SELECT incident, victim_status, outcome FROM work_exact WHERE depth = $depth
     UNION
-    SELECT incident, split_part(victim_status, '/', 1), outcome FROM work_exact
+    SELECT incident, {_CATEGORY}, outcome FROM work_exact
     WHERE depth = $depth AND contains(victim_status, '/')  -- a sub-status's category
+    UNION
+    SELECT incident, '{ROOT_STATUS}', outcome FROM work_exact WHERE depth = $depth
     UNION
     SELECT parent, victim_status, outcome FROM work_rolled WHERE depth = $depth + 1
 ),
 children AS ({PARTS.format(key="parent AS incident, victim_status, outcome",
                            cells="work_rolled WHERE depth = $depth + 1")}),
 with_children AS MATERIALIZED ({COMBINED.format(cells=_WITH_OWN.format(cells="cells", own="work_exact"), parts="children")}),
-subs AS ({PARTS.format(key="incident, split_part(victim_status, '/', 1) AS victim_status, outcome",
+subs AS ({PARTS.format(key=f"incident, {_CATEGORY} AS victim_status, outcome",
                        cells="with_children WHERE contains(victim_status, '/')")}),
-with_subs AS ({COMBINED.format(cells="with_children own", parts="subs")})
-SELECT with_subs.*, $depth AS depth, t.parent FROM with_subs JOIN work_tree t USING (incident)
+with_subs AS MATERIALIZED ({COMBINED.format(cells="with_children own", parts="subs")}),
+categories AS ({PARTS.format(key=f"incident, '{ROOT_STATUS}' AS victim_status, outcome",
+                             cells=f"with_subs WHERE {_IS_CATEGORY}")}),
+with_root AS ({COMBINED.format(cells="with_subs own", parts="categories")})
+SELECT with_root.*,
+       CASE WHEN $show_remainder AND with_root.victim_status = '{ROOT_STATUS}' AND with_root.quantified
+            THEN greatest(0, with_root.best - coalesce(c.best, 0)) END AS unattributed,
+       $depth AS depth, t.parent
+FROM with_root JOIN work_tree t USING (incident)
+LEFT JOIN categories c USING (incident, victim_status, outcome)
 """
 
 
@@ -230,35 +311,28 @@ def fill_tally(con: duckdb.DuckDBPyConnection, policy: Policy, view: View, table
     """Replace this policy's rows in `table` (cells) and `claims_table` (the claims each cell counts)
     with the tally the view sees, inside the caller's transaction."""
     params = _params(policy, view)
-    con.execute("CREATE OR REPLACE TEMP TABLE work_vague (word VARCHAR, low BIGINT, best BIGINT, high BIGINT)")
-    for word, bounds in policy.vague_table.entries.items():
-        con.execute("INSERT INTO work_vague VALUES (?, ?, ?, ?)", [word, bounds.low, bounds.best, bounds.high])
-    for sql in (CLAIMS, COUNTED):
-        con.execute(sql, _only(params, sql))
-    unknown = con.execute("SELECT text, vague_word FROM work_counted WHERE unknown_word LIMIT 1").fetchone()
-    if unknown:
-        raise InvalidInput(
-            f"quantity {unknown[0]!r}: vague word {unknown[1]!r} is not in table {policy.vague_table.label}; "
-            "add it to that table or read the figure with a table that has it"
-        )
-    for sql in (TREE, EXACT):
+    con.execute(CLAIMS, _only(params, CLAIMS))
+    _readings(con, policy)
+    for sql in (COUNTED, TREE, EXACT):
         con.execute(sql, _only(params, sql))
     con.execute(
         "CREATE OR REPLACE TEMP TABLE work_rolled (incident INTEGER, victim_status VARCHAR, outcome VARCHAR, "
         "quantified BOOLEAN, low BIGINT, best BIGINT, high BIGINT, certainty INTEGER, basis VARCHAR, claims INTEGER, "
-        "parts INTEGER, depth INTEGER, parent INTEGER)"
+        "parts INTEGER, unattributed BIGINT, depth INTEGER, parent INTEGER)"
     )
     # Level by level from the leaves: a level's cells need their children's cells complete.
     (deepest,) = con.execute("SELECT coalesce(max(depth), -1) FROM work_exact").fetchone() or (-1,)
     for depth in range(deepest, -1, -1):
-        con.execute(LEVEL, {"depth": depth})
+        con.execute(LEVEL, {"depth": depth, "show_remainder": policy.show_remainder})
     # A rolled-up cell counts the claims of its own exact cell; the claims themselves are listed beside.
     con.execute(f"DELETE FROM {table} WHERE policy = $policy", {"policy": policy.label})
     con.execute(
         f"INSERT INTO {table} SELECT $policy, $at, t.incident_id, r.victim_status, r.outcome, "
         "CASE WHEN r.quantified THEN r.low END, CASE WHEN r.quantified THEN r.best END, "
         "CASE WHEN r.quantified THEN r.high END, r.quantified AND r.high IS NULL, "
-        f"CASE r.certainty {_CERTAINTY_GRADE} END, r.basis, r.claims, r.parts "
+        f"CASE r.certainty {_CERTAINTY_GRADE} END, r.basis, r.claims, r.parts, "
+        f"CASE WHEN r.victim_status = '{ROOT_STATUS}' THEN 0 WHEN contains(r.victim_status, '/') THEN 2 ELSE 1 END, "
+        f"r.victim_status = '{ROOT_STATUS}' AND t.parent IS NULL, r.unattributed "
         "FROM work_rolled r JOIN work_tree t USING (incident)",
         {"policy": policy.label, "at": at},
     )
@@ -268,12 +342,30 @@ def fill_tally(con: duckdb.DuckDBPyConnection, policy: Policy, view: View, table
         "FROM work_counted",
         {"policy": policy.label, "at": at},
     )
-    for name in ("work_vague", "work_claims", "work_counted", "work_tree", "work_exact", "work_rolled"):
+    for name in ("work_readings", "work_claims", "work_counted", "work_tree", "work_exact", "work_rolled"):
         con.execute(f"DROP TABLE {name}")
 
 
+def _readings(con: duckdb.DuckDBPyConnection, policy: Policy) -> None:
+    """work_readings: the words of the claims this policy's table reads again, read by the grammar
+    (Quantity.under). Distinct words are few (a million figures use a few hundred), so Python reads them."""
+    table = policy.vague_table
+    texts = con.execute(
+        "SELECT DISTINCT text FROM work_claims WHERE list_contains($rereads, kind) AND vague_table IS DISTINCT FROM $table",
+        {"rereads": sorted(table.rereads), "table": table.label},
+    ).fetchall()
+    rows = []
+    for (text,) in texts:
+        reading = reread(text, table)
+        if reading is not None:
+            rows.append((text, reading.kind.value, reading.low, reading.best, reading.high))
+    con.execute("CREATE OR REPLACE TEMP TABLE work_readings (text VARCHAR, kind VARCHAR, low BIGINT, best BIGINT, high BIGINT)")
+    if rows:
+        con.executemany("INSERT INTO work_readings VALUES (?, ?, ?, ?, ?)", rows)
+
+
 def _params(policy: Policy, view: View) -> dict[str, Any]:
-    tolerance = Fraction(str(policy.tolerance))  # the tolerance as written, as tally._agree reads it
+    tolerance = Fraction(str(policy.tolerance))  # the tolerance as written, as tally.agree reads it
     return {
         "recorded": view.recorded_by,
         "reported": view.reported_by,
@@ -284,6 +376,11 @@ def _params(policy: Policy, view: View) -> dict[str, Any]:
         "not_credible": sorted(policy.not_credible),
         "concessions": [r.value for r in Role if r.is_concession],
         "independent": [r.value for r in Role if r.is_independent],
+        "parties": [r.value for r in Role if r.is_party],
+        "rereads": sorted(policy.vague_table.rereads),
+        "table": policy.vague_table.label,
+        "numbers_first": policy.numbers_first,
+        "exclude_echoes": policy.exclude_echoes,
         "p": tolerance.numerator,
         "q": tolerance.denominator,
         "lowest_best": policy.best_rule is BestRule.LOWEST,

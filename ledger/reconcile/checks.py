@@ -12,9 +12,10 @@ from collections.abc import Mapping
 
 from ledger.domain.claims import Claim, standing
 from ledger.domain.policy import Policy
-from ledger.domain.tally import Cell, CellKey, tally, weigh
-from ledger.domain.vocabulary import Grade, Role
-from ledger.reconcile.evidence import Evidence, FigureRow
+from ledger.domain.quantity import quantities_in, states_quantity
+from ledger.domain.tally import Cell, CellKey, agree, claim_bounds, is_vague, tally, weigh
+from ledger.domain.vocabulary import ROOT_STATUS, Grade, Role, status_level
+from ledger.reconcile.evidence import CarrierRow, Evidence, FigureRow
 from ledger.reconcile.findings import Finding, Severity, cell_subject
 
 
@@ -94,7 +95,7 @@ def contested(evidence: Evidence, exact: Mapping[CellKey, Cell], policy: Policy)
 
 
 def parent_below_children(
-    evidence: Evidence, exact: Mapping[CellKey, Cell], cells: Mapping[CellKey, Cell]
+    evidence: Evidence, exact: Mapping[CellKey, Cell], cells: Mapping[CellKey, Cell], policy: Policy
 ) -> list[Finding]:
     """A parent's own claims below what its children add up to: its figure is probably out of date."""
     children: dict[str, list[str]] = defaultdict(list)
@@ -116,6 +117,13 @@ def parent_below_children(
             continue
         contradicted = own.bounds.high is not None and own.bounds.high < total
         parts = ", ".join(f"{k} {v}" for k, v in lows.items())
+        vague = [c for c in own.claims if is_vague(c, policy) and (b := claim_bounds(c, policy)) and b.best == own.bounds.best]
+        cause = (
+            f"its best comes from a vague word ({vague[0].quantity.text!r}), which a policy that puts numbers first "
+            "(default@2) reads after any number"
+            if vague
+            else "check whether the parent's figure is out of date"
+        )
         findings.append(
             Finding(
                 "parent_below_children",
@@ -123,7 +131,37 @@ def parent_below_children(
                 _subject(evidence, key),
                 f"{_subject(evidence, key)}: its own claims give best {own.bounds.best}"
                 f"{' and high ' + str(own.bounds.high) if contradicted else ''}, below the sum of its children's "
-                f"lows {total} ({parts}); the tally takes the sum; check whether the parent's figure is out of date",
+                f"lows {total} ({parts}); the tally takes the sum; {cause}",
+                **_cell(evidence, key),
+            )
+        )
+    return findings
+
+
+def total_below_parts(evidence: Evidence, exact: Mapping[CellKey, Cell], cells: Mapping[CellKey, Cell]) -> list[Finding]:
+    """A total given for all victims that is below what its parts add up to: the total is probably
+    older than the parts, or someone counted twice."""
+    findings = []
+    for key, own in exact.items():
+        incident, status, outcome = key
+        if status != ROOT_STATUS or own.bounds is None:
+            continue
+        lows = {
+            s: cell.bounds.low
+            for (i, s, o), cell in sorted(cells.items())
+            if i == incident and o == outcome and status_level(s) == 1 and cell.bounds is not None
+        }
+        parts = sum(lows.values())
+        if not lows or own.bounds.best >= parts:
+            continue
+        listed = ", ".join(f"{s} {v}" for s, v in lows.items())
+        findings.append(
+            Finding(
+                "total_below_parts",
+                Severity.WARNING,
+                _subject(evidence, key),
+                f"{_subject(evidence, key)}: the total given is best {own.bounds.best}, below the sum of its parts' "
+                f"lows {parts} ({listed}); the tally takes the sum; check whether the total is older than its parts",
                 **_cell(evidence, key),
             )
         )
@@ -135,11 +173,32 @@ def _normalized(text: str) -> str:
 
 
 def republications(evidence: Evidence) -> list[Finding]:
-    """One claimant's same figure entered once per outlet that carried it: a claim series counts it once."""
+    """One claimant's statement carried by several outlets: one claim with several carriers, counted once.
+
+    Also the figures entered once per outlet before carriers existed (the same words in one series
+    from several sources), which a series counts once too."""
+    findings = []
+    for claim in evidence.facts.claims:
+        carriers = evidence.carriers.get(claim.figure_id, [])
+        if len(carriers) < 2:
+            continue
+        key = (claim.incident_id, claim.victim_status, claim.outcome)
+        who = evidence.claimants.get(claim.claimant_id, claim.claimant_id)
+        listed = ", ".join(_carrier_text(evidence, c, primary=n == 0) for n, c in enumerate(carriers))
+        findings.append(
+            Finding(
+                "republication",
+                Severity.INFO,
+                f"{_subject(evidence, key)}:{who}:{claim.figure_id}",
+                f"{_subject(evidence, key)}: {_claim_text(evidence, claim)} carried by {len(carriers)} sources "
+                f"({listed}); one statement, counted once",
+                **_cell(evidence, key),
+                figure_id=claim.figure_id,
+            )
+        )
     groups: dict[tuple[str, str], list[Claim]] = defaultdict(list)
     for claim in evidence.facts.claims:
         groups[(claim.series_id, _normalized(claim.quantity.text))].append(claim)
-    findings = []
     for (_, text), claims in sorted(groups.items()):
         rows = [evidence.figures[c.figure_id] for c in claims]
         sources = {(r.publisher_id, r.document_id) for r in rows}
@@ -154,12 +213,18 @@ def republications(evidence: Evidence) -> list[Finding]:
                 Severity.INFO,
                 f"{_subject(evidence, key)}:{evidence.claimants.get(first.claimant_id, first.claimant_id)}:{text}",
                 f"{_subject(evidence, key)}: {_claim_text(evidence, first)} recorded {len(claims)} times via "
-                f"{', '.join(via)}; one statement, counted once in its claim series",
+                f"{', '.join(via)}; one statement carried by {len(claims)} sources, counted once in its claim series",
                 **_cell(evidence, key),
                 figure_id=first.figure_id,
             )
         )
     return findings
+
+
+def _carrier_text(evidence: Evidence, carrier: CarrierRow, primary: bool) -> str:
+    name = evidence.publishers.get(carrier.publisher_id or "", "no publisher")
+    via = "".join(f" via {evidence.publishers.get(p, p)}" for p in carrier.carried_via)
+    return f"{name}{via} {carrier.reported_at.date()}{' (primary)' if primary else ''}"
 
 
 def double_counted_statements(evidence: Evidence) -> list[Finding]:
@@ -212,6 +277,8 @@ def _quote_problem(evidence: Evidence, row: FigureRow) -> tuple[Severity, str] |
     if row.document_id not in evidence.documents:
         return Severity.ERROR, f"cites document {row.document_id}, which is not in the ledger"
     key, text = evidence.documents[row.document_id]
+    if row.quote_part == "headline":
+        text = evidence.headlines.get(row.document_id)
     if not row.quote:
         return Severity.WARNING, f"cites document {key} but quotes none of its words; add the exact quote"
     if text is None:
@@ -224,6 +291,63 @@ def _quote_problem(evidence: Evidence, row: FigureRow) -> tuple[Severity, str] |
     elif row.quote not in text:
         return Severity.ERROR, f"the quote {row.quote!r} is not in document {key}"
     return None
+
+
+def quote_lacks_number(evidence: Evidence) -> list[Finding]:
+    """Stored figures whose quote does not state their number (recorded before entry checked it, or
+    corrected since), unless marked derived: the provenance would say the source said what it did not."""
+    findings = []
+    for claim in evidence.facts.claims:
+        row = evidence.figures[claim.figure_id]
+        if not row.quote or row.derived or states_quantity(row.quote, claim.quantity):
+            continue
+        stated = ", ".join(repr(words) for words, _ in quantities_in(row.quote)) or "no number"
+        findings.append(
+            Finding(
+                "quote_lacks_number",
+                Severity.WARNING,
+                claim.figure_id,
+                f"figure {claim.figure_id} ({claim.quantity.text!r}): its quote {row.quote!r} states {stated}, not its "
+                "number; correct the figure, or mark it derived with `ledger figure correct ID --derived 'how'`",
+                incident=evidence.incident_key(claim.incident_id),
+                victim_status=claim.victim_status,
+                outcome=claim.outcome,
+                figure_id=claim.figure_id,
+            )
+        )
+    return findings
+
+
+def self_contradictions(evidence: Evidence, policy: Policy) -> list[Finding]:
+    """A figure quoted from a document's headline that disagrees with one from the same document's body,
+    in the same cell: the document contradicts itself (the body counts; the headline is set aside)."""
+    by_document: dict[tuple[CellKey, str], dict[str, list[Claim]]] = defaultdict(lambda: defaultdict(list))
+    for claim in evidence.facts.claims:
+        row = evidence.figures[claim.figure_id]
+        if row.document_id and not claim.withdrawn:
+            key = (claim.incident_id, claim.victim_status, claim.outcome)
+            by_document[(key, row.document_id)][row.quote_part].append(claim)
+    findings = []
+    for (key, document), parts in sorted(by_document.items()):
+        for headline in parts.get("headline", []):
+            for body in parts.get("body", []):
+                a, b = claim_bounds(headline, policy), claim_bounds(body, policy)
+                if a is None or b is None or agree(a, b, policy.tolerance):
+                    continue
+                doc_key = evidence.documents.get(document, (document, None))[0]
+                findings.append(
+                    Finding(
+                        "document_contradicts_itself",
+                        Severity.WARNING,
+                        f"{_subject(evidence, key)}:{doc_key}:{headline.figure_id}",
+                        f"{_subject(evidence, key)}: document {doc_key} contradicts itself: its headline says "
+                        f"{headline.quantity.text!r}, its body {body.quantity.text!r} ({_claim_text(evidence, body)}); "
+                        "the body counts and the headline is set aside; check which is current",
+                        **_cell(evidence, key),
+                        figure_id=headline.figure_id,
+                    )
+                )
+    return findings
 
 
 def enemy_claim_only(evidence: Evidence) -> list[Finding]:
@@ -299,10 +423,13 @@ def run_checks(
     return [
         *nondeterminism(evidence, policy, cells),
         *contested(evidence, exact, policy),
-        *parent_below_children(evidence, exact, cells),
+        *parent_below_children(evidence, exact, cells, policy),
+        *total_below_parts(evidence, exact, cells),
         *republications(evidence),
         *double_counted_statements(evidence),
         *quotes(evidence),
+        *quote_lacks_number(evidence),
+        *self_contradictions(evidence, policy),
         *enemy_claim_only(evidence),
         *stale_series(evidence, now, stale_after),
     ]

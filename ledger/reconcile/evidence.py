@@ -28,6 +28,23 @@ class FigureRow:
     quote_start: int | None
     quote_end: int | None
     reported_precision: str = "day"
+    quote_part: str = "body"
+    derived: str | None = None
+
+
+@attrs.frozen
+class CarrierRow:
+    """One source that carried a figure's statement (its first included)."""
+
+    publisher_id: str | None
+    document_id: str | None
+    quote: str | None
+    quote_part: str
+    words: str
+    reported_at: dt.datetime
+    carried_via: tuple[str, ...]  # publisher ids, nearest first
+    is_first: bool
+    fingerprint: str
 
 
 @attrs.frozen
@@ -47,6 +64,8 @@ class Evidence:
     publishers: dict[str, str]  # id -> key
     documents: dict[str, tuple[str, str | None]]  # id -> (key, archived text)
     withdrawals: dict[str, dt.datetime]  # series id -> time of its latest withdrawal
+    headlines: dict[str, str] = attrs.Factory(dict)  # document id -> headline, where it has one
+    carriers: dict[str, list[CarrierRow]] = attrs.Factory(dict)  # figure id -> its carriers, earliest first
 
     def incident_key(self, incident_id: str) -> str:
         found = self.incidents.get(incident_id)
@@ -64,7 +83,8 @@ def load_evidence(con: duckdb.DuckDBPyConnection) -> Evidence:
         r[0]: FigureRow(*r)
         for r in con.execute(
             "SELECT figure_id, series_id, incident_id, claimant_id, victim_status, outcome, quantity_text, "
-            "publisher_id, document_id, quote, quote_start, quote_end, reported_precision FROM figures ORDER BY position"
+            "publisher_id, document_id, quote, quote_start, quote_end, reported_precision, coalesce(quote_part, 'body'), "
+            "derived FROM figures ORDER BY position"
         ).fetchall()
     }
     struck: set[str] = set()
@@ -90,7 +110,19 @@ def load_evidence(con: duckdb.DuckDBPyConnection) -> Evidence:
         publishers=dict(con.execute("SELECT publisher_id, key FROM publishers").fetchall()),
         documents={r[0]: (r[1], r[2]) for r in con.execute("SELECT document_id, key, text FROM documents").fetchall()},
         withdrawals=withdrawals,
+        headlines=dict(con.execute("SELECT document_id, headline FROM documents WHERE headline IS NOT NULL").fetchall()),
+        carriers=_carriers(con),
     )
+
+
+def _carriers(con: duckdb.DuckDBPyConnection) -> dict[str, list[CarrierRow]]:
+    found: dict[str, list[CarrierRow]] = {}
+    for r in con.execute(
+        "SELECT figure_id, publisher_id, document_id, quote, quote_part, words, reported_at, carried_via, is_first, "
+        "fingerprint FROM carriers ORDER BY figure_id, reported_at, fingerprint"
+    ).fetchall():
+        found.setdefault(r[0], []).append(CarrierRow(*r[1:7], tuple(json.loads(r[7] or "[]")), *r[8:]))
+    return found
 
 
 def _corrected(row: FigureRow, correction: Correction) -> FigureRow:
@@ -100,4 +132,6 @@ def _corrected(row: FigureRow, correction: Correction) -> FigureRow:
         row = attrs.evolve(row, document_id=c.document_id, quote=c.quote, quote_start=c.start, quote_end=c.end)
     if correction.reported is not None:
         row = attrs.evolve(row, reported_precision=correction.reported.precision.value)
+    if correction.derived is not None:
+        row = attrs.evolve(row, derived=correction.derived)
     return row

@@ -18,7 +18,7 @@ import attrs
 import duckdb
 
 from ledger import clock
-from ledger.domain.policy import DEFAULT_POLICY, POLICIES, Policy
+from ledger.domain.policy import POLICIES, Policy
 from ledger.domain.reconciliation import TOPIC_PREFIX, Reconciliation, reconciliation_id
 from ledger.domain.tally import tally
 from ledger.errors import LedgerError
@@ -47,7 +47,7 @@ class ReconcileFailed(LedgerError):
 
 @attrs.frozen
 class Options:
-    policy: Policy = DEFAULT_POLICY
+    policy: Policy | None = None  # None: the policy the ledger tallies under by default
     stale_after: dt.timedelta = DEFAULT_STALE_AFTER
     lock_wait: float = DEFAULT_LOCK_WAIT
     record: bool = True  # False: a dry run that leaves no event
@@ -55,6 +55,7 @@ class Options:
     fail_on: Severity = Severity.ERROR  # the severity that makes the run's exit code 1
 
     def to_dict(self) -> dict[str, Any]:
+        assert self.policy is not None, "resolved by `reconcile` before the run"
         return {"policy": self.policy.label, "stale_after_days": self.stale_after / dt.timedelta(days=1),
                 "tolerance": self.policy.tolerance, "record": self.record, "fail_on": self.fail_on.value}  # fmt: skip
 
@@ -123,6 +124,8 @@ def reconcile(ledger: Ledger, options: Options | None = None) -> Result:
 
     options = options or Options()
     try:
+        if options.policy is None:
+            options = attrs.evolve(options, policy=ledger.policy())
         with exclusive(ledger.settings.home / LOCK_NAME, options.lock_wait):
             if options.report_dir is not None:
                 _check_writable(options.report_dir)  # before anything is recorded
@@ -145,6 +148,7 @@ def _check_writable(directory: Path) -> None:
 
 def _run(ledger: Ledger, options: Options) -> Result:
     policy, now = options.policy, clock.now()
+    assert policy is not None
     app, source = ledger.app, ledger.settings.store_label
 
     # Live, briefly: catch up, digest every derived table and the tallies cached at this position.

@@ -32,14 +32,14 @@ def record_plainly(app: LedgerApplication, figures: list[FigureInput], entry: En
     with the library's `save` (the ledger's skips its runtime-protocol checks)."""
     resolver, recorded = _Resolver(app), []
     for figure in figures:
-        item = resolver.prepare(figure)
-        try:
-            series = app.repository.get(item.series_id)
-        except AggregateNotFoundError:
-            series = ClaimSeries(item.incident_id, item.claimant_id, item.victim_status, item.outcome, entry)
-        recorded.append(series.report(entry=entry, **item.report_kwargs))
-        if recorded[-1]:
-            Application.save(app, series)
+        for item in resolver.prepare(figure):
+            try:
+                series = app.repository.get(item.series_id)
+            except AggregateNotFoundError:
+                series = ClaimSeries(item.incident_id, item.claimant_id, item.victim_status, item.outcome, entry)
+            recorded.append(series.report(entry=entry, **item.report_kwargs).is_new)
+            if recorded[-1]:
+                Application.save(app, series)
     return recorded
 
 

@@ -25,7 +25,7 @@ from ledger import clock
 from ledger.cli.main import app
 
 ANALYST = "cli-tester"
-POLICY = "default@1"
+POLICY = "default@2"  # what a new ledger tallies under
 
 
 class Cli:
@@ -141,7 +141,9 @@ def test_demo_prints_the_tally_and_an_audit_trail_and_adds_nothing_the_second_ti
     militant = got["balochistan-campaign", "militant"]
     assert (militant["low"], militant["best"], militant["high"], militant["grade"]) == ("216", "216", "open", "weak")
     civilian = got["balochistan-campaign", "civilian"]
-    assert (civilian["low"], civilian["best"], civilian["grade"]) == ("12", "12", "weak")
+    assert (civilian["low"], civilian["best"], civilian["grade"]) == ("24", "24", "weak")  # "dozens", default@2
+    total = got["balochistan-campaign", "all"]
+    assert (total["low"], total["best"], total["high"], total["basis"]) == ("240", "240", "open", "parts")
     assert got["balochistan-campaign", "security_forces"]["grade"] == "pending"
     assert got["balochistan-campaign", "security_forces"]["best"] == ""
 
@@ -300,9 +302,8 @@ def test_figures_are_revised_corrected_withdrawn_and_struck_by_id_prefix(world: 
     armed = figure_id(cli.ok(*SOLDIERS))
 
     revised = figure_id(cli.ok("figure", "revise", militant[:8], "--quantity", "at least 230", "--reported", "2026-02-07"))
-    assert cli.ok("figure", "correct", civilian[:8], "--reason", "typed 12 for 13", "--quantity", "13").stderr == (
-        f"figure {civilian} corrected\n"
-    )
+    assert cli.ok("figure", "correct", civilian[:8], "--reason", "typed 12 for 13", "--quantity", "13", "--derived",
+                  "13 in the body; the quote is the headline's older 12").stderr == (f"figure {civilian} corrected\n")
     assert cli.ok("figure", "withdraw", civilian[:10], "--reason", "retracted").stderr == f"figure {civilian} withdrawn\n"
     assert cli.ok("figure", "strike", armed[:6], "--reason", "duplicate entry").stderr == f"figure {armed} struck\n"
 
@@ -317,7 +318,9 @@ def test_figures_are_revised_corrected_withdrawn_and_struck_by_id_prefix(world: 
     assert (states[revised]["quantity_text"], states[revised]["claimant"]) == ("at least 230", "ispr")
 
     trail = table(cli.ok("audit", "--figure", civilian[:8]).stdout)
-    assert [r["summary"] for r in trail][-2:] == ["figure corrected (quantity): typed 12 for 13", "figure withdrawn: retracted"]
+    assert [r["summary"] for r in trail][-2:] == [
+        "figure corrected (quantity, derived): typed 12 for 13", "figure withdrawn: retracted"
+    ]
     assert {r["analyst"] for r in trail} <= {ANALYST, ""}
     shown = cells(table(cli.ok("tally").stdout))
     assert shown["balochistan-2026", "militant"]["best"] == "230"
@@ -366,6 +369,8 @@ def test_tally_in_each_format_states_policy_view_and_log_position(world: World, 
         ("balochistan-2026", "militant", 216),
         ("balochistan-2026", "civilian", 12),
         ("nushki-standoff", "civilian", 12),
+        ("balochistan-2026", "all", 228),  # the totals: the sums of their parts
+        ("nushki-standoff", "all", 12),
     }
 
 
@@ -373,7 +378,9 @@ def test_tally_of_an_incident_covers_its_subtree_only(world: World, cli: Cli) ->
     cli.ok(*MILITANTS)
     cli.ok(*CIVILIANS)
     standoff = table(cli.ok("tally", "--incident", "nushki-standoff").stdout)
-    assert {(r["incident"], r["victim_status"]) for r in standoff} == {("nushki-standoff", "civilian")}
+    assert {(r["incident"], r["victim_status"]) for r in standoff} == {
+        ("nushki-standoff", "civilian"), ("nushki-standoff", "all")
+    }
     campaign = table(cli.ok("tally", "--incident", "balochistan-2026").stdout)
     assert {r["incident"] for r in campaign} == {"balochistan-2026", "nushki-standoff"}
     assert cli.fails("tally", "--incident", "nope").startswith("Error: incident 'nope': not in the ledger")
@@ -412,7 +419,7 @@ def test_tally_as_of_and_reported_before_look_along_different_time_axes(world: W
 def test_reads_of_a_day_use_the_end_of_that_day(world: World, cli: Cli) -> None:
     with clock.pinned(dt.datetime(2026, 2, 6, 23, 30, tzinfo=dt.UTC)):
         cli.ok(*MILITANTS)
-    assert len(table(cli.ok("tally", "--as-of", "2026-02-06").stdout)) == 1
+    assert len(table(cli.ok("tally", "--as-of", "2026-02-06").stdout)) == 2  # the militants and the total
     assert table(cli.ok("tally", "--as-of", "2026-02-05").stdout) == []
 
 
@@ -445,13 +452,17 @@ def test_export_figures_and_tallies_to_stdout_and_to_a_file(world: World, cli: C
     assert written.stdout == ""
     tallies = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"), newline="")))
     assert written.stderr == f"{len(tallies)} rows written to {target}\n"
-    assert len(tallies) == 3
+    assert len(tallies) == 5
     assert {(r["policy"], r["log_position"]) for r in tallies} == {(POLICY, str(position))}
     assert {(r["incident"], r["victim_status"], r["best"]) for r in tallies} == {
         ("balochistan-2026", "militant", "216"),
         ("balochistan-2026", "civilian", "12"),
         ("nushki-standoff", "civilian", "12"),
+        ("balochistan-2026", "all", "228"),
+        ("nushki-standoff", "all", "12"),
     }
+    # Adding up the top cells counts nobody twice: the campaign's total, which holds the standoff's.
+    assert [r["best"] for r in tallies if r["top"] == "true"] == ["228"]
     to_stdout = list(csv.DictReader(io.StringIO(cli.ok("export", "tallies").stdout)))
     assert to_stdout == tallies
 
@@ -504,7 +515,7 @@ def _with(args: list[str], **changes: str) -> list[str]:
         ({"claimant": "nobody"}, "Error: claimant 'nobody': not in the ledger"),
         ({"document": "nodoc"}, "Error: document 'nodoc': not in the ledger"),
         ({"quote": "killed 216 militants"}, "Error: quote 'killed 216 militants': not found in document"),
-        ({"reported": "2026-01-10"}, "Error: reported time 2026-01-10T00:00:00+00:00: before the casualties occurred"),
+        ({"reported": "2026-01-10"}, "Error: reported time 2026-01-10: before the casualties occurred (2026-01-25)"),
         ({"reported": "2026-13-45"}, "Error: reported time '2026-13-45': not a date or time"),
         ({"quantity": "-5"}, "Error: quantity '-5': counts cannot be negative"),
         ({"quantity": "abc"}, "Error: quantity 'abc': not a number"),

@@ -464,8 +464,11 @@ def test_the_seed_article() -> None:
     assert (lbh(civilians), civilians.grade) == ((12, 12, None), Grade.WEAK)
     assert [c.quantity.text for c in civilians.claims] == ["dozens"]
     assert (lbh(security), security.grade) == (None, Grade.PENDING)
+    # The total of all victims is the sum of its parts: nobody gave a total of their own.
+    total = cells[("campaign", "all", "killed")]
+    assert (lbh(total), total.grade, total.basis) == ((228, 228, None), Grade.WEAK, "parts")
     assert set(cells) == {("campaign", "militant", "killed"), ("campaign", "civilian", "killed"),
-                          ("campaign", "security_forces", "killed")}  # fmt: skip
+                          ("campaign", "security_forces", "killed"), ("campaign", "all", "killed")}  # fmt: skip
 
 
 # --- property: children only ever raise their parent ----------------------------------------------

@@ -6,7 +6,7 @@ Recorded (pinned clock)   Fact
 2026-02-04 10:00          ISPR: "145" militants killed, reported 1 Feb, found late and back-filled        (feb1)
 2026-02-05 10:00          HRCP: "between 20 and 30" civilians killed at the standoff, reported 5 Feb      (hrcp_standoff)
                           HRCP: "dozens" civilians killed in the campaign, reported 5 Feb                (hrcp_dozens)
-                          ISPR: "261" civilians killed at the standoff (a typo for 26), reported 5 Feb  (typo)
+                          ISPR: "261" civilians killed at the standoff (a typo for 26, quote not copied), reported 5 Feb  (typo)
                           ISPR: "5" police killed at the standoff, its own losses, reported 4 Feb        (police)
                           BLA spokesman (graded E): "81" security forces killed at the standoff          (bla)
                           HRCP: "around 40" civilians injured at the standoff                            (injured)
@@ -16,7 +16,9 @@ Recorded (pinned clock)   Fact
                           analyst strikes the stray 400 as an entry error                                 (strike)
 2026-02-13 10:00          ISPR withdraws the 230, said on 13 Feb                                          (withdrawal)
 
-Documents are synthetic: written for these tests, not real reporting.
+Documents are synthetic: written for these tests, not real reporting. The ledger was set up to tally
+under default@1, the policy these answers were worked out by hand under (a ledger's default is a fact
+of its own, recorded with the world).
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ if TYPE_CHECKING:
 TRIBUNE_TEXT = (
     "Synthetic test document. HRCP said between 20 and 30 civilians were killed at the Nushki police station. "
     "Across the campaign, dozens of civilians died, HRCP said. "
-    "ISPR said 261 civilians were killed by militants at Nushki. "
+    "ISPR said 26 civilians were killed by militants at Nushki. "
     "The military said five policemen were killed at Nushki on Wednesday."
 )
 
@@ -65,6 +67,7 @@ class History:
 def build_history(ledger: Ledger) -> History:
     with clock.pinned(day("2026-02-01T08:00:00")):
         world = build_world(ledger)
+        ledger.app.set_default_policy("default@1", "the history tests were worked out under default@1", ledger.entry("test"))
         ledger.app.register_publisher("tribune", "Express Tribune", "media", None, ledger.entry("test"))
         ledger.app.archive_document(
             ledger.entry("test"), text=TRIBUNE_TEXT, title="Synthetic: Nushki toll", publisher="tribune",
@@ -75,7 +78,7 @@ def build_history(ledger: Ledger) -> History:
     with clock.pinned(day("2026-02-04T10:00:00")):
         feb1 = ledger.record_figure(world.figure(quantity="145", reported=reported("2026-02-01"), document=None, quote=None))
 
-    def at_standoff(claimant: str, status: str, quantity: str, quote: str, **more: object) -> uuid.UUID:
+    def at_standoff(claimant: str, status: str, quantity: str, quote: str | None, **more: object) -> uuid.UUID:
         fields = {"incident": world.standoff, "document": "tribune-2026-02-05", "reported": reported("2026-02-05"), **more}
         figure = world.figure(claimant=claimant, victim_status=status, quantity=quantity, quote=quote, **fields)
         return ledger.record_figure(figure).figure_id
@@ -83,7 +86,7 @@ def build_history(ledger: Ledger) -> History:
     with clock.pinned(day("2026-02-05T10:00:00")):
         hrcp_standoff = at_standoff("hrcp", "civilian", "between 20 and 30", "between 20 and 30 civilians were killed")
         hrcp_dozens = at_standoff("hrcp", "civilian", "dozens", "dozens of civilians died", incident=world.campaign)
-        typo = at_standoff("ispr", "civilian", "261", "261 civilians were killed")
+        typo = at_standoff("ispr", "civilian", "261", None)  # the analyst copied no quote, so nothing caught the slip
         police = at_standoff(
             "ispr", "security_forces/police", "5", "five policemen were killed", reported=reported("2026-02-04")
         )
@@ -116,6 +119,29 @@ def build_history(ledger: Ledger) -> History:
 def cells(rows: list[dict[str, object]]) -> dict[tuple[object, object, object], tuple[object, ...]]:
     """Tally rows as (incident, status, outcome) -> (low, best, high or 'open', grade)."""
     return {(r["incident"], r["victim_status"], r["outcome"]): bounds(r) for r in rows}
+
+
+CERTAINTY = {"confirmed": 5, "fair": 4, "weak": 3, "contested": 2, "pending": 1, "discounted": 0}
+
+
+def with_totals(expected: dict[tuple[str, str, str], tuple[object, ...]]) -> dict[tuple[str, str, str], tuple[object, ...]]:
+    """The expected cells and, for each incident and outcome, the total of all victims: nobody in the
+    scene gives a total, so each is the sum of the incident's categories (which already hold its
+    children), each bound added to its like, graded by its least certain part with a number."""
+    totals: dict[tuple[str, str], list[tuple[object, ...]]] = {}
+    for (incident, status, outcome), value in expected.items():
+        if status != "all" and "/" not in status:
+            totals.setdefault((incident, outcome), []).append(value)
+    result = dict(expected)
+    for (incident, outcome), parts in totals.items():
+        numbered = [p for p in parts if p[0] is not None]
+        if not numbered:
+            result[(incident, "all", outcome)] = (None, None, None, "pending")
+            continue
+        high = "open" if any(p[2] == "open" for p in numbered) else sum(p[2] for p in numbered)  # type: ignore[misc]
+        grade = min((p[3] for p in numbered), key=lambda g: CERTAINTY[str(g)])
+        result[(incident, "all", outcome)] = (sum(p[0] for p in numbered), sum(p[1] for p in numbered), high, grade)  # type: ignore[misc]
+    return result
 
 
 def bounds(row: dict[str, object]) -> tuple[object, ...]:

@@ -27,7 +27,7 @@ def test_a_week_of_recording_a_correction_and_a_revision(history: History) -> No
     result = diff_instants(history.ledger, "2026-02-05", "2026-02-12")
     assert result.axis == "recorded"
     assert result.title.startswith("Tally changes under policy default@1, from as recorded at 2026-02-05T23:59:59.999999Z")
-    assert result.title.endswith(": 5 cells changed")
+    assert result.title.endswith(": 9 cells changed")
     changes = by_cell(result)
     assert set(changes) == {
         ("nushki-standoff", "civilian", "killed"),
@@ -35,6 +35,11 @@ def test_a_week_of_recording_a_correction_and_a_revision(history: History) -> No
         ("balochistan-2026", "militant", "killed"),
         ("nushki-standoff", "civilian", "injured"),
         ("balochistan-2026", "civilian", "injured"),
+        # and every total above them
+        ("nushki-standoff", "all", "killed"),
+        ("balochistan-2026", "all", "killed"),
+        ("nushki-standoff", "all", "injured"),
+        ("balochistan-2026", "all", "injured"),
     }
     standoff = changes["nushki-standoff", "civilian", "killed"]
     assert (standoff.change, standoff.text) == ("changed", "20 / 20 / 261, contested -> 20 / 20 / 30, fair")
@@ -44,8 +49,13 @@ def test_a_week_of_recording_a_correction_and_a_revision(history: History) -> No
     assert correction.text == (
         "correction of '261' of Inter-Services Public Relations by tester (quantity -> '26'): typed 261 for 26"
     )
-    assert (correction.document, correction.quote) == ("tribune-2026-02-05", "261 civilians were killed")
+    assert (correction.document, correction.quote) == ("tribune-2026-02-05", None)
     assert changes["balochistan-2026", "civilian", "killed"].causes == standoff.causes
+    total = changes["nushki-standoff", "all", "killed"]
+    assert total.text == "25 / 25 / 266, contested -> 25 / 25 / 35, fair"  # civilians and the police's 5
+    assert total.causes == standoff.causes
+    campaign = changes["balochistan-2026", "all", "killed"]
+    assert {c.kind for c in campaign.causes} == {"correction", "revision"}
     militants = changes["balochistan-2026", "militant", "killed"]
     assert militants.text == "216 / 216 / open, weak -> 230 / 230 / 230, weak"
     [revision] = militants.causes
@@ -62,8 +72,11 @@ def test_a_week_of_recording_a_correction_and_a_revision(history: History) -> No
 
 def test_a_withdrawal_brings_back_the_earlier_figure(history: History) -> None:
     result = diff_instants(history.ledger, "2026-02-12")  # to now
-    [change] = result.changes
+    total, change = result.changes
+    assert (total.victim_status, change.victim_status) == ("all", "militant")
     assert change.text == "230 / 230 / 230, weak -> 216 / 216 / open, weak"
+    assert total.text == "255 / 255 / open, weak -> 241 / 241 / open, weak"  # with the civilians and police
+    assert total.causes == change.causes
     [withdrawal] = change.causes
     assert withdrawal.kind == "withdrawal"
     assert withdrawal.text == (
@@ -78,7 +91,8 @@ def test_a_back_filled_older_report_changes_nothing_on_the_recorded_axis(history
 def test_on_the_reported_axis_the_back_filled_report_came_first(history: History) -> None:
     result = diff_instants(history.ledger, "2026-02-01", "2026-02-03", axis="reported")
     assert result.before == "as reported by 2026-02-01T23:59:59.999999Z"
-    [change] = result.changes
+    total, change = result.changes
+    assert total.victim_status == "all" and total.text == change.text
     assert change.text == "145 / 145 / 145, weak -> 216 / 216 / open, weak"
     [claim] = change.causes
     assert (claim.kind, claim.figure_id) == ("revision", str(history.feb3))
@@ -87,8 +101,9 @@ def test_on_the_reported_axis_the_back_filled_report_came_first(history: History
 
 def test_cells_appear_with_their_new_claims(history: History) -> None:
     changes = by_cell(diff_instants(history.ledger, "2026-02-04", "2026-02-05", incident="nushki-standoff"))
-    statuses = ("civilian", "security_forces", "security_forces/police")
-    assert set(changes) == {("nushki-standoff", s, "killed") for s in statuses} | {("nushki-standoff", "civilian", "injured")}
+    statuses = ("all", "civilian", "security_forces", "security_forces/police")
+    injured = {("nushki-standoff", s, "injured") for s in ("all", "civilian")}
+    assert set(changes) == {("nushki-standoff", s, "killed") for s in statuses} | injured
     police = changes["nushki-standoff", "security_forces/police", "killed"]
     assert (police.change, police.before, police.text) == ("added", None, "(no cell) -> 5 / 5 / 5, confirmed")
     assert [c.kind for c in police.causes] == ["new claim"]
@@ -127,17 +142,23 @@ def test_instants_with_zones_are_compared_as_instants() -> None:
 def test_diff_prints_each_change_and_its_causes(history: History) -> None:
     out = Cli(history).ok("diff", "2026-02-12", "now")
     lines = out.splitlines()
-    assert lines[0].endswith(": 1 cell changed")
-    assert lines[1] == "balochistan-2026 / militant / killed: 230 / 230 / 230, weak -> 216 / 216 / open, weak (changed)"
+    assert lines[0].endswith(": 2 cells changed")
+    assert lines[1] == "balochistan-2026 / all / killed: 255 / 255 / open, weak -> 241 / 241 / open, weak (changed)"
     assert lines[2].startswith("  [#") and "withdrawal: withdrawal of '230'" in lines[2]
+    assert lines[3] == "balochistan-2026 / militant / killed: 230 / 230 / 230, weak -> 216 / 216 / open, weak (changed)"
 
 
 def test_diff_as_csv_has_one_row_per_cause(history: History) -> None:
     rows = list(csv.DictReader(io.StringIO(Cli(history).ok("diff", "2026-02-05", "2026-02-12", "--format", "csv"))))
     assert [(r["incident"], r["victim_status"], r["outcome"], r["cause"]) for r in rows] == [
+        ("balochistan-2026", "all", "injured", "strike"),
+        ("balochistan-2026", "all", "killed", "revision"),
+        ("balochistan-2026", "all", "killed", "correction"),
         ("balochistan-2026", "civilian", "injured", "strike"),
         ("balochistan-2026", "civilian", "killed", "correction"),
         ("balochistan-2026", "militant", "killed", "revision"),
+        ("nushki-standoff", "all", "injured", "strike"),
+        ("nushki-standoff", "all", "killed", "correction"),
         ("nushki-standoff", "civilian", "injured", "strike"),
         ("nushki-standoff", "civilian", "killed", "correction"),
     ]
@@ -147,7 +168,8 @@ def test_diff_as_csv_has_one_row_per_cause(history: History) -> None:
 def test_diff_as_json(history: History) -> None:
     payload = json.loads(Cli(history).ok("diff", "2026-02-01", "2026-02-03", "--axis", "reported", "--format", "json"))
     assert payload["axis"] == "reported"
-    [change] = payload["changes"]
+    total, change = payload["changes"]
+    assert total["victim_status"] == "all"
     assert change["before"]["best"] == 145 and change["after"]["high_open"] is True
     assert change["causes"][0]["kind"] == "revision"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import day, reported
-from history_world import History, build_history, cells, history_fixture  # noqa: F401
+from history_world import History, build_history, cells, history_fixture, with_totals  # noqa: F401
 
 from ledger import clock
 from ledger.errors import InvalidInput
@@ -63,7 +63,7 @@ REPORTED_BEFORE = {
 @pytest.mark.parametrize("instant", AS_OF)
 def test_as_of_gives_what_the_ledger_knew_then(history: History, instant: str) -> None:
     result = history.ledger.tally(view=View.parse(as_of=instant))
-    assert cells(result.rows) == AS_OF[instant]
+    assert cells(result.rows) == with_totals(AS_OF[instant])
     assert result.view == f"as recorded at {instant}T23:59:59.999999Z"
     assert f"as recorded at {instant}" in result.title
 
@@ -71,12 +71,12 @@ def test_as_of_gives_what_the_ledger_knew_then(history: History, instant: str) -
 @pytest.mark.parametrize("instant", REPORTED_BEFORE)
 def test_reported_before_gives_what_had_been_claimed_then(history: History, instant: str) -> None:
     result = history.ledger.tally(view=View.parse(reported_before=instant))
-    assert cells(result.rows) == REPORTED_BEFORE[instant]
+    assert cells(result.rows) == with_totals(REPORTED_BEFORE[instant])
     assert result.view.startswith(f"as reported by {instant}")
 
 
 def test_now_is_the_last_as_of(history: History) -> None:
-    assert cells(history.ledger.tally().rows) == AS_OF["2026-02-13"]
+    assert cells(history.ledger.tally().rows) == with_totals(AS_OF["2026-02-13"])
 
 
 def test_log_positions_follow_the_recorded_axis_only(history: History) -> None:
@@ -126,9 +126,9 @@ def test_the_audit_trail_as_of_an_instant_stops_there(history: History) -> None:
 def test_the_occurred_filter_keeps_the_incidents_whose_period_overlaps(history: History) -> None:
     # The standoff happened 30 Jan - 2 Feb; the campaign runs 25 Jan - 28 Feb.
     early = cells(history.ledger.tally(view=View.parse(occurred_to="2026-01-29")).rows)
-    assert early == {MILITANTS: (216, 216, "open", "weak"), CAMPAIGN_CIVILIANS: (12, 12, "open", "weak")}
+    assert early == with_totals({MILITANTS: (216, 216, "open", "weak"), CAMPAIGN_CIVILIANS: (12, 12, "open", "weak")})
     late = cells(history.ledger.tally(view=View.parse(as_of="2026-02-05", occurred_from="2026-02-02")).rows)
-    assert late == AS_OF["2026-02-05"]
+    assert late == with_totals(AS_OF["2026-02-05"])
     described = View.parse(occurred_from="2026-02-02", occurred_to="2026-02").describe()
     assert described == "as recorded now, occurred 2026-02-02..2026-02-28"
 
@@ -176,7 +176,7 @@ def test_an_as_of_answer_is_the_same_after_more_facts_are_recorded(tmp_path: obj
         with clock.pinned(day("2026-02-20T10:00:00")):
             ledger.record_figure(history.world.figure(quantity="300", reported=reported("2026-02-02"), document=None, quote=None))
             ledger.withdraw_figure(str(history.feb3), "never said", reported=reported("2026-02-04"))
-            ledger.correct_figure(str(history.hrcp_standoff), "misread", quantity="between 2 and 3")
+            ledger.correct_figure(str(history.typo), "misread", quantity="2")
         assert ledger.tally(view=view) == tally
         assert ledger.figures(view=view) == figures
         assert ledger.tally().rows != tally.rows  # the new facts do change today's answer

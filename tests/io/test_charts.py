@@ -60,7 +60,7 @@ def test_a_tallies_chart_as_svg_names_its_policy_and_position(history: World, tm
     position = history.ledger.tally().position
     text = target.read_text(encoding="utf-8")
     # matplotlib writes text as glyph paths, naming each glyph run in a comment: look for the footnote there.
-    assert f"event-log position {position}" in text and "Policy default@1" in text
+    assert f"event-log position {position}" in text and "Policy default@2" in text
 
 
 def test_charts_refuse_unknown_formats_and_empty_cells(history: World, tmp_path: Path) -> None:

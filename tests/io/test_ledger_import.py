@@ -183,7 +183,7 @@ class TestBundles:
         source.record_figure(world.figure())
         source.record_figure(world.figure(claimant="hrcp", quantity="between 150 and 190", quote=None, document=None))
         wrong = source.record_figure(world.figure(incident=world.standoff, claimant="hrcp", victim_status="civilian",
-                                                  quantity="21", quote="12 civilians were killed"))  # fmt: skip
+                                                  quantity="21", quote=None))  # mistyped, with no quote to catch it
         source.correct_figure(str(wrong.figure_id), "typed 21 for 12", quantity="12")
         withdrawn = source.record_figure(world.figure(claimant="bla-spokesman", victim_status="security_forces",
                                                       quantity="81", quote="81 soldiers died"))  # fmt: skip

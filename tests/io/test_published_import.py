@@ -29,11 +29,17 @@ ACLED = DATA / "acled_sample.csv"
 
 
 def cells(ledger: Ledger, incident: str) -> dict[str, tuple[Any, Any, Any]]:
+    """An event's people killed by victim category (its total, `all`, is `total`)."""
     return {
         r["victim_status"]: (r["low"], r["best"], r["high"])
         for r in ledger.tally().rows
-        if r["incident"] == incident and r["outcome"] == "killed" and "/" not in r["victim_status"]
+        if r["incident"] == incident and r["outcome"] == "killed" and r["status_level"] == 1
     }
+
+
+def total(ledger: Ledger, incident: str) -> tuple[Any, Any, Any]:
+    [row] = [r for r in ledger.tally().rows if r["incident"] == incident and r["outcome"] == "killed" and r["status_level"] == 0]
+    return row["low"], row["best"], row["high"]
 
 
 def published(path: Path) -> list[dict[str, str]]:
@@ -91,6 +97,7 @@ class TestUcdp:
             assert best == int(rows[event]["best"]), event
             assert high == int(rows[event]["high"]), event
             assert int(rows[event]["low"]) <= low <= best, event
+            assert total(ledger, f"ucdp-ged-{event}") == (low, best, high), event  # the event's total: its parts' sum
         assert cells(ledger, "ucdp-ged-501002")["unknown"] == (0, 0, 3)  # civilians 6, range up to 9
         assert cells(ledger, "ucdp-ged-501003")["unknown"] == (2, 2, 6)  # low 8 < best 10: the low is raised
 

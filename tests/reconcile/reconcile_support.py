@@ -6,7 +6,7 @@ import datetime as dt
 
 from conftest import World
 
-from ledger.domain.policy import DEFAULT_POLICY, Policy
+from ledger.domain.policy import Policy
 from ledger.ledger import Ledger
 from ledger.reconcile.findings import Finding
 from ledger.reconcile.run import Options, Result, reconcile
@@ -22,8 +22,9 @@ def add_claimants(world: World) -> None:
     app.register_claimant(PROVINCE, "Government of Balochistan", "government", {"*": "official"}, "B", entry)
 
 
-def run(ledger: Ledger, policy: Policy = DEFAULT_POLICY, stale_days: int = 3650, record: bool = False) -> Result:
-    """One reconciliation; by default a dry run with a stale period long enough to stay quiet."""
+def run(ledger: Ledger, policy: Policy | None = None, stale_days: int = 3650, record: bool = False) -> Result:
+    """One reconciliation (under the ledger's default policy unless one is given); by default a dry run
+    with a stale period long enough to stay quiet."""
     return reconcile(ledger, Options(policy, dt.timedelta(days=stale_days), lock_wait=5, record=record))
 
 

@@ -95,11 +95,15 @@ class TestRepublication:
     def test_one_statement_carried_by_two_outlets_is_flagged_and_counted_once(self, world: World) -> None:
         ledger = world.ledger
         ledger.app.register_publisher("geo", "Geo News", "media", None, ledger.entry("test"))
-        ledger.record_figure(world.figure())  # via Dawn's report
-        ledger.record_figure(world.figure(document=None, quote=None, publisher="geo"))  # the same words, via Geo
+        first = ledger.record_figure(world.figure())  # via Dawn's report
+        later = reported("2026-02-05T18:00:00")  # the same words, via Geo, that evening
+        again = ledger.record_figure(world.figure(document=None, quote=None, publisher="geo", reported=later))
+        assert (again.carried, again.figure_id) == (True, first.figure_id)  # one statement, one more carrier
         [finding] = kinds(run(ledger))["republication"]
         assert finding.severity is Severity.INFO
-        assert "recorded 2 times via dawn, geo" in finding.message and "counted once" in finding.message
+        assert "carried by 2 sources (dawn 2026-02-05 (primary), geo 2026-02-05)" in finding.message  # the earliest first
+        assert "counted once" in finding.message
+        assert len(ledger.figures()) == 1
         militants = next(r for r in ledger.tally().rows if (r["incident"], r["victim_status"]) == (world.campaign, "militant"))
         assert militants["claims"] == 1
 

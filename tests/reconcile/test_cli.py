@@ -57,26 +57,27 @@ def test_policy_list_and_show(cli: Cli) -> None:
     listed = cli("policy", "list", "--format", "csv")
     assert listed.exit_code == 0
     rows = list(csv.DictReader(io.StringIO(listed.stdout)))
-    assert [r["label"] for r in rows] == ["default@1", "acled@1", "independent@1"]
-    assert rows[2]["excluded_roles"] == "enemy_losses"
+    assert [r["label"] for r in rows] == ["default@1", "default@2", "acled@1", "independent@1", "independent@2"]
+    assert rows[3]["excluded_roles"] == "enemy_losses"
     shown = json.loads(cli("policy", "show", "acled", "--format", "json").stdout)
     assert (shown["label"], shown["best_rule"], shown["single_number"]) == ("acled@1", "lowest", True)
     assert shown["unquantified_as"] == 0
     assert shown["vague_words"]["dozens"] == {"low": 12, "best": 12, "high": None}
     table = cli("policy", "show", "default").stdout
-    assert "label            default@1" in table and "Vague words (default@1)" in table
+    assert "label            default@2" in table and "Vague words (default@2)" in table
+    assert "Vague words (default@1)" in cli("policy", "show", "default@1").stdout
     unknown = cli("policy", "show", "ucdp")
-    assert unknown.exit_code == 2 and "unknown; use one of acled@1, default@1, independent@1" in unknown.stderr
+    assert unknown.exit_code == 2 and "unknown; use one of acled@1, default@1, default@2, independent@1" in unknown.stderr
 
 
 def test_compare_side_by_side(cli: Cli) -> None:
     result = cli("compare", "--policy", "default", "--policy", "independent", "--format", "json")
     assert result.exit_code == 0, result.stderr
     payload = json.loads(result.stdout)
-    assert payload["policies"] == ["default@1", "independent@1"] and payload["log_position"] == cli.events()
+    assert payload["policies"] == ["default@2", "independent@2"] and payload["log_position"] == cli.events()
     [militants] = [r for r in payload["rows"] if r["victim_status"] == "militant"]
-    assert (militants["default@1 best"], militants["default@1 grade"]) == (216, "weak")
-    assert (militants["independent@1 best"], militants["independent@1 grade"]) == (None, "discounted")
+    assert (militants["default@2 best"], militants["default@2 grade"]) == (216, "weak")
+    assert (militants["independent@2 best"], militants["independent@2 grade"]) == (None, "discounted")
     assert cli("compare", "--policy", "default").exit_code == 2
     assert cli("compare", "--policy", "nonesuch", "--policy", "default").exit_code == 2
 
@@ -86,20 +87,20 @@ def test_reconcile_clean_writes_reports_that_parse_and_records_once(cli: Cli, tm
     before = cli.events()
     result = cli("reconcile", "--report-dir", str(reports))
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.startswith(f"reconciliation under default@1 at log position {before}: 0 errors, 1 warnings, 0 info")
+    assert result.stdout.startswith(f"reconciliation under default@2 at log position {before}: 0 errors, 1 warnings, 0 info")
     assert f"recorded at event-log position {before + 1}" in result.stdout
     assert "report written:" in result.stderr
-    stem = reports / f"reconciliation-default@1-{before}"
+    stem = reports / f"reconciliation-default@2-{before}"
     report = json.loads(stem.with_suffix(".json").read_text(encoding="utf-8"))
     assert (report["log_position"], report["recorded"], report["exit_code"]) == (before, True, 0)
     assert report["severities"] == {"info": 0, "warning": 1, "error": 0}
-    assert all(t["same"] for t in report["drift_check"]) and report["policy"]["label"] == "default@1"
+    assert all(t["same"] for t in report["drift_check"]) and report["policy"]["label"] == "default@2"
     with (reports / f"{stem.name}-findings.csv").open(encoding="utf-8", newline="") as f:
         [finding] = list(csv.DictReader(f))
     assert (finding["severity"], finding["kind"], finding["incident"]) == ("warning", "enemy_claim_only", "balochistan-2026")
     markdown = stem.with_suffix(".md").read_text(encoding="utf-8")
     headings = [line for line in markdown.splitlines() if line.startswith("#")]
-    assert headings[0] == "# Reconciliation under policy default@1"
+    assert headings[0] == "# Reconciliation under policy default@2"
     assert {"## Drift check", "## Findings", "## Changes since the previous reconciliation"} <= set(headings)
     # Again at the same position: nothing new is recorded, same report.
     again = cli("reconcile", "--report-dir", str(reports), "--format", "json")
@@ -107,7 +108,7 @@ def test_reconcile_clean_writes_reports_that_parse_and_records_once(cli: Cli, tm
     assert cli.events() == before + 1
     listed = list(csv.DictReader(io.StringIO(cli("reconciliations", "--format", "csv").stdout)))
     assert [(r["policy"], r["log_position"], r["warnings"], r["analyst"]) for r in listed] == [
-        ("default@1", str(before), "1", "cli-tester")
+        ("default@2", str(before), "1", "cli-tester")
     ]
 
 

@@ -52,6 +52,7 @@ def test_the_default_policy_keeps_ranges_and_the_most_reliable_best() -> None:
         "militant/bla": (3, 3, None, "weak"),
         "civilian": (12, 12, None, "weak"),
         "security_forces": (None, None, None, "pending"),
+        "all": (192, 192, None, "weak"),  # the total: 180 militants and 12 civilians, graded by its weakest part
     }
 
 
@@ -61,6 +62,7 @@ def test_acled_gives_one_conservative_number_and_zero_for_casualties_alone() -> 
         "militant/bla": (3, 3, 3, "weak"),
         "civilian": (12, 12, 12, "weak"),  # ACLED: dozens = 12
         "security_forces": (0, 0, 0, "pending"),  # ACLED: "casualties" alone = 0
+        "all": (192, 192, 192, "pending"),  # a part counted as 0 for "casualties" alone makes the total pending
     }
 
 
@@ -78,11 +80,12 @@ def test_independent_leaves_out_claims_about_the_enemy() -> None:
         "militant/bla": (None, None, None, "discounted"),  # nothing left but the enemy's claim
         "civilian": (12, 12, None, "weak"),
         "security_forces": (None, None, None, "pending"),
+        "all": (192, 192, None, "weak"),
     }
 
 
 def test_policies_are_versioned_data_and_default_is_unchanged() -> None:
-    assert list(POLICIES) == ["default@1", "acled@1", "independent@1"]
+    assert list(POLICIES) == ["default@1", "default@2", "acled@1", "independent@1", "independent@2"]
     assert get_policy("acled") is ACLED_POLICY and get_policy("independent@1") is INDEPENDENT_POLICY
     assert (DEFAULT_POLICY.tolerance, DEFAULT_POLICY.excluded_roles, DEFAULT_POLICY.not_credible) == (0.2, frozenset(), {"E"})
     assert (DEFAULT_POLICY.best_rule, DEFAULT_POLICY.single_number, DEFAULT_POLICY.unquantified_as) == (
@@ -92,7 +95,7 @@ def test_policies_are_versioned_data_and_default_is_unchanged() -> None:
     shown = ACLED_POLICY.to_dict()
     assert shown["vague_words"]["dozens"] == {"low": 12, "best": 12, "high": None}
     assert shown["vague_table"] == "acled@1" and shown["best_rule"] == "lowest"
-    with pytest.raises(NotFound, match="policy 'ucdp': unknown; use one of acled@1, default@1, independent@1"):
+    with pytest.raises(NotFound, match="policy 'ucdp': unknown; use one of acled@1, default@1, default@2, independent@1"):
         get_policy("ucdp")
 
 

@@ -43,13 +43,13 @@ class TestDrift:
         ledger.record_figure(world.figure())
         assert "drift" not in kinds(run(ledger))
         ledger.tally()  # the live read model caches the tally at this position
-        tamper(ledger, "UPDATE tallies SET best = best + 100 WHERE policy = 'default@1' AND victim_status = 'militant'")
+        tamper(ledger, "UPDATE tallies SET best = best + 100 WHERE policy = 'default@2' AND victim_status = 'militant'")
         result = run(ledger)
         [drift] = kinds(result)["drift"]
-        assert (drift.subject, drift.severity) == ("tallies[default@1]", Severity.ERROR)
+        assert (drift.subject, drift.severity) == ("tallies[default@2]", Severity.ERROR)
         assert "1 cells differ, e.g. balochistan-2026/militant/killed" in drift.message and "ledger rebuild" in drift.message
         assert result.exit_code(Severity.ERROR) == 1
-        assert [t.name for t in result.tables if not t.same] == ["tallies[default@1]"]
+        assert [t.name for t in result.tables if not t.same] == ["tallies[default@2]"]
         # Rebuilding the live read model from the log clears it.
         ledger.rebuild()
         assert "drift" not in kinds(run(ledger))
@@ -69,7 +69,7 @@ class TestDrift:
         tamper(ledger, "UPDATE figures SET quantity = json_object('text', 'at least 300', 'kind', 'at_least', "
                        "'low', 300, 'best', 300, 'high', NULL, 'vague_word', NULL)")  # fmt: skip
         drift = {f.subject: f for f in kinds(run(ledger))["drift"]}
-        assert set(drift) == {"figures", "tallies[default@1] weighed from live facts"}
+        assert set(drift) == {"figures", "tallies[default@2] weighed from live facts"}
 
     def test_the_scratch_file_is_gone_and_the_live_file_free_after_a_run(self, world: World) -> None:
         ledger = world.ledger
@@ -87,12 +87,12 @@ class TestRecording:
         assert result.recorded and result.event_position == event_count(ledger) == evidence_at + 1
         assert result.log_position == evidence_at
         [row] = recorded(ledger)
-        assert (row["policy"], row["policy_name"], row["policy_version"]) == ("default@1", "default", 1)
+        assert (row["policy"], row["policy_name"], row["policy_version"]) == ("default@2", "default", 2)
         assert (row["log_position"], row["readmodel_position"], row["previous_position"]) == (evidence_at, evidence_at, None)
         assert (row["inputs_digest"], row["outputs_digest"]) == (result.inputs_digest, result.outputs_digest)
         assert (row["errors"], row["warnings"], row["info"]) == (0, 1, 0)
         assert json.loads(str(row["findings"])) == [["enemy_claim_only", "warning", "balochistan-2026/militant/killed"]]
-        assert row["summary"] == f"reconciliation under default@1 at log position {evidence_at}: 0 errors, 1 warnings, 0 info"
+        assert row["summary"] == f"reconciliation under default@2 at log position {evidence_at}: 0 errors, 1 warnings, 0 info"
 
     def test_running_twice_at_the_same_position_records_nothing_new(self, world: World) -> None:
         ledger = world.ledger
@@ -107,7 +107,7 @@ class TestRecording:
         assert len(recorded(ledger)) == 1
         # Another policy at the same position is another reconciliation.
         assert run(ledger, ACLED_POLICY, record=True).recorded
-        assert [r["policy"] for r in recorded(ledger)] == ["default@1", "acled@1"]
+        assert [r["policy"] for r in recorded(ledger)] == ["default@2", "acled@1"]
 
     def test_the_next_run_says_what_changed_since_the_previous_one(self, world: World) -> None:
         add_claimants(world)
@@ -185,4 +185,4 @@ def test_a_reconciliation_on_a_postgresql_event_store_is_recorded_once(pg_ledger
     first = run(pg_ledger, record=True)
     assert first.recorded and "drift" not in kinds(first)
     assert not run(pg_ledger, record=True).recorded
-    assert [r["policy"] for r in recorded(pg_ledger)] == ["default@1"]
+    assert [r["policy"] for r in recorded(pg_ledger)] == ["default@2"]

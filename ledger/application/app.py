@@ -12,7 +12,7 @@ import attrs
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.persistence import IntegrityError, Recording, Transcoder
 
-from ledger.application.inputs import FigureInput
+from ledger.application.inputs import FigureInput, figure_reference
 from ledger.application.streams import select_streams
 from ledger.application.transcodings import VALUE_TRANSCODINGS
 from ledger.batches import chunks
@@ -550,6 +550,8 @@ class _Resolver:
         return [total, *parts]
 
     def _prepare_one(self, figure: FigureInput, part_of: uuid.UUID | None = None) -> _PreparedFigure:
+        if part_of is None and figure.part_of:
+            part_of = figure_reference(figure.part_of, "part_of")
         incident: Incident = self._cached("incident", figure.incident)
         claimant: Claimant = self._cached("claimant", figure.claimant)
         victim_status = parse_victim_status(figure.victim_status)

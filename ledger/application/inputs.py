@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
+
 import attrs
 
 from ledger.domain.values import Period, ReportedTime, SubCounts
+from ledger.errors import InvalidInput
 
 
 @attrs.frozen
@@ -39,3 +42,12 @@ class FigureInput:
     includes: tuple[PartInput, ...] = ()  # the parts a total names
     carried_via: tuple[str, ...] = ()  # publisher keys the carrier cites ("Mehr News via Dawn": dawn)
     quote_part: str | None = None  # where the quote stands: body or headline (default: searched, body first)
+    part_of: str | None = None  # the id of the total this figure is a named part of (bundles carry it)
+
+
+def figure_reference(text: str, what: str) -> uuid.UUID:
+    """A figure named by its full id (as exports and bundles write it)."""
+    try:
+        return uuid.UUID(text.strip())
+    except ValueError:
+        raise InvalidInput(f"{what} {text!r}: not a figure id; copy the total's id from `ledger figures --format csv`") from None

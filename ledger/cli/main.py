@@ -158,7 +158,8 @@ FIGURE_COLUMNS = [
     "figure_id", "incident", "claimant", "victim_status", "outcome", "role", "quantity_text", "bound_kind",
     "low", "best", "high", "state", "corrected", "current_quantity", "reported_at", "reported_precision",
     "reported_estimated", "recorded_at", "analyst", "publisher", "document", "quote", "quote_start", "quote_end",
-    "occurred_start", "occurred_end", "women", "children", "note", "position",
+    "occurred_start", "occurred_end", "women", "children", "note", "position", "stance", "stance_source",
+    "derived", "part_of", "quote_part", "carriers", "carried_by",
 ]  # fmt: skip
 
 

@@ -60,7 +60,7 @@ class CellState:
 @attrs.frozen
 class Cause:
     position: int
-    kind: str  # new claim, revision, withdrawal, correction, strike, regrade
+    kind: str  # new claim, revision, carrier, withdrawal, correction, strike, regrade
     recorded_at: dt.datetime
     reported_at: dt.datetime | None
     claimant: str | None
@@ -175,6 +175,7 @@ class _Causes:
         self.a, self.b, self.axis = a, b, axis
         self.parents = {**a.facts.parents, **b.facts.parents}
         self.figures = sources.figure_sources(con, View())  # all: a fact may concern a figure of either side
+        self.carriers = sources.carrier_sources(con, View())
         self.events = [e for events in sources.figure_events(con, View()).values() for e in events]
         self.struck = {e.figure_id for e in self.events if e.kind == "struck"}  # entry errors revise nothing
         self.grades = con.execute(
@@ -210,6 +211,9 @@ class _Causes:
                 continue
             if self.within(figure.recorded_at, claim.reported_at):
                 found.append(self.reported(figure))
+            for carrier in self.carriers.get(figure.figure_id, []):
+                if not carrier.is_first and self.within(carrier.recorded_at, carrier.reported_at):
+                    found.append(self.carried(figure, carrier))
             for event in self.events:
                 if event.figure_id == figure.figure_id and self.within(event.recorded_at, self.event_time(event)):
                     found.append(self.later_fact(figure, event))
@@ -249,6 +253,17 @@ class _Causes:
         return Cause(
             figure.position, kind, figure.recorded_at, claim.reported_at, figure.claimant_name, figure.figure_id, text,
             figure.document, figure.quote,
+        )  # fmt: skip
+
+    def carried(self, figure: sources.FigureSource, carrier: sources.CarrierSource) -> Cause:
+        """One more source carrying a statement already recorded: a republication, never a revision."""
+        text = (
+            f"{figure.claimant_name}'s {carrier.words!r} carried by {carrier.label}, reported {carrier.reported} "
+            f"(the same statement as {figure.quantity!r}, one more carrier)"
+        )
+        return Cause(
+            carrier.position, "carrier", carrier.recorded_at, carrier.reported_at, figure.claimant_name, figure.figure_id,
+            text, carrier.document, carrier.quote,
         )  # fmt: skip
 
     def reported_at(self, figure: sources.FigureSource) -> dt.datetime:

@@ -13,9 +13,20 @@ import duckdb
 
 from ledger.domain.claims import Claim, standing
 from ledger.domain.policy import BestRule, Policy
-from ledger.domain.quantity import BoundKind
-from ledger.domain.tally import Bounds, Cell, CellKey, claim_bounds, exclusion, grade_reason, sum_bounds, weigh
-from ledger.domain.vocabulary import Grade, Reliability
+from ledger.domain.readings import REREAD_KINDS
+from ledger.domain.tally import (
+    Bounds,
+    Cell,
+    CellKey,
+    best_candidates,
+    choose_best,
+    claim_bounds,
+    grade_reason,
+    set_aside_reasons,
+    sum_bounds,
+    weigh,
+)
+from ledger.domain.vocabulary import ROOT_STATUS, Grade, Reliability, Stance
 from ledger.history import sources
 from ledger.history.snapshot import Snapshot, bounds_text, cell_key, find_cell, take
 from ledger.readmodel.queries import describe_time
@@ -24,7 +35,9 @@ from ledger.readmodel.view import View
 
 @attrs.frozen
 class Line:
-    section: str  # result, counted, set aside, struck, correction, vague word, low, best, high, grade, part, combined
+    # result, counted, set aside, carried, struck, correction, derived, words, low, best, high, grade,
+    # total, part, combined, unattributed
+    section: str
     text: str
     figure_id: str | None = None
     position: int | None = None  # the event-log position of the fact this line rests on
@@ -72,7 +85,10 @@ def explain(
     key = cell_key(con, incident, victim_status, outcome)
     snapshot = take(con, policy, view)
     cell = find_cell(snapshot, key, f"{incident} / {key[1]} / {key[2]}")
-    ctx = _Context(snapshot, sources.figure_sources(con, view), sources.figure_events(con, view), sources.incident_keys(con))
+    ctx = _Context(
+        snapshot, sources.figure_sources(con, view), sources.figure_events(con, view), sources.incident_keys(con),
+        sources.carrier_sources(con, view),
+    )  # fmt: skip
     own_claims = [c for c in snapshot.facts.claims if (c.incident_id, c.victim_status, c.outcome) == key]
     own = weigh(key, own_claims, snapshot.facts.reliability, policy) if own_claims else None
     lines = [Line("result", f"low / best / high {bounds_text(cell.bounds)}, grade {cell.grade.value}, from {_basis(cell)}")]
@@ -80,6 +96,8 @@ def explain(
     lines += ctx.struck_lines(key)
     if own is not None:
         lines += ctx.bound_lines(own, "own claims " if cell.parts else "")
+    if key[1] == ROOT_STATUS:
+        lines += ctx.total_lines(own_claims)
     if cell.parts:
         lines += ctx.part_lines(cell, own)
     return Explanation(
@@ -106,6 +124,7 @@ class _Context:
     figures: dict[str, sources.FigureSource]
     events: dict[str, list[sources.FigureEvent]]
     incidents: dict[str, str]
+    carriers: dict[str, list[sources.CarrierSource]] = attrs.Factory(dict)
 
     @property
     def policy(self) -> Policy:
@@ -116,26 +135,43 @@ class _Context:
         grade = self.snapshot.facts.reliability.get(claim.claimant_id, "F")
         return f"{source.claimant_name} ({claim.role}, reliability {grade})"
 
+    def primary(self, claim: Claim) -> sources.CarrierSource | None:
+        """The earliest carrier: the primary source of the statement, whatever the entry order."""
+        carriers = self.carriers.get(claim.figure_id)
+        return min(carriers, key=lambda c: (c.reported_at, c.fingerprint)) if carriers else None
+
     def said(self, claim: Claim, cite: bool = False) -> str:
         source = self.figures[claim.figure_id]
-        reported = describe_time(claim.reported_at, None, None) if claim.corrected else source.reported
+        primary = self.primary(claim)
+        if claim.corrected and primary is not None and primary.is_first:
+            reported = describe_time(claim.reported_at, None, None)
+        else:
+            reported = primary.reported if primary is not None else source.reported
         ref = f" [#{source.position}]" if cite else ""
-        return f"{self.who(claim)} said {claim.quantity.text!r}, reported {reported}{ref}"
+        stance = f" ({claim.stance})" if claim.stance != Stance.STATED.value else ""
+        if source.derived:
+            return f"{self.who(claim)}: {claim.quantity.text!r}{stance} derived by the analyst, reported {reported}{ref}"
+        return f"{self.who(claim)} said {claim.quantity.text!r}{stance}, reported {reported}{ref}"
 
     def line(self, section: str, text: str, claim: Claim) -> Line:
         source = self.figures[claim.figure_id]
+        primary = self.primary(claim)
+        if primary is not None and not primary.is_first:  # cite the source that published it first
+            return Line(section, text, claim.figure_id, source.position, primary.document, primary.quote)
         return Line(section, text, claim.figure_id, source.position, source.document, source.quote)
 
     def claim_lines(self, claims: Sequence[Claim]) -> list[Line]:
         latest = standing(claims)
         reliability = self.snapshot.facts.reliability
+        standing_claims = [c for c in latest.values() if c is not None]
+        reasons = set_aside_reasons(standing_claims, reliability, self.policy)
         counted: list[Line] = []
         aside: list[Line] = []
         notes: list[Line] = []
         for claim in sorted(claims, key=lambda c: (self.figures[c.figure_id].claimant, c.reported_at, c.position)):
             stands = latest.get(claim.series_id)
             superseded = stands is None or stands.figure_id != claim.figure_id
-            why = None if claim.withdrawn or superseded else exclusion(claim, reliability, self.policy)
+            why = None if claim.withdrawn or superseded else reasons.get(claim.figure_id)
             if claim.withdrawn:
                 aside.append(self.withdrawal_line(claim))
             elif superseded:
@@ -154,10 +190,33 @@ class _Context:
             else:
                 bounds = claim_bounds(claim, self.policy)
                 counted.append(self.line("counted", f"{self.said(claim)}: {bounds_text(bounds)}", claim))
+            notes += self.carrier_lines(claim)
             notes += self.correction_lines(claim)
-            if claim.quantity.kind is BoundKind.VAGUE and not claim.withdrawn:
-                notes.append(self.vague_line(claim))
+            notes += self.derived_lines(claim)
+            if claim.quantity.kind.value in REREAD_KINDS and not claim.withdrawn:
+                notes.append(self.words_line(claim))
         return counted + aside + notes
+
+    def carrier_lines(self, claim: Claim) -> list[Line]:
+        """Every source that carried the statement: one claim, counted once, whoever repeated it."""
+        carriers = sorted(self.carriers.get(claim.figure_id, []), key=lambda c: (c.reported_at, c.fingerprint))
+        if len(carriers) < 2:
+            return []
+        name = self.figures[claim.figure_id].claimant_name
+        lines = []
+        for n, carrier in enumerate(carriers):
+            role = "primary carrier" if n == 0 else "carried again"
+            stance = f", {carrier.stance}" if carrier.stance != Stance.STATED.value else ""
+            text = f"{name}'s {carrier.words!r}{stance} carried by {carrier.label}, reported {carrier.reported} ({role})"
+            lines.append(Line("carried", text, claim.figure_id, carrier.position, carrier.document, carrier.quote))
+        return lines
+
+    def derived_lines(self, claim: Claim) -> list[Line]:
+        source = self.figures[claim.figure_id]
+        if not source.derived:
+            return []
+        text = f"{claim.quantity.text!r} is arithmetic by the analyst, not a quote: {source.derived}"
+        return [Line("derived", text, claim.figure_id, source.position, source.document, source.quote)]
 
     def withdrawal_line(self, claim: Claim) -> Line:
         withdrawal = next((e for e in reversed(self.events.get(claim.figure_id, [])) if e.kind == "withdrawn"), None)
@@ -180,16 +239,19 @@ class _Context:
             lines.append(Line("correction", text, claim.figure_id, event.position, original.document, original.quote))
         return lines
 
-    def vague_line(self, claim: Claim) -> Line:
+    def words_line(self, claim: Claim) -> Line:
+        """How the policy's table read a vague word or a hedged number ("about 30"), or why it could not."""
         table, quantity = self.policy.vague_table, claim.quantity
         words = repr(quantity.text)
-        if quantity.text.lower() != quantity.vague_word:
+        if quantity.vague_word and quantity.text.lower() != quantity.vague_word:
             words = f"{quantity.vague_word!r} in {words}"
-        text = (
-            f"{words} read as low / best / high "
-            f"{bounds_text(claim_bounds(claim, self.policy))} by vague-word table {table.label}"
-        )
-        return self.line("vague word", text, claim)
+        read = bounds_text(claim_bounds(claim, self.policy))
+        used = quantity.read_with(table)
+        if used != table.label:
+            text = f"{words} is not in table {table.label}: read as recorded, by {used}, as low / best / high {read}"
+        else:
+            text = f"{words} read as low / best / high {read} by table {table.label}"
+        return self.line("words", text, claim)
 
     def struck_lines(self, key: CellKey) -> list[Line]:
         lines = []
@@ -238,19 +300,38 @@ class _Context:
         return lines
 
     def best_line(self, bounds: Bounds, quantified: list[tuple[Claim, Bounds]], prefix: str) -> Line:
+        candidates = best_candidates(quantified, self.policy)
+        passed = [c for c, _ in quantified if all(c is not d for d, _ in candidates)]
+        first = ""
+        if passed:
+            words = ", ".join(f"{self.figures[c.figure_id].claimant_name}'s {c.quantity.text!r}" for c in passed)
+            first = f" (a number before vague words: {words} bound low and high only)"
         if self.policy.best_rule is BestRule.LOWEST:
-            lowest = next((c for c, b in quantified if b.best == bounds.best), quantified[0][0])
-            text = f"{prefix}best {bounds.best}: the lowest best of any counted claimant, {self.who(lowest)}"
+            lowest = next((c for c, b in candidates if b.best == bounds.best), candidates[0][0])
+            text = f"{prefix}best {bounds.best}: the lowest best of any counted claimant{first}, {self.who(lowest)}"
             return self.line("best", text, lowest)
-        reliability = self.snapshot.facts.reliability
-        rank = {c.figure_id: Reliability(reliability.get(c.claimant_id, "F")).rank for c, _ in quantified}
-        top = max(rank.values())
-        chosen = [c for c, b in quantified if rank[c.figure_id] == top and b.best == bounds.best]
-        if not chosen:
+        best, chosen = choose_best(quantified, self.snapshot.facts.reliability, self.policy)
+        if best != bounds.best or not chosen:
             return Line("best", f"{prefix}best {bounds.best}: the most reliable claimant's best is below low, so best = low")
-        tie = " (the lower on a tie)" if sum(rank[c.figure_id] == top for c, _ in quantified) > 1 else ""
-        text = f"{prefix}best {bounds.best}: the figure of the most reliable claimant{tie}, {self.who(chosen[0])}"
+        reliability = self.snapshot.facts.reliability
+        top = max(Reliability(reliability.get(c.claimant_id, "F")).rank for c, _ in candidates)
+        tied = sum(Reliability(reliability.get(c.claimant_id, "F")).rank == top for c, _ in candidates)
+        tie = " (the lower on a tie)" if tied > 1 else ""
+        text = f"{prefix}best {bounds.best}: the figure of the most reliable claimant{tie}{first}, {self.who(chosen[0])}"
         return self.line("best", text, chosen[0])
+
+    def total_lines(self, own_claims: Sequence[Claim]) -> list[Line]:
+        """A total given with its named parts ("41, including 14 security personnel"): one statement."""
+        lines = []
+        for claim in own_claims:
+            parts = [f for f in self.figures.values() if f.part_of == claim.figure_id]
+            if not parts:
+                continue
+            ordered = sorted(parts, key=lambda f: f.position)
+            named = ", ".join(f"{f.victim_status} {f.quantity!r} [#{f.position}]" for f in ordered)
+            text = f"{self.figures[claim.figure_id].claimant_name}'s total {claim.quantity.text!r} names its parts: {named}"
+            lines.append(self.line("total", text, claim))
+        return lines
 
     def part_lines(self, cell: Cell, own: Cell | None) -> list[Line]:
         """How a parent combined its child incidents and sub-statuses: for each bound the larger, never the sum."""
@@ -261,8 +342,9 @@ class _Context:
         candidates = {"own claims": own.bounds if own else None}
         if children:
             candidates["sum of child incidents"] = sum_bounds(p.bounds for p in children)
+        statuses = "sum of victim statuses" if cell.victim_status == ROOT_STATUS else "sum of sub-statuses"
         if subs:
-            candidates["sum of sub-statuses"] = sum_bounds(p.bounds for p in subs)
+            candidates[statuses] = sum_bounds(p.bounds for p in subs)
         shown = {name: b for name, b in candidates.items() if b is not None}
         listed = "; ".join(f"{name} {bounds_text(b)}" for name, b in shown.items())
         lines.append(Line("combined", f"for each bound the larger, never added (they overlap): {listed}"))
@@ -272,6 +354,15 @@ class _Context:
                 origin = [name for name, b in shown.items() if getattr(b, bound) == value]
                 lines.append(Line("combined", f"{bound} {'open' if value is None else value} from {' and '.join(origin)}"))
         lines.append(Line("combined", self.parent_grade(cell, own, [b for n, b in shown.items() if n != "own claims"])))
+        if cell.victim_status == ROOT_STATUS and cell.bounds is not None:
+            accounted = sum_bounds(p.bounds for p in subs)
+            rest = cell.bounds.best - (accounted.best if accounted else 0)
+            if rest > 0:
+                text = (
+                    f"{rest} not attributed to a status: the total's best {cell.bounds.best} less the statuses' "
+                    f"{accounted.best if accounted else 0} (arithmetic, not anyone's claim)"
+                )
+                lines.append(Line("unattributed", text))
         return lines
 
     def parent_grade(self, cell: Cell, own: Cell | None, sums: list[Bounds]) -> str:

@@ -72,6 +72,7 @@ class _Builder:
         self.doc.add_namespace("ledger", NAMESPACE)
         self.figures = sources.figure_sources(con, view)
         self.events = sources.figure_events(con, view)
+        self.carriers = sources.carrier_sources(con, view)
         self.claims = {c.figure_id: c for c in (snapshot.facts.claims if snapshot else load_facts(con, view).claims)}
         self.standing = {c.figure_id for c in standing(self.claims.values()).values() if c is not None}
         self.documents = {
@@ -161,6 +162,7 @@ class _Builder:
         else:
             published = self.publication(f"figure/{figure_id}", source.publisher, source.reported_at, None)
         self.doc.wasInformedBy(recording, published, identifier=f"{recording}/informant")
+        self.carried(identifier, figure_id)
         self.generation(identifier, source, recording)
         for event in self.events.get(figure_id, []):
             if event.kind in ("withdrawn", "struck"):
@@ -168,6 +170,32 @@ class _Builder:
         if (earlier := self.earlier(source)) is not None:
             self.doc.wasRevisionOf(identifier, self.figure(earlier), identifier=f"{identifier}/revision")
         return identifier
+
+    def carried(self, identifier: str, figure_id: str) -> None:
+        """Every source that carried the statement: the figure wasQuotedFrom each carrier's document and
+        hadPrimarySource the earliest; a carrier's document that cites another outlet wasQuotedFrom that
+        outlet's document ("Mehr News via Dawn")."""
+        carriers = sorted(self.carriers.get(figure_id, []), key=lambda c: (c.reported_at, c.fingerprint))
+        if len(carriers) < 2:
+            return
+        by_publisher = {c.publisher: c for c in carriers if c.document}
+        for n, carrier in enumerate(carriers):
+            if carrier.document is None:
+                continue
+            document = self.document(carrier.document)
+            attributes = {"ledger:words": carrier.words, "ledger:stance": carrier.stance, "ledger:carrier": carrier.label}
+            if carrier.quote:
+                attributes["ledger:quote"] = carrier.quote
+            self.doc.wasQuotedFrom(identifier, document, identifier=f"{identifier}/quoted/{carrier.position}",
+                                   other_attributes=attributes)  # fmt: skip
+            if n == 0:
+                self.doc.hadPrimarySource(identifier, document, identifier=f"{identifier}/primary")
+            for via_name in carrier.via[:1]:
+                cited = next((c for k, c in by_publisher.items() if c.publisher_name == via_name and c is not carrier), None)
+                if cited is not None and cited.document is not None and cited.document != carrier.document:
+                    self.doc.wasQuotedFrom(
+                        document, self.document(cited.document), identifier=f"{document}/quotes/{cited.document}"
+                    )
 
     def figure_attributes(self, source: sources.FigureSource, claim: Claim | None) -> dict[str, Any]:
         quantity = claim.quantity if claim else None
@@ -184,10 +212,19 @@ class _Builder:
             "ledger:outcome": source.outcome,
             "ledger:role": claim.role if claim else source.role,
             "ledger:reportedAt": _time(claim.reported_at if claim else source.reported_at),
+            "ledger:reportedPrecision": source.reported_precision or "day",
+            "ledger:reportedEstimated": source.reported_estimated,
             "ledger:recordedAt": _time(source.recorded_at),
             "ledger:logPosition": source.position,
             "ledger:state": state,
+            "ledger:stance": claim.stance if claim else source.stance,
+            "ledger:stanceSource": source.stance_source,
+            "ledger:quotePart": source.quote_part,
         }
+        if source.derived:
+            attributes["ledger:derived"] = source.derived  # arithmetic by the analyst, not a quote
+        if source.part_of:
+            attributes["ledger:partOf"] = f"ledger:figure/{source.part_of}"
         low, best, high = (bounds.low, bounds.best, bounds.high) if bounds else (
             (quantity.low, quantity.best, quantity.high) if quantity else (None, None, None)
         )  # fmt: skip

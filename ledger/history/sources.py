@@ -38,6 +38,41 @@ class FigureSource:
     document: str | None
     quote: str | None
     analyst: str | None
+    stance: str = "stated"
+    stance_source: str = "none"
+    derived: str | None = None
+    part_of: str | None = None  # the id of the total this figure is a named part of
+    quote_part: str = "body"
+    reported_precision: str | None = None
+    reported_estimated: bool = False
+
+
+@attrs.frozen
+class CarrierSource:
+    """One source that carried a figure's statement: its first, or one more (a republication)."""
+
+    figure_id: str
+    position: int
+    is_first: bool
+    publisher: str | None  # key
+    publisher_name: str | None
+    document: str | None
+    quote: str | None
+    quote_part: str
+    words: str  # the number as this carrier wrote it
+    reported_at: dt.datetime
+    reported: str
+    reported_precision: str
+    reported_estimated: bool
+    stance: str
+    via: tuple[str, ...]  # publisher names it cites, nearest first
+    recorded_at: dt.datetime
+    fingerprint: str
+
+    @property
+    def label(self) -> str:
+        """'Dawn', 'Mehr News via Dawn', or 'no publisher'."""
+        return " via ".join([self.publisher_name or self.publisher or "no publisher", *self.via])
 
 
 @attrs.frozen
@@ -62,7 +97,8 @@ def figure_sources(con: duckdb.DuckDBPyConnection, view: View) -> dict[str, Figu
     rows = con.execute(
         "SELECT f.figure_id, f.series_id, f.position, f.recorded_at, f.reported_at, f.reported_precision, "
         "f.reported_estimated, f.quantity_text, i.key, c.key, c.name, f.victim_status, f.outcome, f.role, "
-        "p.key, d.key, f.quote, f.analyst "
+        "p.key, d.key, f.quote, f.analyst, coalesce(f.stance, 'stated'), coalesce(f.stance_source, 'none'), "
+        "f.derived, f.part_of, coalesce(f.quote_part, 'body') "
         "FROM figures f JOIN incidents i USING (incident_id) JOIN claimants c USING (claimant_id) "
         "LEFT JOIN publishers p ON p.publisher_id = f.publisher_id "
         "LEFT JOIN documents d ON d.document_id = f.document_id "
@@ -88,9 +124,54 @@ def figure_sources(con: duckdb.DuckDBPyConnection, view: View) -> dict[str, Figu
             document=r[15],
             quote=r[16],
             analyst=r[17],
+            stance=r[18],
+            stance_source=r[19],
+            derived=r[20],
+            part_of=r[21],
+            quote_part=r[22],
+            reported_precision=r[5],
+            reported_estimated=bool(r[6]),
         )
         for r in rows
     }
+
+
+def carrier_sources(con: duckdb.DuckDBPyConnection, view: View) -> dict[str, list[CarrierSource]]:
+    """Every figure's carriers recorded by the view's instant, earliest first (the primary one first)."""
+    names = dict(con.execute("SELECT publisher_id, name FROM publishers").fetchall())
+    rows = con.execute(
+        "SELECT k.figure_id, k.position, k.is_first, p.key, p.name, d.key, k.quote, k.quote_part, k.words, k.reported_at, "
+        "k.reported_precision, k.reported_estimated, k.stance, k.carried_via, k.recorded_at, k.fingerprint "
+        "FROM carriers k LEFT JOIN publishers p ON p.publisher_id = k.publisher_id "
+        "LEFT JOIN documents d ON d.document_id = k.document_id "
+        "WHERE $recorded IS NULL OR k.recorded_at <= $recorded ORDER BY k.figure_id, k.reported_at, k.fingerprint",
+        {"recorded": view.recorded_by},
+    ).fetchall()
+    found: dict[str, list[CarrierSource]] = defaultdict(list)
+    for r in rows:
+        via = tuple(names.get(p, p) for p in json.loads(r[13] or "[]"))
+        found[r[0]].append(
+            CarrierSource(
+                figure_id=r[0],
+                position=r[1],
+                is_first=bool(r[2]),
+                publisher=r[3],
+                publisher_name=r[4],
+                document=r[5],
+                quote=r[6],
+                quote_part=r[7],
+                words=r[8],
+                reported_at=r[9],
+                reported=describe_time(r[9], r[10], r[11]) or "",
+                reported_precision=r[10],
+                reported_estimated=bool(r[11]),
+                stance=r[12],
+                via=via,
+                recorded_at=r[14],
+                fingerprint=r[15],
+            )
+        )
+    return dict(found)
 
 
 def figure_events(con: duckdb.DuckDBPyConnection, view: View) -> dict[str, list[FigureEvent]]:

@@ -27,7 +27,7 @@ SQL = {
     "publisher": "SELECT key, name, kind, url FROM publishers WHERE $at IS NULL OR recorded_at <= $at ORDER BY position",
     "document": """
         SELECT d.key, d.text, d.url, d.title, p.key AS publisher, d.published_at AS published,
-               d.published_precision, d.published_estimated
+               d.published_precision, d.published_estimated, d.headline
         FROM documents d LEFT JOIN publishers p USING (publisher_id)
         WHERE $at IS NULL OR d.recorded_at <= $at ORDER BY d.position""",
     "incident": """
@@ -39,14 +39,29 @@ SQL = {
         SELECT c.key AS claimant, g.reliability, g.reason
         FROM claimant_grades g JOIN claimants c USING (claimant_id)
         WHERE g.position <> c.position AND ($at IS NULL OR g.recorded_at <= $at) ORDER BY g.position""",
+    # Every figure as first reported, and each more source that carried it (as the figure record it
+    # was entered as: the same claimant, cell and number the same day, so importing it carries it again).
     "figure": """
-        SELECT i.key AS incident, c.key AS claimant, f.victim_status, f.outcome, f.quantity_text AS quantity,
-               f.reported_at AS reported, f.reported_precision, f.reported_estimated, f.role, p.key AS publisher,
-               d.key AS document, f.quote, f.quote_start, f.occurred_start, f.occurred_end, f.occurred_precision,
-               f.women, f.children, f.note, f.figure_id
-        FROM figures f JOIN incidents i USING (incident_id) JOIN claimants c USING (claimant_id)
-        LEFT JOIN publishers p ON p.publisher_id = f.publisher_id LEFT JOIN documents d ON d.document_id = f.document_id
-        WHERE $at IS NULL OR f.recorded_at <= $at ORDER BY f.position""",
+        SELECT * EXCLUDE (position) FROM (
+            SELECT i.key AS incident, c.key AS claimant, f.victim_status, f.outcome, f.quantity_text AS quantity,
+                   f.reported_at AS reported, f.reported_precision, f.reported_estimated, f.role, p.key AS publisher,
+                   d.key AS document, f.quote, f.quote_start, NULLIF(f.quote_part, 'body') AS quote_part,
+                   CASE WHEN f.stance_source = 'analyst' THEN f.stance END AS stance, f.derived, f.part_of,
+                   f.carried_via, f.occurred_start, f.occurred_end, f.occurred_precision,
+                   f.women, f.children, f.note, f.figure_id, f.position
+            FROM figures f JOIN incidents i USING (incident_id) JOIN claimants c USING (claimant_id)
+            LEFT JOIN publishers p ON p.publisher_id = f.publisher_id LEFT JOIN documents d ON d.document_id = f.document_id
+            WHERE $at IS NULL OR f.recorded_at <= $at
+            UNION ALL
+            SELECT i.key, c.key, f.victim_status, f.outcome, k.words, k.reported_at, k.reported_precision,
+                   k.reported_estimated, f.role, p.key, d.key, k.quote, k.quote_start, NULLIF(k.quote_part, 'body'),
+                   CASE WHEN k.stance_source = 'analyst' THEN k.stance END, NULL, NULL, k.carried_via,
+                   f.occurred_start, f.occurred_end, f.occurred_precision, NULL, NULL, k.note, k.figure_id, k.position
+            FROM carriers k JOIN figures f USING (figure_id) JOIN incidents i USING (incident_id)
+            JOIN claimants c USING (claimant_id)
+            LEFT JOIN publishers p ON p.publisher_id = k.publisher_id LEFT JOIN documents d ON d.document_id = k.document_id
+            WHERE NOT k.is_first AND ($at IS NULL OR k.recorded_at <= $at)
+        ) ORDER BY position""",
     "later": """
         SELECT e.kind, e.series_id, e.figure_id, e.reason, e.correction, e.reported_at AS reported, d.key AS document, e.quote
         FROM figure_events e LEFT JOIN documents d ON d.document_id = e.document_id
@@ -62,9 +77,12 @@ def bundle_records(con: duckdb.DuckDBPyConnection, view: View) -> list[Row]:
             "drop --reported-before and --occurred-from/--occurred-to"
         )
     params = {"at": view.recorded_by}
+    publishers = dict(con.execute("SELECT publisher_id, key FROM publishers").fetchall())
     records: list[Row] = []
     for kind in ("claimant", "publisher", "document", "incident", "grade", "figure"):
         for row in _rows(con, SQL[kind], params):
+            if kind == "figure":
+                row["carried_via"] = [publishers.get(i, i) for i in json.loads(row["carried_via"] or "[]")] or None
             records.append({"record": kind, **_clean(kind, row)})
     for row in _rows(con, SQL["later"], params):
         kind = row.pop("kind")

@@ -14,16 +14,16 @@ from typing import Any, ClassVar, TypeVar
 
 import attrs
 
-from ledger.application.inputs import FigureInput
+from ledger.application.inputs import FigureInput, figure_reference
 from ledger.domain.base import Entry, LedgerAggregate
 from ledger.domain.claimant import Claimant, Publisher
 from ledger.domain.document import Document
 from ledger.domain.ids import check_key, sha256_text
 from ledger.domain.incident import Incident
-from ledger.domain.quantity import parse_quantity
+from ledger.domain.quantity import parse_quantity, states_quantity
 from ledger.domain.series import check_figure, figure_fingerprint, series_id
-from ledger.domain.values import Citation, Location, Period, ReportedTime
-from ledger.domain.vocabulary import ClaimantKind, Outcome, Reliability, Role, parse_enum, parse_victim_status
+from ledger.domain.values import Citation, Location, Period, ReportedTime, SubCounts
+from ledger.domain.vocabulary import ClaimantKind, Outcome, Reliability, Role, Stance, parse_enum, parse_victim_status
 from ledger.errors import InvalidInput, LedgerError, NotFound
 
 
@@ -128,13 +128,14 @@ class PublisherSpec:
 @attrs.frozen
 class DocumentSpec:
     KIND: ClassVar[str] = "document"
-    COMPARED: ClassVar[tuple[str, ...]] = ("sha256", "url", "title", "publisher_id")
+    COMPARED: ClassVar[tuple[str, ...]] = ("sha256", "url", "title", "publisher_id", "headline")
     key: str
     text: str | None = None
     url: str | None = None
     title: str | None = None
     publisher: str | None = None
     published: ReportedTime | None = None
+    headline: str | None = None
 
     def build(self, catalog: Catalog, entry: Entry) -> Document:
         check = Checks()
@@ -154,6 +155,7 @@ class DocumentSpec:
             publisher_id=publisher,
             published=self.published,
             entry=entry,
+            headline=self.headline.strip() if self.headline else None,
         )
 
 
@@ -307,37 +309,74 @@ class Catalog:
 
     def validate_figure(self, figure: FigureInput) -> Callable[[], tuple[uuid.UUID, uuid.UUID]]:
         """Every check recording the figure would make; returns how to compute its (series id, figure id),
-        which costs a tenth of a file's check and is needed only where later rows name the file's figures."""
+        which costs a tenth of a file's check and is needed only where later rows name the file's figures.
+
+        A total's named parts are checked as the figures they become: each in its own status, with its
+        own quote or the total's, which must state the part's number too."""
         check = Checks()
-        incident: Incident | None = check("incident", figure.incident, lambda: self.get("incident", figure.incident))
-        claimant: Claimant | None = check("claimant", figure.claimant, lambda: self.get("claimant", figure.claimant))
-        status = check("victim_status", figure.victim_status, lambda: parse_victim_status(figure.victim_status))
-        outcome = check("outcome", figure.outcome, lambda: parse_enum(Outcome, figure.outcome, "outcome").value)
-        quantity = check("quantity", figure.quantity, lambda: parse_quantity(figure.quantity))
+        ids = self._validate_one(figure, check)
+        for part in figure.includes:
+            as_part = attrs.evolve(
+                figure, victim_status=part.victim_status, quantity=part.quantity, quote=part.quote or figure.quote,
+                quote_start=None if part.quote else figure.quote_start, role=part.role, subcounts=SubCounts(),
+                derived=None, includes=(),
+            )  # fmt: skip
+            self._validate_one(as_part, check, "includes")
+        check.done()
+        assert ids is not None
+        return ids
+
+    def _validate_one(
+        self, figure: FigureInput, check: Checks, column: str | None = None
+    ) -> Callable[[], tuple[uuid.UUID, uuid.UUID]] | None:
+        """The checks of one figure, its problems named by their columns (or all by `column`, for a part)."""
+
+        def name(field: str) -> str:
+            return column or field
+
+        incident: Incident | None = check(name("incident"), figure.incident, lambda: self.get("incident", figure.incident))
+        claimant: Claimant | None = check(name("claimant"), figure.claimant, lambda: self.get("claimant", figure.claimant))
+        status = check(name("victim_status"), figure.victim_status, lambda: parse_victim_status(figure.victim_status))
+        outcome = check(name("outcome"), figure.outcome, lambda: parse_enum(Outcome, figure.outcome, "outcome").value)
+        quantity = check(name("quantity"), figure.quantity, lambda: parse_quantity(figure.quantity))
         if figure.role:
-            check("role", figure.role, lambda: parse_enum(Role, figure.role or "", "role"))
+            check(name("role"), figure.role, lambda: parse_enum(Role, figure.role or "", "role"))
+        if figure.stance:
+            check(name("stance"), figure.stance, lambda: parse_enum(Stance, figure.stance or "", "stance"))
+        for key in figure.carried_via:
+            check(name("carried_via"), key, lambda key=key: self.get("publisher", key))
+        if figure.part_of:
+            check(name("part_of"), figure.part_of, lambda: figure_reference(figure.part_of or "", "part_of"))
         citation, document_sha, publisher_id = None, None, None
         if figure.document:
-            doc: Document | None = check("document", figure.document, lambda: self.get("document", figure.document or ""))
+            doc: Document | None = check(name("document"), figure.document, lambda: self.get("document", figure.document or ""))
             if doc is not None:
                 document_sha, publisher_id = doc.sha256 or doc.key, doc.publisher_id
                 citation = Citation(str(doc.id), None)
                 if figure.quote:
-                    located = check("quote", figure.quote, lambda: doc.locate(figure.quote or "", figure.quote_start))
-                    citation = Citation(str(doc.id), figure.quote, *(located or (None, None)))
+                    located = check(
+                        name("quote"), figure.quote, lambda: doc.locate(figure.quote or "", figure.quote_start, figure.quote_part)
+                    )
+                    # A quote not found is one problem; whether it states the number is asked of quotes found.
+                    citation = Citation(str(doc.id), figure.quote, *located) if located else None
         elif figure.quote:
-            check.problems.append(FieldProblem("quote", figure.quote, "a quote needs a document; give the document key"))
+            check.problems.append(FieldProblem(name("quote"), figure.quote, "a quote needs a document; give the document key"))
         if figure.publisher:
-            publisher = check("publisher", figure.publisher, lambda: self.get("publisher", figure.publisher or ""))
+            publisher = check(name("publisher"), figure.publisher, lambda: self.get("publisher", figure.publisher or ""))
             publisher_id = publisher.id if publisher is not None else None
+        quote = citation.quote if citation else None
         if incident is not None and quantity is not None:
             parts = (figure.subcounts.women or 0) + (figure.subcounts.children or 0)
-            column = "women" if quantity.high is not None and parts > quantity.high else "reported"
+            field = "women" if quantity.high is not None and parts > quantity.high else "reported"
+            if quote and figure.derived is None and not states_quantity(quote, quantity):
+                field = "quote"
             period = incident.period
-            check(column, None, lambda: check_figure(quantity, figure.subcounts, figure.occurred, figure.reported, period))
-        check.done()
-        assert incident is not None and claimant is not None and status and outcome and quantity is not None
-        quote = citation.quote if citation else None
+            check(
+                name(field), None,
+                lambda: check_figure(quantity, figure.subcounts, figure.occurred, figure.reported, period, quote, figure.derived),
+            )  # fmt: skip
+        if incident is None or claimant is None or not status or not outcome or quantity is None:
+            return None
 
         def ids() -> tuple[uuid.UUID, uuid.UUID]:
             sid = series_id(incident.id, claimant.id, status, outcome)

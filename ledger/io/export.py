@@ -26,6 +26,7 @@ FIGURE_COLUMNS = [
     "low", "best", "high", "vague_word", "state", "corrected", "current_quantity", "reported_at",
     "reported_precision", "reported_estimated", "recorded_at", "analyst", "publisher", "document", "quote",
     "quote_start", "quote_end", "occurred_start", "occurred_end", "women", "children", "note", "position",
+    "stance", "stance_source", "derived", "part_of", "quote_part", "carriers", "carried_by",
 ]  # fmt: skip
 
 TALLY_COLUMNS = [

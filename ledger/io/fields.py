@@ -67,6 +67,18 @@ class Fields:
             self.problem(name, raw, f"{name} {raw!r}: not true or false; write true or false")
         return False
 
+    def items(self, name: str) -> list[Any]:
+        """A list: a JSON array, or a CSV cell of items separated by ';' ("dawn; mehr")."""
+        value = self.values.get(name)
+        if value is None or value == "":
+            return []
+        if isinstance(value, list):
+            return value
+        if not isinstance(value, str):
+            self.problem(name, value, f"{name}: should be a list, or text with items separated by ';'")
+            return []
+        return [item.strip() for item in value.split(";") if item.strip()]
+
     def mapping(self, name: str) -> dict[str, Any]:
         value = self.values.get(name)
         if value is None or value == "":

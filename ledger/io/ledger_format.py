@@ -13,11 +13,11 @@ from typing import Any
 
 import attrs
 
-from ledger.application.inputs import FigureInput
+from ledger.application.inputs import FigureInput, PartInput
 from ledger.domain.quantity import parse_quantity
 from ledger.domain.series import Correction
-from ledger.domain.values import Location, SubCounts
-from ledger.domain.vocabulary import LocationPrecision, Outcome, Role, parse_enum, parse_victim_status
+from ledger.domain.values import BODY, HEADLINE, Location, SubCounts
+from ledger.domain.vocabulary import LocationPrecision, Outcome, Role, Stance, parse_enum, parse_victim_status
 from ledger.errors import InvalidInput, LedgerError
 from ledger.io.catalog import ClaimantSpec, DocumentSpec, FieldProblem, IncidentSpec, PublisherSpec, RowInvalid, Spec
 from ledger.io.facts import CorrectionFact, Grade, LaterFact, Strike, Withdrawal
@@ -28,18 +28,25 @@ from ledger.io.sources import Progress, Record, csv_header, csv_records, jsonl_r
 FIGURE_FIELDS = {
     "incident": "incident key, registered (or registered earlier in a JSON Lines file)",
     "claimant": "claimant key: who made the claim",
-    "victim_status": "civilian, security_forces[/army|frontier_corps|police|levies|ctd|other], militant[/group], "
-    "pro_government_militia, unknown",
+    "victim_status": "all (a total), civilian, security_forces[/army|frontier_corps|police|levies|ctd|law_enforcement|"
+    "other], militant[/group], pro_government_militia, unknown",
     "outcome": "killed, injured, missing or detained",
-    "quantity": "the words as written: 14, at least 216, dozens, between 15 and 20",
-    "reported": "when the claim was made public: 2026, 2026-02, 2026-02-05 or 2026-02-05T10:00+05:00",
+    "quantity": "the words as written: 14, at least 216, dozens, between 15 and 20, allegedly seven",
+    "reported": "when the claim was made public: 2026, 2026-02, Aug 2024, 2026-W06, 2026-02-05 or 2026-02-05T10:00+05:00",
     "reported_precision": "optional: day, week, month or year (default: as precise as `reported` is written)",
     "reported_estimated": "optional: true when the reported time is an estimate",
     "role": "optional: the claimant's role for this figure (default: its role for this victim status)",
     "publisher": "optional: publisher key (default: the document's publisher)",
     "document": "optional: document key",
-    "quote": "optional: the exact words in the document's archived text",
+    "quote": "optional: the exact words in the document's archived text (or headline); they must state the number",
     "quote_start": "optional: character offset of the quote, when the words occur more than once",
+    "quote_part": "optional: body or headline, where the quote stands (default: the body, then the headline)",
+    "stance": "optional: stated, reported, alleged, claimed, denied or unconfirmed (default: read from the words)",
+    "derived": "optional: how the number was worked out when no quote states it, e.g. 41 total minus 14 security personnel",
+    "includes": "optional, for a total: its named parts, STATUS=QUANTITY separated by ';', e.g. security_forces=14",
+    "includes_quotes": "optional: each part's own quote, separated by ';', in the order of includes (default: the quote)",
+    "carried_via": "optional: publisher keys the carrier cites, nearest first, separated by ';' (Mehr via Dawn: dawn)",
+    "part_of": "optional: the id of the total this figure is a named part of (as `ledger export figures` writes it)",
     "occurred_start": "optional: when these casualties occurred (default: the incident's period)",
     "occurred_end": "optional: last day of that period",
     "occurred_precision": "optional: day, week, month or year",
@@ -52,7 +59,8 @@ ALIASES = {"quantity_text": "quantity", "reported_at": "reported", "status": "vi
 # Columns `ledger export figures` writes that describe a figure's state rather than the claim: read and ignored.
 EXPORT_ONLY = frozenset({
     "figure_id", "series_id", "state", "corrected", "current_quantity", "bound_kind", "low", "best", "high",
-    "vague_word", "recorded_at", "analyst", "quote_end", "position", "record",
+    "vague_word", "recorded_at", "analyst", "quote_end", "position", "record", "stance_source", "carriers",
+    "carried_by", "vague_table",
 })  # fmt: skip
 
 
@@ -76,6 +84,13 @@ def figure_from(fields: Fields, line: int) -> FigureInput:
     women, children = fields.integer("women"), fields.integer("children")
     subcounts = fields.check("women", women, lambda: SubCounts(women, children))
     quote_start = fields.integer("quote_start")
+    stance = fields.text("stance")
+    if stance:
+        fields.check("stance", stance, lambda: parse_enum(Stance, stance, "stance"))
+    quote_part = fields.text("quote_part")
+    if quote_part and quote_part not in (BODY, HEADLINE):
+        fields.problem("quote_part", quote_part, f"quote_part {quote_part!r}: use body or headline")
+    includes = _parts(fields)
     fields.done()
     assert reported is not None
     return FigureInput(
@@ -90,7 +105,35 @@ def figure_from(fields: Fields, line: int) -> FigureInput:
         subcounts=subcounts or SubCounts(),
         note=fields.text("note") or "",
         line=line,
+        stance=stance,
+        derived=fields.text("derived"),
+        includes=includes,
+        carried_via=tuple(str(k) for k in fields.items("carried_via")),
+        quote_part=quote_part,
+        part_of=fields.text("part_of"),
     )
+
+
+def _parts(fields: Fields) -> tuple[PartInput, ...]:
+    """A total's named parts: "security_forces=14; civilian=20", or JSON objects with their own quotes."""
+    quotes = [str(q) for q in fields.items("includes_quotes")]
+    parts = []
+    for n, item in enumerate(fields.items("includes")):
+        if isinstance(item, dict):
+            status, quantity, quote = item.get("victim_status"), item.get("quantity"), item.get("quote")
+        else:
+            status, _, quantity = str(item).partition("=")
+            quote = quotes[n] if n < len(quotes) else None
+        if not status or not quantity:
+            fields.problem("includes", item, f"includes {item!r}: write STATUS=QUANTITY, e.g. security_forces=14")
+            continue
+        status = str(status).strip()
+        fields.check("includes", item, lambda s=status: parse_victim_status(s))
+        parts.append(PartInput(status, str(quantity).strip(), quote))
+    if len(quotes) > len(parts):
+        problem = "includes_quotes: more quotes than includes; give one part per quote"
+        fields.problem("includes_quotes", "; ".join(quotes), problem)
+    return tuple(parts)
 
 
 @attrs.frozen
@@ -201,7 +244,7 @@ def _document(f: Fields) -> Item:
         text = None
     return DocumentSpec(
         f.required("key"), text, f.text("url"), f.text("title"), f.text("publisher"),
-        f.instant("published", "published_precision", "published_estimated"),
+        f.instant("published", "published_precision", "published_estimated"), f.text("headline"),
     )  # fmt: skip
 
 
@@ -277,8 +320,15 @@ _EXAMPLE_FIGURE = {
     "incident": "example-incident", "claimant": "example-claimant", "victim_status": "civilian", "outcome": "killed",
     "quantity": "at least 12", "reported": "2026-02-05", "reported_precision": "", "reported_estimated": "false",
     "role": "", "publisher": "", "document": "example-document", "quote": "at least 12 civilians, including women",
-    "quote_start": "", "occurred_start": "2026-02-03", "occurred_end": "2026-02-04", "occurred_precision": "",
-    "women": "3", "children": "", "note": "EXAMPLE ROW (synthetic): replace it with real figures",
+    "quote_start": "", "quote_part": "", "stance": "", "derived": "", "includes": "", "includes_quotes": "",
+    "carried_via": "", "part_of": "", "occurred_start": "2026-02-03", "occurred_end": "2026-02-04",
+    "occurred_precision": "", "women": "3", "children": "", "note": "EXAMPLE ROW (synthetic): replace it with real figures",
+}  # fmt: skip
+# A total and its named part, entered once: "15 people, including 3 policemen".
+_EXAMPLE_TOTAL = {
+    **_EXAMPLE_FIGURE, "victim_status": "all", "quantity": "15", "quote": "15 people, including 3 policemen, were killed",
+    "women": "", "includes": "security_forces/police=3", "includes_quotes": "3 policemen", "stance": "",
+    "note": "EXAMPLE ROW (synthetic): a total with a named part; the part is recorded too",
 }  # fmt: skip
 
 
@@ -288,10 +338,14 @@ def template(fmt: str) -> str:
         from ledger.io.csv_text import write_csv
 
         out = io.StringIO()
-        write_csv(list(FIGURE_FIELDS), [[_EXAMPLE_FIGURE[c] for c in FIGURE_FIELDS]], out)
+        examples = (_EXAMPLE_FIGURE, _EXAMPLE_TOTAL)
+        write_csv(list(FIGURE_FIELDS), [[example[c] for c in FIGURE_FIELDS] for example in examples], out)
         return out.getvalue()
     if fmt == "jsonl":
-        text = "SYNTHETIC EXAMPLE: dozens of people, at least 12 civilians, including women, were killed on 3 February."
+        text = (
+            "SYNTHETIC EXAMPLE: dozens of people, at least 12 civilians, including women, were killed on 3 February. "
+            "Police said 15 people, including 3 policemen, were killed in the attack."
+        )
         records: list[dict[str, Any]] = [
             {"record": "claimant", "key": "example-claimant", "name": "Example Rights Group (synthetic)", "kind": "ngo",
              "reliability": "C", "default_roles": {"*": "independent"}, "description": "synthetic example"},
@@ -303,6 +357,9 @@ def template(fmt: str) -> str:
              "country": "Examplestan", "adm1": "North Province", "occurred_start": "2026-02-03",
              "occurred_end": "2026-02-04", "description": "synthetic example"},
             {"record": "figure", **{k: v for k, v in _EXAMPLE_FIGURE.items() if v not in ("", "false")}},
+            {"record": "figure", **{k: v for k, v in _EXAMPLE_TOTAL.items() if v not in ("", "false")
+                                    and k != "includes_quotes"},
+             "includes": [{"victim_status": "security_forces/police", "quantity": "3", "quote": "3 policemen"}]},
         ]  # fmt: skip
         return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
     raise InvalidInput(f"template format {fmt!r}: unknown; use csv or jsonl")

@@ -225,7 +225,9 @@ SELECT f.figure_id, i.key AS incident, c.key AS claimant, f.victim_status, f.out
        f.quantity_text, f.bound_kind, f.low, f.best, f.high, f.vague_word, f.vague_table,
        p.key AS publisher, d.key AS document, f.quote, f.quote_start, f.quote_end,
        f.occurred_start, f.occurred_end, f.reported_at, f.reported_precision, f.reported_estimated,
-       f.recorded_at, f.analyst, f.women, f.children, f.note, f.position, f.series_id
+       f.recorded_at, f.analyst, f.women, f.children, f.note, f.position, f.series_id,
+       coalesce(f.stance, 'stated') AS stance, coalesce(f.stance_source, 'none') AS stance_source, f.derived,
+       f.part_of, coalesce(f.quote_part, 'body') AS quote_part
 FROM figures f
 JOIN incidents i USING (incident_id)
 JOIN claimants c USING (claimant_id)
@@ -250,7 +252,9 @@ def figure_rows(con: duckdb.DuckDBPyConnection, incident: str | None = None, vie
     current = {c.figure_id: c for c in unfiltered.claims}
     standing_ids = {c.figure_id for c in standing(facts.claims).values() if c is not None}
     rows = [r for r in rows if r["figure_id"] in visible or r["figure_id"] not in current]
+    carried = carried_by(con, view)
     for row in rows:
+        row["carriers"], row["carried_by"] = carried.get(row["figure_id"], (1, None))
         claim = current.get(row["figure_id"])
         if claim is None:
             row["state"] = "struck"
@@ -261,27 +265,46 @@ def figure_rows(con: duckdb.DuckDBPyConnection, incident: str | None = None, vie
         row["corrected"] = bool(claim and claim.corrected)
         if claim is not None:
             row["current_quantity"] = claim.quantity.text
+            row["stance"] = claim.stance  # as it stands: the primary carrier's, or the analyst's correction
     return rows
+
+
+def carried_by(con: duckdb.DuckDBPyConnection, view: View) -> dict[str, tuple[int, str]]:
+    """Figures carried by more than one source: how many, and who, earliest first ("dawn; dunya; mehr via dawn")."""
+    keys = dict(con.execute("SELECT publisher_id, key FROM publishers").fetchall())
+    found: dict[str, list[str]] = defaultdict(list)
+    for figure_id, publisher, via in con.execute(
+        "SELECT figure_id, publisher_id, carried_via FROM carriers WHERE figure_id IN "
+        "(SELECT figure_id FROM carriers WHERE NOT is_first) AND ($recorded IS NULL OR recorded_at <= $recorded) "
+        "ORDER BY figure_id, reported_at, fingerprint",
+        {"recorded": view.recorded_by},
+    ).fetchall():
+        chain = [keys.get(publisher, "no publisher"), *(keys.get(p, p) for p in json.loads(via or "[]"))]
+        found[figure_id].append(" via ".join(chain))
+    return {figure_id: (len(labels), "; ".join(labels)) for figure_id, labels in found.items()}
 
 
 AUDIT_SQL = """
 SELECT fa.position, fa.recorded_at, fa.analyst, fa.via, fa.topic, fa.summary,
        fa.figure_id, c.key AS claimant, i.key AS incident, s.victim_status, s.outcome,
-       f.reported_at, f.reported_precision, f.reported_estimated,
+       coalesce(f.reported_at, k.reported_at) AS reported_at,
+       coalesce(f.reported_precision, k.reported_precision) AS reported_precision,
+       coalesce(f.reported_estimated, k.reported_estimated) AS reported_estimated,
        coalesce(f.occurred_start, i.occurred_start) AS occurred_start,
        coalesce(f.occurred_end, i.occurred_end) AS occurred_end, d.key AS document, d.sha256,
-       coalesce(fe.quote, f.quote) AS quote, fe.reason
+       coalesce(fe.quote, f.quote, k.quote) AS quote, fe.reason
 FROM facts fa
 LEFT JOIN series s ON s.series_id = fa.aggregate_id
 LEFT JOIN incidents i ON i.incident_id = coalesce(s.incident_id, fa.aggregate_id)
 LEFT JOIN claimants c ON c.claimant_id = s.claimant_id
 LEFT JOIN figures f ON f.figure_id = fa.figure_id AND f.position = fa.position
 LEFT JOIN figure_events fe ON fe.position = fa.position
-LEFT JOIN documents d ON d.document_id = coalesce(fe.document_id, f.document_id)
+LEFT JOIN carriers k ON k.position = fa.position AND NOT k.is_first
+LEFT JOIN documents d ON d.document_id = coalesce(fe.document_id, f.document_id, k.document_id)
 WHERE fa.aggregate_id IN (SELECT unnest($aggregates))
   AND ($recorded IS NULL OR fa.recorded_at <= $recorded)
-  AND ($reported IS NULL OR coalesce(fe.reported_at, f.reported_at) IS NULL
-       OR coalesce(fe.reported_at, f.reported_at) <= $reported)
+  AND ($reported IS NULL OR coalesce(fe.reported_at, f.reported_at, k.reported_at) IS NULL
+       OR coalesce(fe.reported_at, f.reported_at, k.reported_at) <= $reported)
 ORDER BY fa.position
 """
 

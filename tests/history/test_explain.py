@@ -85,8 +85,8 @@ def test_a_claimant_the_policy_finds_not_credible_is_set_aside(history: History)
 def test_a_parent_takes_the_larger_of_its_own_claims_and_its_childrens_sum(history: History) -> None:
     result = explain_cell(history.ledger, "balochistan-2026", "civilian", "killed")
     assert result.basis == "claims+parts"
-    [vague] = section(result, "vague word")
-    assert vague.text == "'dozens' read as low / best / high 12 / 12 / open by vague-word table default@1"
+    [vague] = section(result, "words")
+    assert vague.text == "'dozens' read as low / best / high 12 / 12 / open by table default@1"
     assert vague.figure_id == str(history.hrcp_dozens) and vague.quote == "dozens of civilians died"
     assert section(result, "part")[0].text == "nushki-standoff / civilian: 20 / 20 / 30, fair"
     combined = [line.text for line in section(result, "combined")]

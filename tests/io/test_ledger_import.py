@@ -148,9 +148,10 @@ class TestLedgerCsv:
         header = next(csv.reader(io.StringIO(template("csv"))))
         assert header == list(FIGURE_FIELDS)
         bundle = import_figures(ledger, write(tmp_path / "t.jsonl", template("jsonl")))
-        assert bundle.figures_new == 1 and bundle.registered["incident"] == 1
+        # The example figure, and a total with its named part (two figures, entered as one row).
+        assert bundle.figures_new == 3 and bundle.registered["incident"] == 1
         figures = import_figures(ledger, write(tmp_path / "t.csv", template("csv")))
-        assert (figures.figures_new, figures.figures_known) == (0, 1)  # the same example figure
+        assert (figures.figures_new, figures.figures_known) == (0, 3)  # the same example figures
         assert "synthetic" in ledger.figures()[0]["note"].lower()
 
 
@@ -275,7 +276,7 @@ class TestCli:
         path = write(tmp_path / "t.jsonl", printed.stdout)
         result = self.run(home, "import", "figures", str(path))
         assert result.exit_code == 0, result.stderr
-        assert "figures: 1 new, 0 already recorded" in result.stderr
+        assert "figures: 3 new, 0 already recorded" in result.stderr
         assert self.run(home, "import", "template", "--format", "xml").exit_code == 1
 
     def test_the_shipped_mapping_prints_as_json(self, tmp_path: Path) -> None:

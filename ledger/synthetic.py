@@ -3,7 +3,10 @@ labelled synthetic: names, documents and notes say so, and nothing is passed off
 
 Shape: campaign trees of incidents; 20-50 claimants of every role; every victim status and outcome;
 vague words; about one figure in five revised later; withdrawals and corrections about one in a
-hundred; back-filled reports recorded out of order.
+hundred; back-filled reports recorded out of order. As the press reports: totals with a named part
+("30 people, including 12 police"), statements carried again by a second outlet the same day (some
+citing the first), hedged words ("reportedly"), figures quoted from a headline, reports dated only
+by their month.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from typing import Any
 
 import attrs
 
-from ledger.application.inputs import FigureInput
+from ledger.application.inputs import FigureInput, PartInput
 from ledger.domain.base import Entry
 from ledger.domain.claimant import Claimant, Publisher
 from ledger.domain.document import Document
@@ -62,7 +65,7 @@ class SyntheticLedger:
     claimants: list[ClaimantSpec]
     publishers: list[str]
     incidents: list[tuple[str, str | None, str, dt.date]]  # key, parent, province, start day
-    documents: list[tuple[str, str, str, dt.date]]  # key, publisher, text, published day
+    documents: list[tuple[str, str, str, dt.date, str | None]]  # key, publisher, text, published day, headline
     figures: list[FigureInput]  # in recording order
     later: list[Later]
 
@@ -117,13 +120,27 @@ def generate(n_figures: int, seed: int = 1) -> SyntheticLedger:
         publisher = rng.choice(publishers)
         published = start + dt.timedelta(days=rng.randint(1, 5))
         sentences = [f"Synthetic report {doc_key} on incident {leaf_key}."]
+        carried: list[FigureInput] = []  # statements a second outlet carries again the same day
         for _ in range(FIGURES_PER_INCIDENT):
             claimant = rng.choice(claimants)
             status, outcome, words = rng.choice(STATUSES), rng.choice(OUTCOMES), _quantity(rng)
-            quote = f"{claimant.name} said {words} {status} {outcome}"
+            hedge = " were reportedly" if rng.random() < 0.08 else ""
+            includes: tuple[PartInput, ...] = ()
+            if rng.random() < 0.08 and words.isdigit() and int(words) > 1:  # a total with a named part
+                part = rng.randint(1, int(words) - 1)
+                part_status = rng.choice([s for s in STATUSES if "/" not in s])
+                quote = f"{claimant.name} said {words} people{hedge} {outcome}, including {part} {part_status}"
+                status, includes = "all", (PartInput(part_status, str(part)),)
+            else:
+                quote = f"{claimant.name} said {words} {status}{hedge} {outcome}"
             sentences.append(quote + ".")
             reported = dt.datetime.combine(published, dt.time(rng.randint(0, 23)), tzinfo=dt.UTC)
-            figures.append(_figure(leaf_key, claimant.key, status, outcome, words, reported, doc_key, quote, len(figures)))
+            figure = _figure(leaf_key, claimant.key, status, outcome, words, reported, doc_key, quote, len(figures))
+            if rng.random() < 0.03:  # dated only by its month, as many reports are
+                figure = attrs.evolve(figure, reported=ReportedTime(reported.replace(day=1, hour=0), Precision.MONTH, True))
+            figures.append(attrs.evolve(figure, includes=includes))
+            if rng.random() < 0.1 and figure.reported.precision is Precision.DAY:
+                carried.append(figures[-1])
             if rng.random() < 0.2:  # the claimant revises later, with no document (a phone call, say)
                 revised = reported + dt.timedelta(days=rng.randint(1, 20))
                 figures.append(
@@ -135,7 +152,27 @@ def generate(n_figures: int, seed: int = 1) -> SyntheticLedger:
             elif roll < 0.02 and figures[-1].quote is None:
                 # A mistyped number can only slip past entry where no quote states the number.
                 later.append(Later(len(figures) - 1, "correct", "synthetic: mistyped figure", _quantity(rng)))
-        documents.append((doc_key, publisher, " ".join(sentences), published))
+        headline = None
+        if rng.random() < 0.3:  # an outlet's headline, quoted as its own figure of all victims
+            n = rng.randint(2, 60)
+            headline = f"{n} killed in synthetic incident {leaf_key}"
+            media = [c for c in claimants if c.kind == "media"]
+            figures.append(attrs.evolve(
+                _figure(leaf_key, rng.choice(media).key, "all", "killed", str(n),
+                        dt.datetime.combine(published, dt.time(6), tzinfo=dt.UTC), doc_key, headline, len(figures)),
+                quote_part="headline",
+            ))  # fmt: skip
+        documents.append((doc_key, publisher, " ".join(sentences), published, headline))
+        if carried:  # a second outlet carries some of the statements again, a few hours later
+            copy_key, copier = f"{doc_key}-carried", rng.choice([p for p in publishers if p != publisher])
+            documents.append((copy_key, copier, " ".join(sentences), published, None))
+            for original in carried:
+                via = (publisher,) if rng.random() < 0.5 else ()
+                later_that_day = original.reported.at + dt.timedelta(hours=rng.randint(0, 20))
+                figures.append(attrs.evolve(
+                    original, document=copy_key, reported=ReportedTime(later_that_day, Precision.DAY), carried_via=via,
+                    line=len(figures) + 1,
+                ))  # fmt: skip
     _backfill(rng, figures)
     return SyntheticLedger(claimants, publishers, incidents, documents, figures[:n_figures], [
         item for item in later if item.index < n_figures
@@ -200,11 +237,12 @@ def register(app: Any, synthetic: SyntheticLedger, entry: Entry, batch: int = 10
         ids[key] = incident.id
         aggregates.append(incident)
     publisher_ids = {a.key: a.id for a in aggregates if isinstance(a, Publisher)}
-    for key, publisher, text, published in synthetic.documents:
+    for key, publisher, text, published, headline in synthetic.documents:
         aggregates.append(
             Document(key=key, sha256=sha256_text(text), text=text, url=None, title=f"Synthetic document {key}",
                      publisher_id=publisher_ids[publisher],
-                     published=ReportedTime(dt.datetime.combine(published, dt.time(), tzinfo=dt.UTC)), entry=entry)
+                     published=ReportedTime(dt.datetime.combine(published, dt.time(), tzinfo=dt.UTC)), entry=entry,
+                     headline=headline)
         )  # fmt: skip
     for start in range(0, len(aggregates), batch):
         app.save(*aggregates[start : start + batch])

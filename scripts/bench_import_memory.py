@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 
 COLUMNS = ["incident", "claimant", "victim_status", "outcome", "quantity", "reported", "reported_precision",
-           "document", "quote", "publisher", "note"]  # fmt: skip
+           "document", "quote", "quote_part", "includes", "carried_via", "publisher", "note"]  # fmt: skip
 
 
 def _ledger(home: Path) -> object:
@@ -54,7 +54,9 @@ def set_up(rows: int, csv_path: Path, home: Path) -> None:
         for f in data.figures:
             writer.writerow([
                 f.incident, f.claimant, f.victim_status, f.outcome, f.quantity, f.reported.at.isoformat(),
-                f.reported.precision.value, f.document or "", f.quote or "", f.publisher or "", f.note,
+                f.reported.precision.value, f.document or "", f.quote or "", f.quote_part or "",
+                "; ".join(f"{p.victim_status}={p.quantity}" for p in f.includes), "; ".join(f.carried_via),
+                f.publisher or "", f.note,
             ])  # fmt: skip
     synthetic.register(target.app, data, target.entry("synthetic"))  # type: ignore[attr-defined]
     target.close()  # type: ignore[attr-defined]

@@ -50,6 +50,12 @@ class RecordedFigure:
     is_new: bool  # a fact was added (a new figure or a new carrier)
     carried: bool = False  # the same statement as an existing figure, carried by one more source
     part_of: uuid.UUID | None = None  # the total this figure is a named part of
+    parts: tuple[RecordedFigure, ...] = ()  # a total's named parts, recorded with it
+
+    @property
+    def with_parts(self) -> tuple[RecordedFigure, ...]:
+        """This figure and its named parts: each a figure of its own."""
+        return (self, *self.parts)
 
 
 @attrs.frozen
@@ -315,7 +321,7 @@ class LedgerApplication(Application[uuid.UUID]):
         else:
             batches = (resolver.prepare_all(chunk) for chunk in chunks(figures, batch_size))
         for batch in batches:
-            yield from self._write_batch([item for figure in batch for item in figure], entry)
+            yield from self._write_batch(batch, entry)
 
     def _validate(
         self, resolver: _Resolver, figures: Iterable[FigureInput], batch_size: int, keep: bool
@@ -337,29 +343,27 @@ class LedgerApplication(Application[uuid.UUID]):
             raise RejectedImport(errors)
         return prepared
 
-    def _write_batch(self, batch: Sequence[_PreparedFigure], entry: Entry) -> list[RecordedFigure]:
+    def _write_batch(self, batch: Sequence[Sequence[_PreparedFigure]], entry: Entry) -> list[RecordedFigure]:
+        """One transaction for a batch of input figures, each a figure and its named parts; one result each."""
         # The series the batch names, read with one query; any not found are new and opened here.
-        series = self.get_many({item.series_id for item in batch})
+        series = self.get_many({item.series_id for figure in batch for item in figure})
         pending: dict[uuid.UUID, ClaimSeries] = {}
-        results = []
-        # A total found to be one more carrier of an earlier statement: its parts belong to that one.
-        statement: dict[uuid.UUID, uuid.UUID] = {}
-        for item in batch:
+
+        def write(item: _PreparedFigure, part_of: uuid.UUID | None) -> RecordedFigure:
             one = series.get(item.series_id)
             if one is None:
                 one = series[item.series_id] = _open_series(item, entry)
-            kwargs = item.report_kwargs
-            if kwargs["part_of"] is not None:
-                kwargs = {**kwargs, "part_of": statement.get(kwargs["part_of"], kwargs["part_of"])}
-            reported = one.report(entry=entry, **kwargs)
-            statement[item.figure_id] = reported.figure_id
+            reported = one.report(entry=entry, **{**item.report_kwargs, "part_of": part_of})
             if reported.is_new:
                 pending[item.series_id] = one
-            results.append(
-                RecordedFigure(
-                    reported.figure_id, item.series_id, reported.is_new, reported.outcome == "carried", kwargs["part_of"]
-                )
-            )
+            return RecordedFigure(reported.figure_id, item.series_id, reported.is_new, reported.outcome == "carried", part_of)
+
+        results = []
+        for total, *parts in batch:
+            recorded = write(total, total.report_kwargs["part_of"])
+            # A total found to be one more carrier of an earlier statement: its parts belong to that one.
+            named = tuple(write(part, recorded.figure_id) for part in parts)
+            results.append(attrs.evolve(recorded, parts=named))
         if pending:
             self.save(*pending.values())
         return results

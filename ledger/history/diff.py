@@ -258,7 +258,7 @@ class _Causes:
     def carried(self, figure: sources.FigureSource, carrier: sources.CarrierSource) -> Cause:
         """One more source carrying a statement already recorded: a republication, never a revision."""
         text = (
-            f"{figure.claimant_name}'s {carrier.words!r} carried by {carrier.label}, reported {carrier.reported} "
+            f"{carrier.words!r} of {figure.claimant_name} carried by {carrier.label}, reported {carrier.reported} "
             f"(the same statement as {figure.quantity!r}, one more carrier)"
         )
         return Cause(

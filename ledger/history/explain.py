@@ -206,8 +206,8 @@ class _Context:
         lines = []
         for n, carrier in enumerate(carriers):
             role = "primary carrier" if n == 0 else "carried again"
-            stance = f", {carrier.stance}" if carrier.stance != Stance.STATED.value else ""
-            text = f"{name}'s {carrier.words!r}{stance} carried by {carrier.label}, reported {carrier.reported} ({role})"
+            stance = f" ({carrier.stance})" if carrier.stance != Stance.STATED.value else ""
+            text = f"{carrier.words!r}{stance} of {name} carried by {carrier.label}, reported {carrier.reported} ({role})"
             lines.append(Line("carried", text, claim.figure_id, carrier.position, carrier.document, carrier.quote))
         return lines
 
@@ -329,7 +329,7 @@ class _Context:
                 continue
             ordered = sorted(parts, key=lambda f: f.position)
             named = ", ".join(f"{f.victim_status} {f.quantity!r} [#{f.position}]" for f in ordered)
-            text = f"{self.figures[claim.figure_id].claimant_name}'s total {claim.quantity.text!r} names its parts: {named}"
+            text = f"the total {claim.quantity.text!r} of {self.figures[claim.figure_id].claimant_name} names its parts: {named}"
             lines.append(self.line("total", text, claim))
         return lines
 

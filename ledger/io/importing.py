@@ -90,7 +90,8 @@ def run_import(ledger: Any, source: Source, progress: Progress | None = None, ba
     if checked.figures:
         figures = _Figures(source, progress)
         for result in ledger.app.iter_record_figures(figures, entry, batch_size, checked=True):
-            new, known = new + result.is_new, known + (not result.is_new)
+            for one in result.with_parts:  # a total's named parts are figures of their own
+                new, known = new + one.is_new, known + (not one.is_new)
     facts: Counter[str] = Counter()
     for _, fact in checked.later:
         applied = fact.apply(ledger.app, entry, new_claimants) if isinstance(fact, Grade) else fact.apply(ledger.app, entry)

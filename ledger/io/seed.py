@@ -68,8 +68,9 @@ def load_seed(ledger: Ledger, path: Path = DEFAULT_SEED) -> SeedResult:
         )
     figures = [_figure(f, n) for n, f in enumerate(seed.get("figures", []), start=1)]
     results = ledger.record_figures(figures, via=f"seed:{path.name}")
-    new = sum(r.is_new for r in results)
-    return SeedResult(new, len(results) - new)
+    figures = [f for r in results for f in r.with_parts]
+    new = sum(f.is_new for f in figures)
+    return SeedResult(new, len(figures) - new)
 
 
 def _document_text(seed_path: Path, spec: dict[str, Any]) -> str | None:

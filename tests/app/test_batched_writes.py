@@ -71,7 +71,7 @@ def test_batches_store_the_events_the_plain_path_stores(
         synthetic.register(batched.app, data, batched.entry("synthetic"))
         results = batched.app.record_figures(figures, batched.entry("test"), batch_size=batch_size)
         assert streams_of(batched) == expected
-    assert [r.is_new for r in results] == plain_new
+    assert [f.is_new for r in results for f in r.with_parts] == plain_new
     assert plain_new.count(False) == len(figures) - len(data.figures)
 
 

@@ -131,3 +131,102 @@ def test_tallies_under_several_policies_side_by_side(world: World) -> None:
     assert (acled[(world.campaign, "militant")]["best"], acled[(world.campaign, "militant")]["high"]) == (200, 200)
     with pytest.raises(InvalidInput, match="two or more different policies"):
         compare_policies(ledger, [DEFAULT_POLICY, DEFAULT_POLICY])
+
+
+# --- default@1 and default@2, side by side ---------------------------------------------------------
+
+
+def test_default_2_puts_numbers_before_vague_words_and_reads_words_as_an_analyst_would() -> None:
+    """Worked by hand. Civilians: the military (graded B) says "numerous" (3, open); an outlet (C) says 27.
+    Under default@1 the more reliable claimant's vague word gives best 3; under default@2 a number comes
+    first, so best is 27, and the vague word still bounds low (3) and high (open). Both grade fair: two
+    claimants that agree, one independent. Militants: "dozens" is 12 under default@1, 24 under
+    default@2; the injured "about 30" is exactly 30 under default@1, 27 to 33 under default@2."""
+    from ledger.domain.policy import DEFAULT2_POLICY
+
+    facts = [
+        claim("numerous", "military", "party_other", "civilian"),
+        claim("27", "outlet", "media", "civilian"),
+        claim("dozens", "outlet", "media"),
+        attrs_evolve(claim("about 30", "outlet", "media", "civilian"), outcome="injured"),
+    ]
+    reliability = {"military": "B", "outlet": "C"}
+
+    def read(policy: Policy) -> dict[tuple[str, str], tuple[object, ...]]:
+        cells = tally(facts, reliability, {"campaign": None}, policy)
+        return {(s, o): (c.bounds.low, c.bounds.best, c.bounds.high, c.grade.value, c.unattributed)
+                for (_, s, o), c in cells.items() if c.bounds}  # fmt: skip
+
+    assert read(DEFAULT_POLICY) == {
+        ("civilian", "killed"): (3, 3, None, "fair", None),
+        ("militant", "killed"): (12, 12, None, "weak", None),
+        ("civilian", "injured"): (30, 30, 30, "weak", None),
+        ("all", "killed"): (15, 15, None, "weak", None),
+        ("all", "injured"): (30, 30, 30, "weak", None),
+    }
+    assert read(DEFAULT2_POLICY) == {
+        ("civilian", "killed"): (3, 27, None, "fair", None),
+        ("militant", "killed"): (24, 24, None, "weak", None),
+        ("civilian", "injured"): (27, 30, 33, "weak", None),
+        ("all", "killed"): (27, 51, None, "weak", 0),  # default@2 shows what a total leaves unattributed
+        ("all", "injured"): (27, 30, 33, "weak", 0),
+    }
+
+
+def attrs_evolve(c: Claim, **changes: object) -> Claim:
+    import attrs
+
+    return attrs.evolve(c, series_id=f"{c.series_id}-{changes.get('outcome', '')}", **changes)
+
+
+def test_a_hedged_figure_counts_but_never_confirms() -> None:
+    from ledger.domain.policy import DEFAULT2_POLICY
+
+    hedged = attrs_evolve(claim("12", "ngo-a", "independent", "civilian"), stance="alleged")
+    firm = claim("12", "ngo-b", "independent", "civilian")
+    for policy in (DEFAULT_POLICY, DEFAULT2_POLICY):
+        both = tally([hedged, firm], {}, {"campaign": None}, policy)[("campaign", "civilian", "killed")]
+        assert both.grade.value == "fair"  # two independent claimants agree, one of them hedged: not confirmed
+        conceded = attrs_evolve(claim("5", "army", "own_losses", "security_forces"), stance="reported")
+        own = tally([conceded], {}, {"campaign": None}, policy)[("campaign", "security_forces", "killed")]
+        assert own.grade.value == "weak"  # "reportedly" conceded is not a concession made
+    firm_too = claim("12", "ngo-c", "independent", "civilian")
+    confirmed = tally([firm, firm_too], {}, {"campaign": None}, DEFAULT2_POLICY)[("campaign", "civilian", "killed")]
+    assert confirmed.grade.value == "confirmed"
+
+
+def test_a_denied_figure_is_set_aside_by_every_policy() -> None:
+    denied = attrs_evolve(claim("30", "ttp", "own_losses"), stance="denied")
+    for policy in POLICIES.values():
+        cell = tally([denied], {}, {"campaign": None}, policy)[("campaign", "militant", "killed")]
+        assert (cell.bounds is None or policy.unquantified_as is not None, cell.grade.value) == (True, "discounted")
+
+
+def test_independent_2_also_leaves_out_unattributed_echoes_of_a_partys_number() -> None:
+    from ledger.domain.policy import INDEPENDENT2_POLICY
+
+    facts = [
+        claim("50", "military", "enemy_losses"),
+        claim("50", "sources", "unattributed"),  # "security sources said 50 militants": the military's number again
+        claim("20", "hospital", "medical", "civilian"),
+    ]
+    v1 = tally(facts, {}, {"campaign": None}, INDEPENDENT_POLICY)[("campaign", "militant", "killed")]
+    v2 = tally(facts, {}, {"campaign": None}, INDEPENDENT2_POLICY)[("campaign", "militant", "killed")]
+    assert (v1.bounds.best if v1.bounds else None, v1.grade.value) == (50, "weak")  # the echo stands in for the party
+    assert (v2.bounds, v2.grade.value) == (None, "discounted")
+
+
+@pytest.mark.parametrize(
+    ("role", "rule"),
+    [
+        ("media", "one claimant only"),
+        ("unattributed", "one claimant only, an unattributed report"),
+        ("unknown", "one claimant only, a claimant of unstated role"),
+        ("enemy_losses", "one claimant only, a party to the conflict"),
+    ],
+)
+def test_grade_explanations_call_a_claimant_what_it_is(role: str, rule: str) -> None:
+    from ledger.domain.tally import claim_bounds, grade_reason
+
+    only = claim("12", "someone", role)
+    assert grade_reason([(only, claim_bounds(only, DEFAULT_POLICY))], DEFAULT_POLICY).rule == rule  # type: ignore[list-item]

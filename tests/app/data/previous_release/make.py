@@ -61,7 +61,8 @@ def build(ledger: Ledger, ucdp_sample: Path) -> None:
                              published=reported("2026-02-05"), key="dawn-0205")
         province = Location("Pakistan", "Balochistan", precision=LocationPrecision.ADM1)
         town = Location("Pakistan", "Balochistan", "Nushki", "Nushki", LocationPrecision.PLACE)
-        app.register_incident("campaign", "Campaign (synthetic)", province, Period(dt.date(2026, 1, 25), dt.date(2026, 2, 28)), entry)
+        whole = Period(dt.date(2026, 1, 25), dt.date(2026, 2, 28))
+        app.register_incident("campaign", "Campaign (synthetic)", province, whole, entry)
         app.register_incident("standoff", "Standoff (synthetic)", town, Period(dt.date(2026, 1, 30), dt.date(2026, 2, 2)), entry,
                               parent="campaign")
 

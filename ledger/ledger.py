@@ -20,13 +20,13 @@ from ledger.domain.series import Correction
 from ledger.domain.values import ReportedTime
 from ledger.domain.vocabulary import Role, parse_enum
 from ledger.errors import InvalidInput
+from ledger.opening import open_application, translated
 from ledger.readmodel import queries
 from ledger.readmodel.catchup import Progress
 from ledger.readmodel.model import ReadModel
 from ledger.readmodel.queries import NOW
 from ledger.readmodel.view import View
 from ledger.settings import Settings
-from ledger.store import store_env
 
 
 @attrs.frozen
@@ -41,15 +41,39 @@ class TallyResult:
         return f"Tallies under policy {self.policy}, {self.view}, event-log position {self.position}"
 
 
+class Rows(list[dict[str, Any]]):
+    """Rows of a read (a plain list of dicts), also saying which view and event-log position they reflect."""
+
+    def __init__(self, rows: Iterable[dict[str, Any]], view: str, position: int) -> None:
+        super().__init__(rows)
+        self.view = view
+        self.position = position
+
+
 class Ledger:
-    def __init__(self, settings: Settings | None = None, progress: Progress | None = None) -> None:
+    """A ledger in a home directory, its events in the home's SQLite file or on a PostgreSQL server.
+
+    create: whether opening may make the home and the event store when no ledger is there (commands that
+    record facts, `init`); False makes every open of a place without a ledger a StoreUnavailable line.
+    """
+
+    def __init__(self, settings: Settings | None = None, progress: Progress | None = None, create: bool = True) -> None:
         self.settings = settings or Settings.resolve()
         self.progress = progress
+        self.create = create
+        self.created = False  # set when opening made a new ledger
         self.read_model = ReadModel(self.settings.readmodel_path)
 
     @cached_property
     def app(self) -> LedgerApplication:
-        return LedgerApplication(env=store_env(self.settings.store))
+        app, self.created = open_application(self.settings, self.create)
+        return app
+
+    def init(self) -> bool:
+        """Make the ledger here (home, event store, read model) unless one is; returns whether it was made."""
+        with self.reading():
+            pass
+        return self.created
 
     def entry(self, via: str = "cli") -> Entry:
         return Entry(self.settings.analyst, via)
@@ -61,7 +85,8 @@ class Ledger:
     @contextlib.contextmanager
     def reading(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A read-model connection caught up with the event log."""
-        with self.read_model.caught_up(self.app, self.settings.store_label, self.progress) as con:
+        app = self.app
+        with translated(self.settings), self.read_model.caught_up(app, self.settings.store_label, self.progress) as con:
             yield con
 
     # Recording figures and what happens to them.
@@ -151,20 +176,34 @@ class Ledger:
         described = view.describe()
         return TallyResult(chosen.label, at, described, [{**row, "view": described} for row in rows])
 
-    def figures(self, incident: str | None = None, view: View = NOW) -> list[dict[str, Any]]:
+    def figures(self, incident: str | None = None, view: View = NOW) -> Rows:
         with self.reading() as con:
-            return queries.figure_rows(con, incident, view)
+            return Rows(queries.figure_rows(con, incident, view), view.describe(), queries.view_position(con, view))
 
-    def audit(self, incident: str | None = None, figure: str | None = None, view: View = NOW) -> list[dict[str, Any]]:
+    def audit(
+        self,
+        incident: str | None = None,
+        figure: str | None = None,
+        view: View = NOW,
+        claimant: str | None = None,
+        publisher: str | None = None,
+    ) -> Rows:
+        """Every fact behind an incident (its sub-incidents included), a figure's claim series, a claimant or a publisher."""
         with self.reading() as con:
-            return queries.audit_rows(con, incident, figure, view)
+            if claimant is not None or publisher is not None:
+                from ledger.readmodel.registry import registry_audit_rows
 
-    def listing(self, table: str) -> list[dict[str, Any]]:
-        """Registered claimants, publishers, documents or incidents."""
+                rows = registry_audit_rows(con, claimant, publisher, view)
+            else:
+                rows = queries.audit_rows(con, incident, figure, view)
+            return Rows(rows, view.describe(), queries.view_position(con, view))
+
+    def listing(self, table: str) -> Rows:
+        """Registered claimants, publishers, documents or incidents, as they stand now."""
         if table not in LISTINGS:
             raise InvalidInput(f"listing {table!r}: unknown; use one of {', '.join(LISTINGS)}")
         with self.reading() as con:
-            return queries._rows(con, LISTINGS[table])
+            return Rows(queries._rows(con, LISTINGS[table]), NOW.describe(), queries.view_position(con, NOW))
 
     def query(self, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
         """Read-only SQL over the caught-up read model, its `tallies` current for the default policy."""
@@ -174,7 +213,9 @@ class Ledger:
             return queries.run_sql(con, sql)
 
     def rebuild(self) -> int:
-        return self.read_model.rebuild(self.app, self.settings.store_label, self.progress)
+        app = self.app
+        with translated(self.settings):
+            return self.read_model.rebuild(app, self.settings.store_label, self.progress)
 
 
 LISTINGS = {

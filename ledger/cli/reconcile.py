@@ -12,7 +12,7 @@ from typing import Any
 
 import typer
 
-from ledger.cli.render import Format, records, render
+from ledger.cli.render import Format, records, render, with_envelope
 
 policy_app = typer.Typer(
     help="List and show tally policies (named, versioned data).", no_args_is_help=True, rich_markup_mode=None
@@ -99,7 +99,9 @@ def compare(
     result = compare_policies(_ledger(ctx), chosen, incident, View.parse(as_of, reported_before))
     rows = [r for r in result.rows if r["differs"]] if only_differences else result.rows
     meta = {"policies": result.policies, "view": result.view, "log_position": result.position}
-    render(result.columns, records(rows, result.columns), fmt, title=result.title, meta=meta)
+    columns = [*result.columns, "view", "log_position"]
+    render(columns, records(with_envelope(rows, meta), columns), fmt, title=result.title, meta=meta,
+           table_columns=result.columns)  # fmt: skip
 
 
 def reconcile(
@@ -158,12 +160,13 @@ def reconciliations(
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output format."),
 ) -> None:
     """Every reconciliation recorded in the ledger, oldest first."""
+    from ledger.cli.main import _print_read
     from ledger.reconcile.listing import COLUMNS
     from ledger.reconcile.listing import reconciliations as listing
 
     rows = listing(_ledger(ctx), policy)
-    columns = COLUMNS if fmt is not Format.table else COLUMNS[:11]
-    render(columns, records(rows, columns), fmt)
+    title = f"Reconciliations, {rows.view}, event-log position {rows.position}"
+    _print_read(title, rows, [*COLUMNS, "view", "log_position"], COLUMNS[:11], fmt)
 
 
 def register(app: typer.Typer) -> None:

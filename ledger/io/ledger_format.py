@@ -53,6 +53,7 @@ ALIASES = {"quantity_text": "quantity", "reported_at": "reported", "status": "vi
 EXPORT_ONLY = frozenset({
     "figure_id", "series_id", "state", "corrected", "current_quantity", "bound_kind", "low", "best", "high",
     "vague_word", "recorded_at", "analyst", "quote_end", "position", "record",
+    "current_low", "current_best", "current_high", "view", "log_position",
 })  # fmt: skip
 
 
@@ -141,6 +142,10 @@ class LedgerCsv:
     def records(self, phase: str, progress: Progress | None = None) -> Iterator[Record]:
         return csv_records(self.path, phase, progress)
 
+    def missing_hint(self, kind: str) -> str | None:
+        """How this format supplies a missing registration (see Catalog.get)."""
+        return "or import with --register-missing" if kind in ("claimant", "publisher") else None
+
     def parse(self, record: Record) -> list[Item]:
         figure = figure_from(Fields(dict(record.fields)), record.line)
         return [*_auto(figure, self.path.name), figure] if self.register_missing else [figure]
@@ -161,6 +166,9 @@ class LedgerJsonl(LedgerCsv):
 
     def records(self, phase: str, progress: Progress | None = None) -> Iterator[Record]:
         return jsonl_records(self.path, phase, progress)
+
+    def missing_hint(self, kind: str) -> str | None:
+        return f'or put a {{"record": "{kind}", ...}} line above this one'
 
     def parse(self, record: Record) -> list[Item]:
         kind = record.fields.get("record", "figure")

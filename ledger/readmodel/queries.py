@@ -239,8 +239,11 @@ def figure_rows(con: duckdb.DuckDBPyConnection, incident: str | None = None, vie
         else:
             row["state"] = "standing" if row["figure_id"] in standing_ids else "superseded"
         row["corrected"] = bool(claim and claim.corrected)
-        if claim is not None:
+        if claim is not None:  # the words and bounds in force, after any correction
             row["current_quantity"] = claim.quantity.text
+            row["current_low"], row["current_best"], row["current_high"] = (
+                claim.quantity.low, claim.quantity.best, claim.quantity.high
+            )
     return rows
 
 

@@ -123,7 +123,7 @@ class _Checked:
 
 def _check(app: Any, source: Source, entry: Entry, progress: Progress | None) -> _Checked:
     """Pass 1: every record checked, every problem kept; raises ImportRejected when there is any."""
-    catalog = Catalog(app, entry, strict=source.strict)
+    catalog = Catalog(app, entry, strict=source.strict, missing_hint=getattr(source, "missing_hint", None))
     checked, problems = _Checked(), []
     file_figures: set[uuid.UUID] = set()
     keep_ids = getattr(source, "later_facts", False)  # bundles: facts may name the file's own figures

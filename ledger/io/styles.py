@@ -142,12 +142,17 @@ def _ucdp(incident: Row, cells: dict[str, Row], figures: list[Row], exported: di
     }  # fmt: skip
 
 
+def _range(cell: Row) -> str:
+    """A cell's bounds in words: 'no number' for a claim without one (pending), never 'None-None'."""
+    if cell["low"] is None and not cell["high_open"]:
+        return "no number"
+    return f"{cell['low']}-{'open' if cell['high_open'] else cell['high']}"
+
+
 def _acled(incident: Row, cells: dict[str, Row], figures: list[Row], exported: dict[str, list[str]]) -> Row:
     start = incident["occurred_start"]
     counted = set(exported["fatalities"])
-    words = "; ".join(
-        f"{s} killed: {c['low']}-{'open' if c['high_open'] else c['high']} ({c['grade']})" for s, c in sorted(cells.items())
-    )
+    words = "; ".join(f"{s} killed: {_range(c)} ({c['grade']})" for s, c in sorted(cells.items()))
     reported = [f["reported_at"] for f in figures]
     return {
         "event_id_cnty": incident["key"], "event_date": start.isoformat(), "year": start.year,

@@ -220,6 +220,7 @@ class Catalog:
     ) -> None:
         self.app, self.entry, self.strict = app, entry, strict
         self.missing_hint = missing_hint  # the file format's own way to supply a missing kind, if it has one
+        self.figured: set[str] = set()  # incidents some checked figure names (a later period correction must precede them)
         self.pending: dict[tuple[str, str], LedgerAggregate] = {}
         self.row_pending: dict[tuple[str, str], LedgerAggregate] = {}
         self._found: OrderedDict[tuple[str, str], LedgerAggregate | None] = OrderedDict()
@@ -341,6 +342,7 @@ class Catalog:
             check(column, None, lambda: check_figure(quantity, figure.subcounts, figure.occurred, figure.reported, period))
         check.done()
         assert incident is not None and claimant is not None and status and outcome and quantity is not None
+        self.figured.add(incident.key)
         quote = citation.quote if citation else None
 
         def ids() -> tuple[uuid.UUID, uuid.UUID]:

@@ -22,6 +22,7 @@ from ledger.errors import InvalidInput, LedgerError
 from ledger.io.catalog import ClaimantSpec, DocumentSpec, FieldProblem, IncidentSpec, PublisherSpec, RowInvalid, Spec
 from ledger.io.facts import CorrectionFact, Grade, LaterFact, Strike, Withdrawal
 from ledger.io.fields import Fields
+from ledger.io.registry_records import RECORDS as REGISTRY_RECORDS
 from ledger.io.sources import Progress, Record, csv_header, csv_records, jsonl_records
 
 # Column: what goes in it. The first six are required.
@@ -266,7 +267,7 @@ def _grade(f: Fields) -> Item:
     return Grade(f.required("claimant"), f.required("reliability"), f.required("reason"))
 
 
-_RECORDS = {
+_RECORDS: dict[str, Any] = {
     "figure": _figure_record,
     "claimant": _claimant,
     "publisher": _publisher,
@@ -276,6 +277,7 @@ _RECORDS = {
     "withdrawal": _withdrawal,
     "correction": _correction,
     "strike": _strike,
+    **REGISTRY_RECORDS,  # corrections of registrations, closings and reopenings (ledger/io/registry_records.py)
 }
 
 

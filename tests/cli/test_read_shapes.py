@@ -46,7 +46,7 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 # (command, the envelope's fields; the last of them are also every CSV row's last columns)
-READS: list[tuple[list[str], list[str]]] = [  # fmt: skip
+READS: list[tuple[list[str], list[str]]] = [
     (["tally"], ["policy", "view", "log_position"]),
     (["tally", "--as-of", "now", "--policy", "acled"], ["policy", "view", "log_position"]),
     (["figures"], ["view", "log_position"]),
@@ -64,7 +64,7 @@ READS: list[tuple[list[str], list[str]]] = [  # fmt: skip
       "--outcome", "killed"], ["policy", "view", "log_position"]),
     (["compare", "--policy", "default", "--policy", "acled"], ["view", "log_position"]),
     (["reconciliations"], ["view", "log_position"]),
-]
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(("command", "envelope"), READS, ids=[" ".join(c[:2]) for c, _ in READS])

@@ -17,7 +17,7 @@ from ledger.domain.base import Entry
 from ledger.domain.policy import DEFAULT_POLICY, get_policy
 from ledger.domain.quantity import parse_quantity
 from ledger.domain.series import Correction
-from ledger.domain.values import ReportedTime
+from ledger.domain.values import Citation, ReportedTime
 from ledger.domain.vocabulary import Role, parse_enum
 from ledger.errors import InvalidInput
 from ledger.opening import open_application, translated
@@ -145,17 +145,35 @@ class Ledger:
         quantity: str | None = None,
         role: str | None = None,
         reported: ReportedTime | None = None,
+        document: str | None = None,
+        quote: str | None = None,
     ) -> uuid.UUID:
+        """An analyst's fix of a mistyped figure; `document` and `quote` correct its citation (a quote alone:
+        the words in the figure's own document)."""
         found = self._figure(reference)
         correction = Correction(
             quantity=parse_quantity(quantity) if quantity is not None else None,
             role=parse_enum(Role, role, "role").value if role else None,
             reported=reported,
+            citation=self._citation(found["figure_id"], document, quote) if document or quote else None,
         )
         self.app.correct_figure(
             uuid.UUID(found["series_id"]), uuid.UUID(found["figure_id"]), correction, reason, self.entry()
         )
         return uuid.UUID(found["figure_id"])
+
+    def _citation(self, figure_id: str, document: str | None, quote: str | None) -> Citation:
+        if document is None:
+            with self.reading() as con:
+                row = con.execute(
+                    "SELECT d.key FROM figures f JOIN documents d USING (document_id) WHERE f.figure_id = ?", [figure_id]
+                ).fetchone()
+            if row is None:
+                raise InvalidInput(f"quote {quote!r}: figure {figure_id} cites no document; give --document KEY too")
+            document = str(row[0])
+        doc = self.app.document(document)
+        start, end = doc.locate(quote) if quote else (None, None)
+        return Citation(str(doc.id), quote, start, end)
 
     def strike_figure(self, reference: str, reason: str) -> uuid.UUID:
         found = self._figure(reference)

@@ -200,7 +200,12 @@ def figures(
     view = _view(as_of, reported_before, occurred_from, occurred_to)
     rows = _ledger(ctx).figures(incident, view)
     title = f"Figures, {rows.view}, event-log position {rows.position}"
-    _print_read(title, rows, cols.FIGURES, cols.FIGURES_TABLE, fmt, optional=cols.FIGURES_OPTIONAL)
+    columns = cols.FIGURES
+    if fmt is Format.table:
+        for row in rows:
+            _figure_bounds(row)
+        columns = [*cols.FIGURES, "bounds", "in_force"]
+    _print_read(title, rows, columns, cols.FIGURES_TABLE, fmt, optional=cols.FIGURES_OPTIONAL)
 
 
 @app.command()
@@ -288,6 +293,19 @@ def _print_read(
     envelope = {"view": rows.view, "log_position": rows.position}
     render(columns, records(with_envelope(rows, envelope), columns), fmt, title=title, meta=envelope,
            table_columns=table_columns, optional=optional or ())  # fmt: skip
+
+
+def _figure_bounds(row: dict[str, Any]) -> None:
+    """A figure's bounds as the table shows them: as first recorded, and in force where a correction changed them."""
+
+    def text(low: Any, best: Any, high: Any) -> str:
+        if low is None and best is None:
+            return "no number"
+        return f"{low}/{best}/{'open' if high is None else high}"
+
+    row["bounds"] = text(row["low"], row["best"], row["high"])
+    if row.get("corrected"):
+        row["in_force"] = f"{row['current_quantity']} ({text(row['current_low'], row['current_best'], row['current_high'])})"
 
 
 def _print_tally(result: Any, fmt: Format) -> None:

@@ -100,8 +100,20 @@ def compare(
     rows = [r for r in result.rows if r["differs"]] if only_differences else result.rows
     meta = {"policies": result.policies, "view": result.view, "log_position": result.position}
     columns = [*result.columns, "view", "log_position"]
+    shown = result.columns
+    if fmt is Format.table:  # one column per policy, "low/best/high grade", so several fit side by side
+        rows = [{**r, **{p: _cell(r, p) for p in result.policies}} for r in rows]
+        columns, shown = [*columns, *result.policies], ["incident", "victim_status", "outcome", *result.policies, "differs"]
     render(columns, records(with_envelope(rows, meta), columns), fmt, title=result.title, meta=meta,
-           table_columns=result.columns)  # fmt: skip
+           table_columns=shown)  # fmt: skip
+
+
+def _cell(row: dict[str, Any], policy: str) -> str:
+    low, best, high, grade = (row.get(f"{policy} {f}") for f in ("low", "best", "high", "grade"))
+    if grade is None:
+        return ""
+    bounds = "no number" if low is None and best is None else f"{low}/{best}/{high}"
+    return f"{bounds} {grade}"
 
 
 def reconcile(

@@ -344,10 +344,12 @@ def figure_correct(
     quantity: str | None = typer.Option(None, help="The right words."),
     role: str | None = typer.Option(None, help="The right role of the claimant for this figure."),
     reported: str | None = typer.Option(None, help="The right reported time."),
+    document: str | None = typer.Option(None, help="The document the figure was really read from (its key)."),
+    quote: str | None = typer.Option(None, help="The exact words it was read from (in --document, else its own)."),
 ) -> None:
-    """Correct an analyst's data-entry mistake (not a claimant's revision)."""
+    """Correct an analyst's data-entry mistake (not a claimant's revision): words, role, time or citation."""
     when = _reported(reported, False) if reported else None
-    figure_id = _ledger(ctx).correct_figure(figure, reason, quantity, role, when)
+    figure_id = _ledger(ctx).correct_figure(figure, reason, quantity, role, when, document, quote)
     _say(f"figure {figure_id} corrected")
 
 

@@ -88,7 +88,13 @@ def table(
         shown = [c for c in table_columns if c in columns]
     index = [list(columns).index(c) for c in shown]
     width = None if wide else terminal_width()
-    text, hidden = render_table(shown, [[row[i] for i in index] for row in rows], width, optional)
+    cells = [[row[i] for i in index] for row in rows]
+    if not wide:  # a figure is named by any 6+ characters of its id: 8 are shown
+        for n, name in enumerate(shown):
+            if name == "figure_id":
+                for row in cells:
+                    row[n] = row[n][:8] if isinstance(row[n], str) and len(row[n]) == 36 else row[n]
+    text, hidden = render_table(shown, cells, width, optional)
     if hidden and notes is not None:
         what = "1 column" if len(hidden) == 1 else f"{len(hidden)} columns"
         notes.append(f"({what} left out to fit {width} characters: {', '.join(hidden)}; --wide shows every column)\n")

@@ -106,7 +106,8 @@ Item = Spec | IfMissing | FigureInput | LaterFact
 
 
 def _auto(figure: FigureInput, source: str) -> list[Item]:
-    note = f"registered automatically by importing {source}; set its name, kind and grade"
+    note = (f"registered automatically by importing {source}; set its name and kind with `ledger claimant correct`, "
+            "its grade with `ledger claimant grade`")  # fmt: skip
     items: list[Item] = [IfMissing(ClaimantSpec(figure.claimant, figure.claimant, "other", "F", {}, note))]
     if figure.publisher:
         items.append(IfMissing(PublisherSpec(figure.publisher, figure.publisher, "other")))

@@ -20,19 +20,20 @@ FIGURES = [
     "publisher", "document", "quote", "quote_start", "quote_end", "occurred_start", "occurred_end", "women",
     "children", "note", "position", "view", "log_position",
 ]  # fmt: skip
+# The table writes the bounds as one field each: `bounds` as first recorded, `in_force` (words and bounds)
+# only where a correction changed them.
 FIGURES_TABLE = [
-    "figure_id", "incident", "claimant", "victim_status", "outcome", "quantity_text", "low", "best", "high", "state",
-    "corrected", "current_quantity", "current_low", "current_best", "current_high", "reported_at",
+    "figure_id", "incident", "claimant", "victim_status", "outcome", "quantity_text", "bounds", "state", "in_force",
+    "reported_at",
 ]  # fmt: skip
-FIGURES_OPTIONAL = ["reported_at", "victim_status", "outcome", "incident", "claimant", "current_low", "current_best",
-                    "current_high", "corrected"]  # fmt: skip
+FIGURES_OPTIONAL = ["reported_at", "outcome", "claimant"]
 
 AUDIT = [
     "position", "recorded_at", "analyst", "via", "summary", "claimant", "incident", "victim_status", "outcome",
     "reported", "occurred_start", "occurred_end", "document", "quote", "figure_id", "view", "log_position",
 ]  # fmt: skip
 AUDIT_TABLE = ["position", "recorded_at", "analyst", "summary", "claimant", "reported", "document", "quote"]
-AUDIT_OPTIONAL = ["claimant", "reported", "analyst", "document"]
+AUDIT_OPTIONAL = ["reported", "claimant", "document", "analyst"]
 
 # What the envelope adds to a read's own fields (`policy` only where a policy applies).
 READ_ENVELOPE = ["view", "log_position"]

@@ -1,0 +1,53 @@
+"""The README's own console blocks, run in order against a fresh ledger, print what the README shows.
+
+The tour is followed as a newcomer follows it: from the directory of a fresh clone (here: a scratch
+directory holding the checkout's scripts/ and seeds/, so the ledger, the reports and any file the tour
+writes land there), with nothing beside it (LEDGER_SHARED points at an empty directory, so the demo
+archives the shipped excerpt of the seed article), tables 100 columns wide, as analyst amina. Outputs
+must match line for line, recorded times apart. After a change to what commands print, regenerate
+the README's outputs with `scripts/update-readme`, then read the diff.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from readme_blocks import normalise, rewrite, run, steps
+
+ROOT = Path(__file__).resolve().parents[2]
+README = ROOT / "README.md"
+UPDATE = os.environ.get("LEDGER_UPDATE_README") == "1"
+
+
+def test_the_readme_runs_as_written(tmp_path: Path) -> None:
+    text = README.read_text(encoding="utf-8")
+    found = steps(text)
+    assert len(found) > 30 and found[0].command == "scripts/demo"
+    for name in ("scripts", "seeds"):
+        (tmp_path / name).symlink_to(ROOT / name)
+    (tmp_path / "no-shared").mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LEDGER_", "VIRTUAL_ENV")) and k != "COLUMNS"}
+    env |= {
+        "HOME": str(tmp_path),
+        "LEDGER_VENV": str(Path(sys.executable).parents[1]),
+        "LEDGER_ANALYST": "amina",
+        "LEDGER_SHARED": str(tmp_path / "no-shared"),
+        "COLUMNS": "100",
+        "PYTHONUNBUFFERED": "1",  # stderr and stdout interleave as a terminal shows them
+        "LANG": "C.UTF-8",
+    }
+    actual: dict[int, list[str]] = {}
+    differences = []
+    for step in found:
+        code, lines = run(step, tmp_path, env)
+        actual[step.line] = lines
+        shown_error = any(line.startswith("Error: ") for line in step.expected)
+        if normalise(lines) != normalise(step.expected) or (code != 0) != shown_error:
+            differences.append(f"README line {step.line}: $ {step.command}\n  exit {code}; printed:\n    "
+                               + "\n    ".join(lines) + "\n  README shows:\n    " + "\n    ".join(step.expected))  # fmt: skip
+    if UPDATE:
+        README.write_text(rewrite(text, actual), encoding="utf-8")
+        return
+    assert not differences, "\n\n".join(differences) + "\n\n(regenerate with scripts/update-readme, then read the diff)"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from eventsourcing.domain import event
 
@@ -60,8 +61,7 @@ class Claimant(LedgerAggregate):
     ) -> None:
         """An analyst's fix of a mistyped registration: only the fields given change (a grade is `grade`)."""
         changes = {"name": name, "kind": kind, "default_roles": default_roles, "description": description}
-        _check_correction(self, "claimant", reason, changes)
-        self._corrected(reason=reason.strip(), entry=entry, **changes)
+        self._corrected(reason=reason.strip(), entry=entry, **_changed(self, "claimant", reason, changes))
 
     @event("Corrected", topic="ledger:Claimant.Corrected")
     def _corrected(
@@ -111,8 +111,7 @@ class Publisher(LedgerAggregate):
     ) -> None:
         """An analyst's fix of a mistyped registration: only the fields given change."""
         changes = {"name": name, "kind": kind, "url": url}
-        _check_correction(self, "publisher", reason, changes)
-        self._corrected(reason=reason.strip(), entry=entry, **changes)
+        self._corrected(reason=reason.strip(), entry=entry, **_changed(self, "publisher", reason, changes))
 
     @event("Corrected", topic="ledger:Publisher.Corrected")
     def _corrected(self, reason: str, entry: Entry, name: str | None, kind: str | None, url: str | None) -> None:
@@ -121,10 +120,13 @@ class Publisher(LedgerAggregate):
         self.url = url or self.url
 
 
-def _check_correction(registered: LedgerAggregate, what: str, reason: str, changes: dict[str, object]) -> None:
-    """Guards of a registration's correction: a reason, and at least one field that changes."""
+def _changed(registered: LedgerAggregate, what: str, reason: str, changes: dict[str, Any]) -> dict[str, Any]:
+    """Guards of a registration's correction (a reason, something that changes); the fields that change, the
+    others None, so the fact names only what was corrected."""
     key = getattr(registered, "key", "?")
     if not reason or not reason.strip():
         raise InvalidInput(f"correction of {what} {key!r}: a reason is required; say what was mistyped with --reason")
-    if all(value is None or getattr(registered, field) == value for field, value in changes.items()):
+    changed = {f: None if v is None or getattr(registered, f) == v else v for f, v in changes.items()}
+    if all(v is None for v in changed.values()):
         raise InvalidInput(f"correction of {what} {key!r}: nothing changes; give the corrected values")
+    return changed

@@ -62,6 +62,8 @@ def load_seed(ledger: Ledger, path: Path = DEFAULT_SEED, article: Path | None = 
     except json.JSONDecodeError as error:
         raise InvalidInput(f"seed {path}: not valid JSON ({error}); fix the file") from None
     app, entry = ledger.app, ledger.entry("seed")
+    # Every document's text is read and checked before anything is recorded: a missing or altered text writes nothing.
+    texts = {d["key"]: _held(app, d) or _document_text(path, d, article) for d in seed.get("documents", [])}
     documents = []
     for c in seed.get("claimants", []):
         app.register_claimant(
@@ -70,11 +72,11 @@ def load_seed(ledger: Ledger, path: Path = DEFAULT_SEED, article: Path | None = 
     for p in seed.get("publishers", []):
         app.register_publisher(p["key"], p["name"], p["kind"], p.get("url"), entry)
     for d in seed.get("documents", []):
-        held = _held(app, d)
-        if held is not None:
+        held = texts[d["key"]]
+        if isinstance(held, str):
             documents.append(held)
             continue
-        text, title, origin = _document_text(path, d, article)
+        text, title, origin = held
         app.archive_document(
             entry,
             text=text,

@@ -627,3 +627,29 @@ def test_a_read_of_a_caught_up_ledger_loads_no_page_reader(world: World, cli: Cl
     assert loaded(*_with(MILITANTS)) == ""  # recording writes the log only
     assert loaded("tally", "--format", "csv") == "numpy pyarrow"  # the read catches up with the new events
     assert loaded("tally", "--format", "csv") == ""  # nothing new to read
+
+
+# --- creating a ledger --------------------------------------------------------------------------------
+
+
+def test_init_creates_a_ledger_once_and_reads_never_create_one(cli: Cli) -> None:
+    assert cli.fails("tally", code=3).startswith(f"Error: ledger home {cli.home}: does not exist")
+    assert not cli.home.exists()
+    first = cli.ok("init")
+    assert (first.stdout, first.stderr) == ("", f"created a new ledger in {cli.home}\n")
+    again = cli.ok("init")
+    assert again.stderr == f"a ledger is already in {cli.home} (0 events); nothing changed\n"
+    assert table(cli.ok("tally").stdout) == []
+    assert cli.fails(*MILITANTS) == "Error: incident 'balochistan-2026': not in the ledger; register it first with `ledger incident add`"
+
+
+def test_global_options_work_after_the_command(world: World, cli: Cli, tmp_path: Path) -> None:
+    other = tmp_path / "elsewhere"
+    runner = CliRunner()
+    env = {"LEDGER_ANALYST": None, "LEDGER_HOME": None, "LEDGER_STORE": None}
+    added = runner.invoke(app, ["claimant", "add", "x", "--name", "X", "--kind", "ngo", "--home", str(other),
+                                "--analyst=someone"], env=env)  # fmt: skip
+    assert added.exit_code == 0, added.stderr
+    assert added.stderr == f"created a new ledger in {other}\nclaimant x registered\n"
+    trail = json.loads(runner.invoke(app, ["audit", "--claimant", "x", "-f", "json", f"--home={other}"], env=env).stdout)
+    assert [r["analyst"] for r in trail["rows"]] == ["someone"]

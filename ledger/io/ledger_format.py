@@ -54,7 +54,7 @@ ALIASES = {"quantity_text": "quantity", "reported_at": "reported", "status": "vi
 EXPORT_ONLY = frozenset({
     "figure_id", "series_id", "state", "corrected", "current_quantity", "bound_kind", "low", "best", "high",
     "vague_word", "recorded_at", "analyst", "quote_end", "position", "record",
-    "current_low", "current_best", "current_high", "view", "log_position",
+    "current_bound_kind", "current_low", "current_best", "current_high", "view", "log_position",
 })  # fmt: skip
 
 

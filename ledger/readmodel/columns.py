@@ -13,10 +13,11 @@ TALLY_TABLE = ["incident", "victim_status", "outcome", "low", "best", "high", "g
 TALLY_OPTIONAL = ["basis", "claims"]  # what a narrow terminal leaves out first
 
 # low / best / high: as the figure was first recorded (its quantity_text); current_*: in force, after corrections.
+# A high of null is open when the bound kind says so (at_least, more_than...), else there is no number.
 FIGURES = [
     "figure_id", "incident", "claimant", "victim_status", "outcome", "role", "quantity_text", "bound_kind",
-    "low", "best", "high", "vague_word", "state", "corrected", "current_quantity", "current_low", "current_best",
-    "current_high", "reported_at", "reported_precision", "reported_estimated", "recorded_at", "analyst",
+    "low", "best", "high", "vague_word", "state", "corrected", "current_quantity", "current_bound_kind", "current_low",
+    "current_best", "current_high", "reported_at", "reported_precision", "reported_estimated", "recorded_at", "analyst",
     "publisher", "document", "quote", "quote_start", "quote_end", "occurred_start", "occurred_end", "women",
     "children", "note", "position", "view", "log_position",
 ]  # fmt: skip

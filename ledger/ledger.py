@@ -207,6 +207,8 @@ class Ledger:
         publisher: str | None = None,
     ) -> Rows:
         """Every fact behind an incident (its sub-incidents included), a figure's claim series, a claimant or a publisher."""
+        if incident is None and figure is None and claimant is None and publisher is None:
+            raise InvalidInput("audit: say what to audit; give --incident KEY, --figure ID, --claimant KEY or --publisher KEY")
         with self.reading() as con:
             if claimant is not None or publisher is not None:
                 from ledger.readmodel.registry import registry_audit_rows

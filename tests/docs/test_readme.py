@@ -3,7 +3,7 @@
 The tour is followed as a newcomer follows it: from the directory of a fresh clone (here: a scratch
 directory holding the checkout's scripts/ and seeds/, so the ledger, the reports and any file the tour
 writes land there), with nothing beside it (LEDGER_SHARED points at an empty directory, so the demo
-archives the shipped excerpt of the seed article), tables 100 columns wide, as analyst amina. Outputs
+archives the shipped excerpt of the seed article), tables 100 columns wide. Outputs
 must match line for line, recorded times apart. After a change to what commands print, regenerate
 the README's outputs with `scripts/update-readme`, then read the diff.
 """
@@ -24,7 +24,7 @@ UPDATE = os.environ.get("LEDGER_UPDATE_README") == "1"
 def test_the_readme_runs_as_written(tmp_path: Path) -> None:
     text = README.read_text(encoding="utf-8")
     found = steps(text)
-    assert len(found) > 30 and found[0].command == "scripts/demo"
+    assert len(found) > 30 and "scripts/demo" in [s.command for s in found[:2]]
     for name in ("scripts", "seeds"):
         (tmp_path / name).symlink_to(ROOT / name)
     (tmp_path / "no-shared").mkdir()
@@ -32,7 +32,6 @@ def test_the_readme_runs_as_written(tmp_path: Path) -> None:
     env |= {
         "HOME": str(tmp_path),
         "LEDGER_VENV": str(Path(sys.executable).parents[1]),
-        "LEDGER_ANALYST": "amina",
         "LEDGER_SHARED": str(tmp_path / "no-shared"),
         "COLUMNS": "100",
         "PYTHONUNBUFFERED": "1",  # stderr and stdout interleave as a terminal shows them

@@ -91,15 +91,18 @@ def translated(settings: Settings) -> Iterator[None]:
     except StoreUnavailable:
         raise
     except Exception as error:
-        found = unavailable(error, settings)
+        found = unavailable(error, settings, opening=True)
         if found is None:
             raise
         raise found from error
 
 
-def unavailable(error: BaseException, settings: Settings) -> StoreUnavailable | None:
-    """The StoreUnavailable an error of the store's libraries means, or None for any other error."""
-    if not _is_store_error(error):
+def unavailable(error: BaseException, settings: Settings, opening: bool = False) -> StoreUnavailable | None:
+    """The StoreUnavailable an error of the store's libraries means, or None for any other error.
+
+    opening: the error arose while opening the home and store, so a denied file is theirs too.
+    """
+    if not _is_store_error(error) and not (opening and isinstance(error, PermissionError)):
         return None
     label = f"event store {settings.store_label}"
     text = _text(error)
@@ -223,7 +226,7 @@ def _detail(error: BaseException) -> str:
 
 
 def _is_store_error(error: BaseException) -> bool:
-    if isinstance(error, sqlite3.Error | PermissionError):
+    if isinstance(error, sqlite3.Error):
         return True
     module = type(error).__module__ or ""
     return module.startswith(("eventsourcing", "psycopg")) and isinstance(error, Exception) and _persistence(error)

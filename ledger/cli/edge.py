@@ -126,6 +126,10 @@ class LedgerGroup(WholeHelp, TyperGroup):
             raise
         except Exception as error:
             found = store_failure(error, ctx)
-            if found is None:
-                raise
-            raise OneLine(str(found), found.exit_code) from None
+            if found is not None:
+                raise OneLine(str(found), found.exit_code) from None
+            if isinstance(error, OSError) and error.filename:  # a file the user named: an output, a mapping...
+                name = str(error.filename).removesuffix(".partial")  # written beside the file, then moved onto it
+                raise OneLine(f"{name}: {(error.strerror or str(error)).lower()}; check the path, "
+                              "and that you may read or write there", 1) from None  # fmt: skip
+            raise

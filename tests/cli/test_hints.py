@@ -125,3 +125,10 @@ def test_tables_fit_the_terminal_and_wide_shows_every_column(home: Path, command
     wide = cli(home, *command, "--wide", columns="80")
     assert len(max(wide.stdout.splitlines(), key=len)) >= len(max(narrow.stdout.splitlines(), key=len))
     assert "left out" not in wide.stderr
+
+
+def test_a_file_that_cannot_be_written_is_one_line(home: Path, tmp_path: Path) -> None:
+    target = tmp_path / "no-such-directory" / "tallies.csv"
+    result = cli(home, "export", "tallies", "-o", str(target))
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == f"Error: {target}: no such file or directory; check the path, and that you may read or write there\n"

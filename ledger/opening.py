@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ledger.errors import StoreUnavailable
+from ledger.errors import NoLedger, StoreUnavailable
 from ledger.settings import Settings, lock_wait
 from ledger.store import is_postgres, store_env
 
@@ -35,7 +35,7 @@ def check_home(settings: Settings, create: bool) -> bool:
     if home.exists():
         raise StoreUnavailable(f"ledger home {home}: not a directory; give --home a directory")
     if not create:
-        raise StoreUnavailable(f"ledger home {home}: does not exist, so there is no ledger here; {INIT_HINT}")
+        raise NoLedger(f"ledger home {home}: does not exist, so there is no ledger here; {INIT_HINT}")
     try:
         home.mkdir(parents=True)
     except OSError as error:
@@ -62,16 +62,14 @@ def open_application(settings: Settings, create: bool) -> tuple[LedgerApplicatio
             with translated(settings):
                 app.recorder.max_notification_id()
             return app, False
-        except StoreUnavailable as unavailable:
+        except NoLedger:
             app.close()
-            if not getattr(unavailable, "no_ledger", False):
-                raise
         with translated(settings):
             return LedgerApplication(env=env), True
     path = Path(settings.store)
     existed = path.exists()
     if not existed and not create:
-        raise StoreUnavailable(f"event store {settings.store_label}: no such file, so there is no ledger here; {INIT_HINT}")
+        raise NoLedger(f"event store {settings.store_label}: no such file, so there is no ledger here; {INIT_HINT}")
     if path.is_dir():
         raise StoreUnavailable(f"event store {settings.store_label}: a directory, not a SQLite file; give --store a file path")
     try:
@@ -136,9 +134,7 @@ def store_lock_wait() -> float:
 
 
 def _no_ledger(label: str) -> StoreUnavailable:
-    unavailable = StoreUnavailable(f"{label}: holds no ledger; {INIT_HINT}")
-    unavailable.no_ledger = True  # type: ignore[attr-defined]
-    return unavailable
+    return NoLedger(f"{label}: holds no ledger; {INIT_HINT}")
 
 
 def _postgres_problem(label: str, text: str, error: BaseException, settings: Settings) -> StoreUnavailable:

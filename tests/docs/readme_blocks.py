@@ -90,8 +90,27 @@ def run(step: Step, cwd: Path, env: dict[str, str]) -> tuple[int, list[str]]:
     return done.returncode, done.stdout.splitlines()
 
 
-def rewrite(text: str, actual: dict[int, list[str]]) -> str:
-    """The README with each command's output replaced by `actual[command line]`; commands are kept as written."""
+UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def printed_id(lines: tuple[str, ...] | list[str]) -> str | None:
+    """The id a command printed alone (`ledger figure add` prints the new figure's), if that is all it printed."""
+    return lines[0] if len(lines) == 1 and UUID.match(lines[0]) else None
+
+
+def renamed(step: Step, ids: dict[str, str]) -> Step:
+    """The step with ids (and their 8-character prefixes) that changed since the README was written replaced."""
+    def swap(text: str) -> str:
+        for old, new in ids.items():
+            text = text.replace(old, new).replace(old[:8], new[:8])
+        return text
+
+    return attrs.evolve(step, command=swap(step.command), source=tuple(swap(line) for line in step.source))
+
+
+def rewrite(text: str, actual: dict[int, list[str]], sources: dict[int, tuple[str, ...]] | None = None) -> str:
+    """The README with each command's output replaced by `actual[command line]`, and its lines by `sources[command
+    line]` where given (ids that changed); every other command is kept as written."""
     lines = text.splitlines()
     by_line = {s.line: s for s in steps(text)}
     out: list[str] = []
@@ -102,7 +121,7 @@ def rewrite(text: str, actual: dict[int, list[str]]) -> str:
             out.append(lines[i])
             i += 1
             continue
-        out += step.source
+        out += (sources or {}).get(step.line, step.source)
         i += len(step.source)
         while i < len(lines) and not lines[i].startswith("$ ") and lines[i].strip() != FENCE:
             i += 1  # the old output

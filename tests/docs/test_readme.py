@@ -5,7 +5,8 @@ directory holding the checkout's scripts/ and seeds/, so the ledger, the reports
 writes land there), with nothing beside it (LEDGER_SHARED points at an empty directory, so the demo
 archives the shipped excerpt of the seed article), tables 100 columns wide. Outputs
 must match line for line, recorded times apart. After a change to what commands print, regenerate
-the README's outputs with `scripts/update-readme`, then read the diff.
+the README's outputs with `scripts/update-readme` (it also puts a figure's new id, when ids change,
+into the commands after it), then read the diff.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import os
 import sys
 from pathlib import Path
 
-from readme_blocks import normalise, rewrite, run, steps
+from readme_blocks import normalise, printed_id, renamed, rewrite, run, steps
 
 ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
@@ -38,15 +39,23 @@ def test_the_readme_runs_as_written(tmp_path: Path) -> None:
         "LANG": "C.UTF-8",
     }
     actual: dict[int, list[str]] = {}
+    sources: dict[int, tuple[str, ...]] = {}
+    ids: dict[str, str] = {}  # updating: figure ids that changed, to use in the commands after them
     differences = []
     for step in found:
+        if UPDATE and ids:
+            step = renamed(step, ids)
+            sources[step.line] = step.source
         code, lines = run(step, tmp_path, env)
         actual[step.line] = lines
+        was, now = printed_id(step.expected), printed_id(lines)
+        if UPDATE and was and now and was != now:
+            ids[was] = now
         shown_error = any(line.startswith("Error: ") for line in step.expected)
         if normalise(lines) != normalise(step.expected) or (code != 0) != shown_error:
             differences.append(f"README line {step.line}: $ {step.command}\n  exit {code}; printed:\n    "
                                + "\n    ".join(lines) + "\n  README shows:\n    " + "\n    ".join(step.expected))  # fmt: skip
     if UPDATE:
-        README.write_text(rewrite(text, actual), encoding="utf-8")
+        README.write_text(rewrite(text, actual, sources), encoding="utf-8")
         return
     assert not differences, "\n\n".join(differences) + "\n\n(regenerate with scripts/update-readme, then read the diff)"

@@ -145,8 +145,8 @@ def init(ctx: typer.Context) -> None:
 ARTICLE = typer.Option(
     None,
     "--article",
-    help="The full seed article, to archive in full (default: ../shared/seeds beside the project when it is there, "
-    "else the excerpt shipped in seeds/).",
+    help="The full seed article, to archive in full (default: from $LEDGER_SHARED or ../shared beside the project when "
+    "it is there, else the excerpt of it shipped in seeds/).",
 )
 
 

@@ -28,3 +28,7 @@ class StoreUnavailable(LedgerError):
     """The event store or the read model cannot be opened (locked, missing, unreachable)."""
 
     exit_code = 3
+
+
+class NoLedger(StoreUnavailable):
+    """No ledger where one was looked for: a read never creates one (`ledger init` does)."""

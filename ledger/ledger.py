@@ -17,16 +17,16 @@ from ledger.domain.base import Entry
 from ledger.domain.policy import Policy, get_policy
 from ledger.domain.quantity import parse_quantity
 from ledger.domain.series import Correction
-from ledger.domain.values import ReportedTime
+from ledger.domain.values import Citation, ReportedTime
 from ledger.domain.vocabulary import Role, Stance, parse_enum
 from ledger.errors import InvalidInput
+from ledger.opening import open_application, translated
 from ledger.readmodel import queries
 from ledger.readmodel.catchup import Progress
 from ledger.readmodel.model import ReadModel
 from ledger.readmodel.queries import NOW
 from ledger.readmodel.view import View
 from ledger.settings import Settings
-from ledger.store import store_env
 
 
 @attrs.frozen
@@ -41,15 +41,42 @@ class TallyResult:
         return f"Tallies under policy {self.policy}, {self.view}, event-log position {self.position}"
 
 
+class Rows(list[dict[str, Any]]):
+    """Rows of a read (a plain list of dicts), also saying which view and event-log position they reflect."""
+
+    def __init__(self, rows: Iterable[dict[str, Any]], view: str, position: int) -> None:
+        super().__init__(rows)
+        self.view = view
+        self.position = position
+
+
 class Ledger:
-    def __init__(self, settings: Settings | None = None, progress: Progress | None = None) -> None:
+    """A ledger in a home directory, its events in the home's SQLite file or on a PostgreSQL server.
+
+    create: whether opening may make the home and the event store when no ledger is there (commands that
+    record facts, `init`); False makes every open of a place without a ledger a StoreUnavailable line.
+    """
+
+    def __init__(self, settings: Settings | None = None, progress: Progress | None = None, create: bool = True) -> None:
         self.settings = settings or Settings.resolve()
         self.progress = progress
+        self.create = create
+        self.created = False  # set when opening made a new ledger
         self.read_model = ReadModel(self.settings.readmodel_path)
 
     @cached_property
     def app(self) -> LedgerApplication:
-        return LedgerApplication(env=store_env(self.settings.store))
+        app, self.created = open_application(self.settings, self.create)
+        return app
+
+    def init(self) -> bool:
+        """Make the ledger here (home, event store, read model) unless one is; returns whether it was made.
+
+        A new ledger's first fact is its configuration: the policy it tallies under by default."""
+        self.app.configure_new_ledger()
+        with self.reading():
+            pass
+        return self.created
 
     def policy(self, name: str | None = None) -> Policy:
         """A policy by name; none, or the bare name 'default', is the policy this ledger tallies under."""
@@ -65,7 +92,8 @@ class Ledger:
     @contextlib.contextmanager
     def reading(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A read-model connection caught up with the event log."""
-        with self.read_model.caught_up(self.app, self.settings.store_label, self.progress) as con:
+        app = self.app
+        with translated(self.settings), self.read_model.caught_up(app, self.settings.store_label, self.progress) as con:
             yield con
 
     # Recording figures and what happens to them.
@@ -126,7 +154,11 @@ class Ledger:
         reported: ReportedTime | None = None,
         stance: str | None = None,
         derived: str | None = None,
+        document: str | None = None,
+        quote: str | None = None,
     ) -> uuid.UUID:
+        """An analyst's fix of a mistyped figure; `document` and `quote` correct its citation (a quote alone:
+        the words in the figure's own document)."""
         found = self._figure(reference)
         correction = Correction(
             quantity=parse_quantity(quantity) if quantity is not None else None,
@@ -134,11 +166,25 @@ class Ledger:
             reported=reported,
             stance=parse_enum(Stance, stance, "stance").value if stance else None,
             derived=derived.strip() if derived and derived.strip() else None,
+            citation=self._citation(found["figure_id"], document, quote) if document or quote else None,
         )
         self.app.correct_figure(
             uuid.UUID(found["series_id"]), uuid.UUID(found["figure_id"]), correction, reason, self.entry()
         )
         return uuid.UUID(found["figure_id"])
+
+    def _citation(self, figure_id: str, document: str | None, quote: str | None) -> Citation:
+        if document is None:
+            with self.reading() as con:
+                row = con.execute(
+                    "SELECT d.key FROM figures f JOIN documents d USING (document_id) WHERE f.figure_id = ?", [figure_id]
+                ).fetchone()
+            if row is None:
+                raise InvalidInput(f"quote {quote!r}: figure {figure_id} cites no document; give --document KEY too")
+            document = str(row[0])
+        doc = self.app.document(document)
+        start, end = doc.locate(quote) if quote else (None, None)
+        return Citation(str(doc.id), quote, start, end)
 
     def strike_figure(self, reference: str, reason: str) -> uuid.UUID:
         found = self._figure(reference)
@@ -159,20 +205,36 @@ class Ledger:
         described = view.describe()
         return TallyResult(chosen.label, at, described, [{**row, "view": described} for row in rows])
 
-    def figures(self, incident: str | None = None, view: View = NOW) -> list[dict[str, Any]]:
+    def figures(self, incident: str | None = None, view: View = NOW) -> Rows:
         with self.reading() as con:
-            return queries.figure_rows(con, incident, view)
+            return Rows(queries.figure_rows(con, incident, view), view.describe(), queries.view_position(con, view))
 
-    def audit(self, incident: str | None = None, figure: str | None = None, view: View = NOW) -> list[dict[str, Any]]:
+    def audit(
+        self,
+        incident: str | None = None,
+        figure: str | None = None,
+        view: View = NOW,
+        claimant: str | None = None,
+        publisher: str | None = None,
+    ) -> Rows:
+        """Every fact behind an incident (its sub-incidents included), a figure's claim series, a claimant or a publisher."""
+        if incident is None and figure is None and claimant is None and publisher is None:
+            raise InvalidInput("audit: say what to audit; give --incident KEY, --figure ID, --claimant KEY or --publisher KEY")
         with self.reading() as con:
-            return queries.audit_rows(con, incident, figure, view)
+            if claimant is not None or publisher is not None:
+                from ledger.readmodel.registry import registry_audit_rows
 
-    def listing(self, table: str) -> list[dict[str, Any]]:
-        """Registered claimants, publishers, documents or incidents."""
+                rows = registry_audit_rows(con, claimant, publisher, view)
+            else:
+                rows = queries.audit_rows(con, incident, figure, view)
+            return Rows(rows, view.describe(), queries.view_position(con, view))
+
+    def listing(self, table: str) -> Rows:
+        """Registered claimants, publishers, documents or incidents, as they stand now."""
         if table not in LISTINGS:
             raise InvalidInput(f"listing {table!r}: unknown; use one of {', '.join(LISTINGS)}")
         with self.reading() as con:
-            return queries._rows(con, LISTINGS[table])
+            return Rows(queries._rows(con, LISTINGS[table]), NOW.describe(), queries.view_position(con, NOW))
 
     def query(self, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
         """Read-only SQL over the caught-up read model, its `tallies` current for the ledger's default policy."""
@@ -183,7 +245,9 @@ class Ledger:
             return queries.run_sql(con, sql)
 
     def rebuild(self) -> int:
-        return self.read_model.rebuild(self.app, self.settings.store_label, self.progress)
+        app = self.app
+        with translated(self.settings):
+            return self.read_model.rebuild(app, self.settings.store_label, self.progress)
 
 
 LISTINGS = {

@@ -8,7 +8,10 @@ from pathlib import Path
 
 import attrs
 
+from ledger.errors import InvalidInput
+
 DEFAULT_HOME = "ledger-data"
+DEFAULT_LOCK_WAIT = 10.0  # seconds
 
 
 @attrs.frozen
@@ -44,3 +47,17 @@ def _os_user() -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return "unknown-analyst"
+
+
+def lock_wait() -> float:
+    """Seconds to wait for a file another process holds (LEDGER_LOCK_WAIT): the DuckDB read model, or a SQLite store."""
+    text = os.environ.get("LEDGER_LOCK_WAIT", "").strip()
+    if not text:
+        return DEFAULT_LOCK_WAIT
+    try:
+        wait = float(text)
+    except ValueError:
+        wait = -1.0
+    if not wait >= 0:  # also refuses nan
+        raise InvalidInput(f"LEDGER_LOCK_WAIT {text!r}: not a number of seconds; set it to e.g. 10, or unset it")
+    return wait

@@ -2,25 +2,36 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from ledger.errors import InvalidInput
+from ledger.settings import lock_wait
 
 
-def store_env(location: str | Path) -> dict[str, str]:
-    """The `eventsourcing` settings for a SQLite path or a `postgresql://` URL."""
+def is_postgres(location: str | Path) -> bool:
+    return str(location).startswith(("postgresql://", "postgres://"))
+
+
+def store_env(location: str | Path, create: bool = True) -> dict[str, str]:
+    """The `eventsourcing` settings for a SQLite path or a `postgresql://` URL.
+
+    create: make the SQLite file's directory when it is missing (a creating open; see ledger.opening).
+    """
     text = str(location)
-    if text.startswith(("postgresql://", "postgres://")):
+    if is_postgres(text):
         return _postgres_env(text)
     if "://" in text:
         raise InvalidInput(f"event store {text!r}: unknown scheme; give a file path or a postgresql:// URL")
     path = Path(text)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if create:
+        path.parent.mkdir(parents=True, exist_ok=True)
     return {
         "PERSISTENCE_MODULE": "eventsourcing.sqlite",
         "SQLITE_DBNAME": str(path),
-        "SQLITE_LOCK_TIMEOUT": "10",
+        # Whole seconds only (the library's setting is an int), and at least one: 0 would mean its default.
+        "SQLITE_LOCK_TIMEOUT": str(max(1, math.ceil(lock_wait()))),
     }
 
 

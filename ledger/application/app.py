@@ -93,7 +93,7 @@ class LedgerApplication(Application[uuid.UUID]):
         """
         if not all(isinstance(obj, LedgerAggregate) for obj in objs):
             return super().save(*objs, **kwargs)
-        self._configure_new_ledger()
+        self.configure_new_ledger()
         processing_event: ProcessingEvent[uuid.UUID] = ProcessingEvent()
         for aggregate in objs:
             processing_event.events.extend(aggregate.collect_events())
@@ -105,7 +105,7 @@ class LedgerApplication(Application[uuid.UUID]):
         self.notify(processing_event.events)  # the library still calls its deprecated hook; so do we
         return recordings
 
-    def _configure_new_ledger(self) -> None:
+    def configure_new_ledger(self) -> None:
         """Before a new ledger's first fact, record which policy it tallies under by default.
 
         Asked once per process: a store with facts but no configuration was written before
@@ -148,10 +148,7 @@ class LedgerApplication(Application[uuid.UUID]):
         description: str = "",
     ) -> uuid.UUID:
         key = check_key(key, "claimant")
-        roles = {
-            (status if status == "*" else parse_victim_status(status)): parse_enum(Role, role, "role").value
-            for status, role in default_roles.items()
-        }
+        roles = _roles(default_roles)
         claimant = Claimant(
             key=key,
             name=_required(name, f"claimant {key!r} name"),
@@ -170,6 +167,42 @@ class LedgerApplication(Application[uuid.UUID]):
             return
         claimant.grade(grade, _required(reason, "grading reason"), entry)
         self.save(claimant)
+
+    def correct_claimant(
+        self,
+        key: str,
+        reason: str,
+        entry: Entry,
+        name: str | None = None,
+        kind: str | None = None,
+        default_roles: dict[str, str] | None = None,
+        description: str | None = None,
+    ) -> None:
+        """Fix a mistyped claimant registration (its grade is `grade_claimant`): a new fact beside the original."""
+        claimant = self.claimant(key)
+        claimant.correct(
+            reason,
+            entry,
+            name=_required(name, f"claimant {key!r} name") if name is not None else None,
+            kind=parse_enum(ClaimantKind, kind, "claimant kind").value if kind is not None else None,
+            default_roles=_roles(default_roles) if default_roles is not None else None,
+            description=description,
+        )
+        self.save(claimant)
+
+    def correct_publisher(
+        self, key: str, reason: str, entry: Entry, name: str | None = None, kind: str | None = None, url: str | None = None
+    ) -> None:
+        """Fix a mistyped publisher registration: a new fact beside the original."""
+        publisher = self.publisher(key)
+        publisher.correct(
+            reason,
+            entry,
+            name=_required(name, f"publisher {key!r} name") if name is not None else None,
+            kind=parse_enum(ClaimantKind, kind, "publisher kind").value if kind is not None else None,
+            url=url,
+        )
+        self.save(publisher)
 
     def register_publisher(self, key: str, name: str, kind: str, url: str | None, entry: Entry) -> uuid.UUID:
         key = check_key(key, "publisher")
@@ -451,11 +484,12 @@ class LedgerApplication(Application[uuid.UUID]):
             # Compare with what was registered, not the current state: a later grade is its own fact.
             existing = self.repository.get(aggregate.id, version=1)
             differing = [name for name in compared if getattr(existing, name) != getattr(aggregate, name)]
+            if differing:  # the same as it stands after analysts' corrections is the same thing too
+                current = self.repository.get(aggregate.id)
+                differing = [n for n in differing if n == "reliability" or getattr(current, n) != getattr(aggregate, n)]
             if differing:
-                raise Conflict(
-                    f"{label}: already registered with a different {', '.join(differing)}; "
-                    "use a new key, or record the change as its own fact"
-                ) from None
+                raise Conflict(f"{label}: already registered with a different {', '.join(differing)}; "
+                               f"{_differs_hint(aggregate, differing)}") from None  # fmt: skip
         return aggregate.id
 
 
@@ -632,6 +666,26 @@ def figure_stance(given: str | None, quote: str | None, words: str) -> tuple[str
         return parse_enum(Stance, given, "stance").value, "analyst"
     read = read_stance(words) or read_stance(quote)
     return (read.value, "words") if read else (Stance.STATED.value, "none")
+def _roles(default_roles: dict[str, str]) -> dict[str, str]:
+    """Default roles by victim status ('*' for the rest), each checked."""
+    return {
+        (status if status == "*" else parse_victim_status(status)): parse_enum(Role, role, "role").value
+        for status, role in default_roles.items()
+    }
+
+
+def _differs_hint(aggregate: LedgerAggregate, differing: Sequence[str]) -> str:
+    """How to fix a registration that differs from the ledger's: a command that exists for that kind."""
+    key = getattr(aggregate, "key", "KEY")
+    if isinstance(aggregate, Claimant):
+        if list(differing) == ["reliability"]:
+            return f"its grade changes with `ledger claimant grade {key} GRADE --reason ...`"
+        return f"use a new key, or correct the registration with `ledger claimant correct {key} --reason ...`"
+    if isinstance(aggregate, Publisher):
+        return f"use a new key, or correct the registration with `ledger publisher correct {key} --reason ...`"
+    if isinstance(aggregate, Incident):
+        return f"use a new key, or correct the registration with `ledger incident correct {key} --reason ...`"
+    return "a document's text and references never change: archive the other one under a new key (--key)"
 
 
 def _required(value: str, what: str) -> str:

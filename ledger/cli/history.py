@@ -10,11 +10,13 @@ from typing import Any
 
 import typer
 
-from ledger.cli.render import Format, records, render
+from ledger.cli.render import Format, records, render, with_envelope
 
 FORMAT = typer.Option(Format.table, "--format", "-f", help="Output format (table is prose or a chart).")
 POLICY = typer.Option("default", "--policy", help="Policy name or name@version.")
-AS_OF = typer.Option(None, "--as-of", help="What the ledger knew at this time (recorded axis): a date or ISO timestamp.")
+AS_OF = typer.Option(
+    None, "--as-of", help="What the ledger knew at this time (recorded axis): a date, ISO timestamp or 'now'."
+)
 REPORTED_BEFORE = typer.Option(
     None, "--reported-before", help="What had been claimed publicly by this time (reported axis), entered then or later."
 )
@@ -59,7 +61,7 @@ def explain(
     if fmt is Format.table:
         typer.echo(result.text(), nl=False)
         return
-    columns = ["section", "text", "figure_id", "position", "document", "quote"]
+    columns = ["section", "text", "figure_id", "position", "document", "quote", "policy", "view", "log_position"]
     meta = {
         "incident": result.incident,
         "victim_status": result.victim_status,
@@ -74,14 +76,32 @@ def explain(
         "grade": result.grade,
         "basis": result.basis,
     }
-    rows = [[getattr(line, c) for c in columns] for line in result.lines]
-    render(columns, rows, fmt, meta=meta)
+    lines = [{c: getattr(line, c) for c in columns[:6]} for line in result.lines]
+    render(columns, records(with_envelope(lines, meta), columns), fmt, meta=meta)
 
 
+# A diff's rows: one per change and cause, the cell's bounds before and after as fields of their own, and its
+# envelope: the policy, the later view and its log position (view, log_position), the earlier ones (from_*).
+CELL_FIELDS = ("low", "best", "high", "high_open", "grade", "basis")
 DIFF_COLUMNS = [
-    "incident", "victim_status", "outcome", "change", "before", "after", "cause_position", "cause", "cause_text",
-    "figure_id", "document", "quote", "policy", "axis", "from_view", "to_view",
+    "incident", "victim_status", "outcome", "change", "before", "after",
+    *(f"{when}_{field}" for when in ("before", "after") for field in CELL_FIELDS),
+    "cause_position", "cause", "cause_text", "figure_id", "document", "quote",
+    "axis", "from_view", "from_position", "policy", "view", "log_position",
 ]  # fmt: skip
+
+
+def _diff_rows(result: Any) -> list[dict[str, Any]]:
+    from ledger.history.diff import rows
+
+    cells = {(c.incident, c.victim_status, c.outcome): c for c in result.changes}
+    flat = []
+    for row in rows(result):
+        change = cells[row["incident"], row["victim_status"], row["outcome"]]
+        for when, state in (("before", change.before), ("after", change.after)):
+            row.update({f"{when}_{f}": getattr(state, f) if state is not None else None for f in CELL_FIELDS})
+        flat.append({**row, "from_position": result.before_position})
+    return flat
 
 
 def diff(
@@ -96,27 +116,13 @@ def diff(
     fmt: Format = FORMAT,
 ) -> None:
     """Which tally cells changed between two instants, from what to what, and the facts that changed them."""
-    from ledger.history.diff import rows
     from ledger.history.facade import diff_instants
 
     result = diff_instants(_ledger(ctx), start, end, axis.value, policy, incident, occurred_from, occurred_to)
-    if fmt is Format.csv:
-        render(DIFF_COLUMNS, records(list(rows(result)), DIFF_COLUMNS), fmt)
-    elif fmt is Format.json:
-        import json
-
-        import attrs
-
-        payload = {
-            "policy": result.policy,
-            "axis": result.axis,
-            "from": result.before,
-            "to": result.after,
-            "from_position": result.before_position,
-            "to_position": result.after_position,
-            "changes": [attrs.asdict(c) for c in result.changes],
-        }
-        typer.echo(json.dumps(payload, indent=2, ensure_ascii=False, default=str))
+    meta = {"policy": result.policy, "view": result.after, "log_position": result.after_position, "axis": result.axis,
+            "from_view": result.before, "from_position": result.before_position}  # fmt: skip
+    if fmt is not Format.table:
+        render(DIFF_COLUMNS, records(with_envelope(_diff_rows(result), meta), DIFF_COLUMNS), fmt, meta=meta)
     else:
         typer.echo(result.title)
         for change in result.changes:
@@ -129,10 +135,10 @@ def diff(
 def timeline(
     ctx: typer.Context,
     figure: str | None = typer.Option(None, "--figure", help="Any figure of the series (id or 6+ characters of it)."),
-    incident: str | None = typer.Option(None, "--incident"),
-    claimant: str | None = typer.Option(None, "--claimant"),
-    victim_status: str | None = typer.Option(None, "--victim-status"),
-    outcome: str | None = typer.Option(None, "--outcome"),
+    incident: str | None = typer.Option(None, "--incident", help="With --claimant, --victim-status and --outcome: a series."),
+    claimant: str | None = typer.Option(None, "--claimant", help="The series' claimant key."),
+    victim_status: str | None = typer.Option(None, "--victim-status", help="The series' victim status."),
+    outcome: str | None = typer.Option(None, "--outcome", help="The series' outcome."),
     policy: str = typer.Option("default", "--policy", help="Whose vague-word table reads the figures."),
     as_of: str | None = AS_OF,
     reported_before: str | None = REPORTED_BEFORE,
@@ -150,15 +156,16 @@ def timeline(
     meta = {"series_id": result.series_id, "claimant": result.claimant, "incident": result.incident,
             "victim_status": result.victim_status, "outcome": result.outcome, "policy": result.policy,
             "view": result.view, "log_position": result.position}  # fmt: skip
-    render(COLUMNS, records(result.rows(), COLUMNS), fmt, meta=meta)
+    columns = [*COLUMNS, "policy", "view", "log_position"]
+    render(columns, records(with_envelope(result.rows(), meta), columns), fmt, meta=meta)
 
 
 def lineage(
     ctx: typer.Context,
     figure: str | None = typer.Option(None, "--figure", help="A figure (id or 6+ characters of it)."),
     incident: str | None = typer.Option(None, "--incident", help="With --victim-status and --outcome: a tally cell."),
-    victim_status: str | None = typer.Option(None, "--victim-status"),
-    outcome: str | None = typer.Option(None, "--outcome"),
+    victim_status: str | None = typer.Option(None, "--victim-status", help="The cell's victim status."),
+    outcome: str | None = typer.Option(None, "--outcome", help="The cell's outcome."),
     policy: str = POLICY,
     as_of: str | None = AS_OF,
     reported_before: str | None = REPORTED_BEFORE,

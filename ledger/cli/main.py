@@ -10,26 +10,17 @@ from typing import TYPE_CHECKING, Any
 import typer
 from typer.core import TyperGroup
 
-from ledger.cli.render import Format, records, render
+from ledger.cli.edge import LedgerGroup, OneLine, WholeHelp
+from ledger.cli.render import Format, records, render, set_wide, with_envelope
 from ledger.errors import InvalidInput, LedgerError
+from ledger.readmodel import columns as cols
 
 if TYPE_CHECKING:
     from ledger.ledger import Ledger
 
 
-class _LedgerGroup(TyperGroup):
-    """Turns a library error into one "Error: ..." line and its exit code, whoever invokes the app (run(), CliRunner)."""
-
-    def invoke(self, ctx: Any) -> Any:
-        try:
-            return super().invoke(ctx)
-        except LedgerError as error:
-            typer.echo(f"Error: {error}", err=True)
-            raise typer.Exit(error.exit_code) from None
-
-
 app = typer.Typer(
-    cls=_LedgerGroup,
+    cls=LedgerGroup,
     help="An event-sourced casualty ledger: every figure is a claim by someone, with its source, kept forever.",
     no_args_is_help=True,
     add_completion=False,
@@ -38,7 +29,7 @@ app = typer.Typer(
 )
 
 
-class _LazyGroup(TyperGroup):
+class _LazyGroup(WholeHelp, TyperGroup):
     """A command group whose commands are defined in another module, imported only when the group is used.
 
     `ledger --help` lists the group by the name and help declared here, without compiling or building its commands.
@@ -86,7 +77,9 @@ incident_app = _group("incident", "ledger.cli.record", help="Register incidents 
 figure_app = _group("figure", "ledger.cli.record", help="Record figures, revisions, withdrawals, corrections and strikes.")
 
 FORMAT = typer.Option(Format.table, "--format", "-f", help="Output format.")
-AS_OF = typer.Option(None, "--as-of", help="What the ledger knew at this time (recorded axis): a date or ISO timestamp.")
+AS_OF = typer.Option(
+    None, "--as-of", help="What the ledger knew at this time (recorded axis): a date, ISO timestamp or 'now'."
+)
 REPORTED_BEFORE = typer.Option(
     None, "--reported-before", help="What had been claimed publicly by this time (reported axis), entered then or later."
 )
@@ -97,20 +90,32 @@ OCCURRED_TO = typer.Option(None, "--occurred-to", help="Only casualties that occ
 @app.callback()
 def main(
     ctx: typer.Context,
-    home: Path | None = typer.Option(None, envvar="LEDGER_HOME", help="Directory of the ledger (default: ./ledger-data)."),
+    home: Path | None = typer.Option(
+        None, envvar="LEDGER_HOME", help="Directory of the ledger (default: ./ledger-data). Before or after the command."
+    ),
     store: str | None = typer.Option(
         None, envvar="LEDGER_STORE", help="Event store: a SQLite path or a postgresql:// URL (default: HOME/events.sqlite)."
     ),
     analyst: str | None = typer.Option(None, envvar="LEDGER_ANALYST", help="Who records facts (default: OS user)."),
+    wide: bool = typer.Option(False, "--wide", help="Tables show every column, unwrapped, however wide."),
 ) -> None:
     ctx.obj = {"home": home, "store": store, "analyst": analyst}
+    set_wide(wide)
 
 
-def _ledger(ctx: typer.Context) -> "Ledger":
+def _ledger(ctx: typer.Context, create: bool = False) -> "Ledger":
+    """The ledger the global options name. Only a command that records may create one (`create`), and it says so;
+    for any other, a place without a ledger is one line and exit 3."""
     from ledger.ledger import Ledger
+    from ledger.opening import describe_created
     from ledger.settings import Settings
 
-    return Ledger(Settings.resolve(**ctx.obj), progress=_progress)
+    ledger = Ledger(Settings.resolve(**ctx.find_root().obj), progress=_progress, create=create)
+    if create:
+        ledger.app  # open now, to say before anything else whether this made a new ledger  # noqa: B018
+        if ledger.created:
+            _say(describe_created(ledger.settings))
+    return ledger
 
 
 def _progress(done: int, total: int) -> None:
@@ -125,66 +130,89 @@ def _say(message: str) -> None:
     typer.echo(message, err=True)
 
 
-# Demo and seed.
+# Creating a ledger, the demo and seeds.
 
 
 @app.command()
-def demo(ctx: typer.Context) -> None:
+def init(ctx: typer.Context) -> None:
+    """Create an empty ledger in --home (and --store); an existing ledger is left as it is."""
+    ledger = _ledger(ctx, create=True)  # says so when it creates one
+    if not ledger.init():
+        events = ledger.app.recorder.max_notification_id() or 0
+        _say(f"a ledger is already in {ledger.settings.home} ({events} {'event' if events == 1 else 'events'}); nothing changed")
+
+
+ARTICLE = typer.Option(
+    None,
+    "--article",
+    help="The full seed article, to archive in full (default: from $LEDGER_SHARED or ../shared beside the project when "
+    "it is there, else the excerpt of it shipped in seeds/).",
+)
+
+
+@app.command()
+def demo(ctx: typer.Context, article: Path | None = ARTICLE) -> None:
     """Load the seed article's figures, then print the tallies and one figure's audit trail."""
     from ledger.io.seed import load_seed
 
-    ledger = _ledger(ctx)
-    result = load_seed(ledger)
-    _say(f"seed loaded into {ledger.settings.home}: {result.figures_new} new figures, {result.figures_known} already there")
+    ledger = _ledger(ctx, create=True)
+    result = load_seed(ledger, article=article)
+    _say(result.describe(ledger.settings.home))
     _print_tally(ledger.tally(), Format.table)
     figure = next(r for r in ledger.figures() if r["victim_status"] == "militant")
     what = f"{figure['quantity_text']} {figure['victim_status']} {figure['outcome']}"
-    typer.echo(f"\nAudit trail of figure {figure['figure_id']} ({what}):")
-    _print_audit(ledger.audit(figure=figure["figure_id"]), Format.table)
+    typer.echo("")
+    rows = ledger.audit(figure=figure["figure_id"])
+    _print_audit(rows, Format.table, f"Audit trail of figure {figure['figure_id']} ({what})")
 
 
 @app.command()
-def seed(ctx: typer.Context, path: Path | None = typer.Argument(None, help="Seed JSON (default: the Balochistan seed).")) -> None:
+def seed(
+    ctx: typer.Context,
+    path: Path | None = typer.Argument(None, help="Seed JSON (default: the Balochistan seed)."),
+    article: Path | None = ARTICLE,
+) -> None:
     """Load a seed file (registrations and figures); loading it twice adds nothing."""
     from ledger.io.seed import DEFAULT_SEED, load_seed
 
-    result = load_seed(_ledger(ctx), path or DEFAULT_SEED)
-    _say(f"{result.figures_new} new figures, {result.figures_known} already recorded")
+    ledger = _ledger(ctx, create=True)
+    _say(load_seed(ledger, path or DEFAULT_SEED, article=article).describe(ledger.settings.home))
 
 
-# Reading.
-
-FIGURE_COLUMNS = [
-    "figure_id", "incident", "claimant", "victim_status", "outcome", "role", "quantity_text", "bound_kind",
-    "low", "best", "high", "state", "corrected", "current_quantity", "reported_at", "reported_precision",
-    "reported_estimated", "recorded_at", "analyst", "publisher", "document", "quote", "quote_start", "quote_end",
-    "occurred_start", "occurred_end", "women", "children", "note", "position", "stance", "stance_source",
-    "derived", "part_of", "quote_part", "carriers", "carried_by",
-]  # fmt: skip
+# Reading: every read states its view and log position (and its policy, where one applies) in every format.
 
 
 @app.command()
 def figures(
     ctx: typer.Context,
-    incident: str | None = typer.Option(None),
+    incident: str | None = typer.Option(None, help="Only this incident's figures (not its sub-incidents')."),
     as_of: str | None = AS_OF,
     reported_before: str | None = REPORTED_BEFORE,
     occurred_from: str | None = OCCURRED_FROM,
     occurred_to: str | None = OCCURRED_TO,
     fmt: Format = FORMAT,
 ) -> None:
-    """Every figure as reported, with its state: standing, superseded, withdrawn, struck; corrected or not."""
+    """Every figure as reported, with its state (standing, superseded, withdrawn, struck) and its bounds in force.
+
+    low / best / high are the bounds as first recorded; current_quantity and current_low / best / high are
+    the ones in force after any correction.
+    """
     view = _view(as_of, reported_before, occurred_from, occurred_to)
     rows = _ledger(ctx).figures(incident, view)
-    columns = FIGURE_COLUMNS if fmt is not Format.table else FIGURE_COLUMNS[:14]
-    render(columns, records(rows, columns), fmt)
+    title = f"Figures, {rows.view}, event-log position {rows.position}"
+    columns = cols.FIGURES
+    if fmt is Format.table:
+        for row in rows:
+            _figure_bounds(row)
+        columns = [*cols.FIGURES, "bounds", "in_force"]
+    _print_read(title, rows, columns, cols.FIGURES_TABLE, fmt, optional=cols.FIGURES_OPTIONAL)
 
 
 @app.command()
 def tally(
     ctx: typer.Context,
     incident: str | None = typer.Option(None, help="Only this incident and its sub-incidents."),
-    policy: str = typer.Option("default", help="Policy name or name@version."),
+    policy: str = typer.Option("default", help="Policy name or name@version (see `ledger policy list`)."),
     as_of: str | None = AS_OF,
     reported_before: str | None = REPORTED_BEFORE,
     occurred_from: str | None = OCCURRED_FROM,
@@ -200,13 +228,16 @@ def tally(
 def audit(
     ctx: typer.Context,
     incident: str | None = typer.Option(None, help="Every fact behind this incident and its sub-incidents."),
-    figure: str | None = typer.Option(None, help="Every fact of this figure's claim series."),
+    figure: str | None = typer.Option(None, help="Every fact of this figure's claim series (id or 6+ characters of it)."),
+    claimant: str | None = typer.Option(None, help="Every fact about this claimant: registration, grades, corrections."),
+    publisher: str | None = typer.Option(None, help="Every fact about this publisher: registration, corrections."),
     as_of: str | None = AS_OF,
     reported_before: str | None = REPORTED_BEFORE,
     fmt: Format = FORMAT,
 ) -> None:
     """Who said what, when (occurred, reported, recorded), from which document and words."""
-    _print_audit(_ledger(ctx).audit(incident, figure, _view(as_of, reported_before)), fmt)
+    rows = _ledger(ctx).audit(incident, figure, _view(as_of, reported_before), claimant, publisher)
+    _print_audit(rows, fmt)
 
 
 # `ledger export ...` lives in ledger/cli/transfer.py with the imports and charts (groups declared below).
@@ -231,14 +262,18 @@ def query(
     tally_claims_asof (the figures each cell counted), all with `view` and `log_position` columns.
     """
     view = _view(as_of, reported_before, occurred_from, occurred_to)
+    ledger = _ledger(ctx)
     if view.is_now:
-        columns, rows = _ledger(ctx).query(sql)
+        columns, rows = ledger.query(sql)
+        meta: dict[str, Any] = {"view": view.describe(), "log_position": _position(ledger)}
     else:
         from ledger.history.facade import query_as_of
 
         _say(f"figures_asof, tallies_asof and tally_claims_asof: {view.describe()}")
-        columns, rows = query_as_of(_ledger(ctx), sql, view, policy)
-    render(columns, rows, fmt)
+        columns, rows = query_as_of(ledger, sql, view, policy)
+        meta = {"policy": _policy_label(policy), "view": view.describe(), "log_position": _position(ledger, view)}
+    title = f"Query, {meta['view']}, event-log position {meta['log_position']}"
+    render(columns, rows, fmt, title=title, meta={**meta, "columns": list(columns)})
 
 
 @app.command()
@@ -250,30 +285,55 @@ def rebuild(ctx: typer.Context) -> None:
 
 # Rendering helpers.
 
-TALLY_COLUMNS = ["incident", "victim_status", "outcome", "low", "best", "high", "grade", "basis", "claims", "claimants"]
+
+def _print_read(
+    title: str, rows: Any, columns: list[str], table_columns: list[str], fmt: Format, optional: list[str] | None = None
+) -> None:
+    """A read's rows in `fmt`: every column in CSV and JSON (the envelope's fields on every row), a choice in tables."""
+    envelope = {"view": rows.view, "log_position": rows.position}
+    render(columns, records(with_envelope(rows, envelope), columns), fmt, title=title, meta=envelope,
+           table_columns=table_columns, optional=optional or ())  # fmt: skip
+
+
+def _figure_bounds(row: dict[str, Any]) -> None:
+    """A figure's bounds as the table shows them: as first recorded, and in force where a correction changed them."""
+
+    def text(low: Any, best: Any, high: Any) -> str:
+        if low is None and best is None:
+            return "no number"
+        return f"{low}/{best}/{'open' if high is None else high}"
+
+    row["bounds"] = text(row["low"], row["best"], row["high"])
+    if row.get("corrected"):
+        row["in_force"] = f"{row['current_quantity']} ({text(row['current_low'], row['current_best'], row['current_high'])})"
 
 
 def _print_tally(result: Any, fmt: Format) -> None:
     rows = [{**r, "high": "open" if r["high_open"] and fmt is Format.table else r["high"]} for r in result.rows]
-    if fmt is not Format.table:
-        columns = [*TALLY_COLUMNS, "high_open", "status_level", "top", "unattributed", "policy", "view", "log_position"]
-    elif any(r.get("unattributed") for r in rows):  # a total that no victim status fully accounts for
-        columns = [*TALLY_COLUMNS[:6], "unattributed", *TALLY_COLUMNS[6:]]
-    else:
-        columns = TALLY_COLUMNS
     meta = {"policy": result.policy, "view": result.view, "log_position": result.position}
-    render(columns, records(rows, columns), fmt, title=result.title, meta=meta)
+    table_columns = cols.TALLY_TABLE
+    if any(r.get("unattributed") for r in rows):  # a total that no victim status fully accounts for
+        table_columns = [*table_columns[:6], cols.TALLY_UNATTRIBUTED, *table_columns[6:]]
+    render(cols.TALLY, records(with_envelope(rows, meta), cols.TALLY), fmt, title=result.title, meta=meta,
+           table_columns=table_columns, optional=cols.TALLY_OPTIONAL)  # fmt: skip
 
 
-AUDIT_COLUMNS = [
-    "position", "recorded_at", "analyst", "summary", "claimant", "incident", "victim_status", "outcome",
-    "reported", "occurred_start", "occurred_end", "document", "quote", "figure_id",
-]  # fmt: skip
+def _print_audit(rows: Any, fmt: Format, what: str = "Audit trail") -> None:
+    title = f"{what}, {rows.view}, event-log position {rows.position}"
+    _print_read(title, rows, cols.AUDIT, cols.AUDIT_TABLE, fmt, optional=cols.AUDIT_OPTIONAL)
 
 
-def _print_audit(rows: list[dict[str, Any]], fmt: Format) -> None:
-    columns = AUDIT_COLUMNS if fmt is not Format.table else AUDIT_COLUMNS[:-1]
-    render(columns, records(rows, columns), fmt)
+def _position(ledger: "Ledger", view: Any = None) -> int:
+    from ledger.readmodel.queries import NOW, view_position
+
+    with ledger.reading() as con:
+        return view_position(con, view or NOW)
+
+
+def _policy_label(name: str) -> str:
+    from ledger.domain.policy import get_policy
+
+    return get_policy(name).label
 
 
 def _view(
@@ -311,16 +371,16 @@ chart_app = _group("chart", "ledger.cli.transfer", help="Charts to PNG or SVG.")
 
 
 def run() -> None:
-    """Console entry point: library errors become one line on stderr and a non-zero exit."""
+    """Console entry point: every error becomes one line on stderr and its exit code (see ledger/cli/edge.py)."""
     try:
         code = app(standalone_mode=False)  # returns the exit code of typer.Exit when not standalone
-    except LedgerError as error:
-        typer.echo(f"Error: {error}", err=True)
+    except LedgerError as error:  # raised outside a command (none is expected); still one line
+        OneLine(str(error), error.exit_code).show()
         sys.exit(error.exit_code)
     except typer.Abort:
         typer.echo("Aborted.", err=True)
         sys.exit(1)
-    except Exception as error:  # usage errors carry their own exit code (2)
+    except Exception as error:  # OneLine and Click's help-on-no-arguments carry their own show() and exit code
         if hasattr(error, "show") and hasattr(error, "exit_code"):
             error.show()
             sys.exit(error.exit_code)

@@ -12,7 +12,7 @@ from typing import Any
 
 import typer
 
-from ledger.cli.render import Format, records, render
+from ledger.cli.render import Format, records, render, with_envelope
 
 policy_app = typer.Typer(
     help="List and show tally policies (named, versioned data).", no_args_is_help=True, rich_markup_mode=None
@@ -104,7 +104,21 @@ def compare(
     result = compare_policies(ledger, chosen, incident, View.parse(as_of, reported_before))
     rows = [r for r in result.rows if r["differs"]] if only_differences else result.rows
     meta = {"policies": result.policies, "view": result.view, "log_position": result.position}
-    render(result.columns, records(rows, result.columns), fmt, title=result.title, meta=meta)
+    columns = [*result.columns, "view", "log_position"]
+    shown = result.columns
+    if fmt is Format.table:  # one column per policy, "low/best/high grade", so several fit side by side
+        rows = [{**r, **{p: _cell(r, p) for p in result.policies}} for r in rows]
+        columns, shown = [*columns, *result.policies], ["incident", "victim_status", "outcome", *result.policies, "differs"]
+    render(columns, records(with_envelope(rows, meta), columns), fmt, title=result.title, meta=meta,
+           table_columns=shown)  # fmt: skip
+
+
+def _cell(row: dict[str, Any], policy: str) -> str:
+    low, best, high, grade = (row.get(f"{policy} {f}") for f in ("low", "best", "high", "grade"))
+    if grade is None:
+        return ""
+    bounds = "no number" if low is None and best is None else f"{low}/{best}/{high}"
+    return f"{bounds} {grade}"
 
 
 def reconcile(
@@ -163,12 +177,13 @@ def reconciliations(
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output format."),
 ) -> None:
     """Every reconciliation recorded in the ledger, oldest first."""
+    from ledger.cli.main import _print_read
     from ledger.reconcile.listing import COLUMNS
     from ledger.reconcile.listing import reconciliations as listing
 
     rows = listing(_ledger(ctx), policy)
-    columns = COLUMNS if fmt is not Format.table else COLUMNS[:11]
-    render(columns, records(rows, columns), fmt)
+    title = f"Reconciliations, {rows.view}, event-log position {rows.position}"
+    _print_read(title, rows, [*COLUMNS, "view", "log_position"], COLUMNS[:11], fmt)
 
 
 def register(app: typer.Typer) -> None:

@@ -20,7 +20,7 @@ from ledger.cli.main import (
     incident_app,
     publisher_app,
 )
-from ledger.cli.render import Format, records, render
+from ledger.cli.render import Format
 
 if TYPE_CHECKING:
     from ledger.ledger import Ledger
@@ -42,7 +42,7 @@ def claimant_add(
     description: str = typer.Option("", help="Free text."),
 ) -> None:
     """Register a claimant."""
-    ledger = _ledger(ctx)
+    ledger = _ledger(ctx, create=True)
     roles = _pairs(role_default, "--role-default")
     ledger.app.register_claimant(key, name, kind, roles, reliability, ledger.entry(), description)
     _say(f"claimant {key} registered")
@@ -51,7 +51,7 @@ def claimant_add(
 @claimant_app.command("grade")
 def claimant_grade(
     ctx: typer.Context,
-    key: str = typer.Argument(...),
+    key: str = typer.Argument(..., help="The claimant's key."),
     reliability: str = typer.Argument(..., help="Admiralty grade A-F."),
     reason: str = typer.Option(..., help="Why the grade changes."),
 ) -> None:
@@ -61,29 +61,63 @@ def claimant_grade(
     _say(f"claimant {key} graded {reliability.upper()}")
 
 
+@claimant_app.command("correct")
+def claimant_correct(
+    ctx: typer.Context,
+    key: str = typer.Argument(..., help="The claimant's key (keys never change)."),
+    reason: str = typer.Option(..., help="What was mistyped."),
+    name: str | None = typer.Option(None, help="The corrected full name."),
+    kind: str | None = typer.Option(None, help="The corrected kind (see `ledger claimant add --help`)."),
+    role_default: list[str] = typer.Option(
+        [], "--role-default", help="The corrected default roles, all of them: STATUS=ROLE, repeatable."
+    ),
+    description: str | None = typer.Option(None, help="The corrected description."),
+) -> None:
+    """Correct a mistyped claimant registration (kept as a new fact beside the original; grades: `claimant grade`)."""
+    ledger = _ledger(ctx)
+    roles = _pairs(role_default, "--role-default") if role_default else None
+    ledger.app.correct_claimant(key, reason, ledger.entry(), name, kind, roles, description)
+    _say(f"claimant {key} corrected")
+
+
 @claimant_app.command("list")
 def claimant_list(ctx: typer.Context, fmt: Format = FORMAT) -> None:
-    """List claimants."""
+    """List claimants as they stand now (corrections and grades applied)."""
     _print_listing(_ledger(ctx), "claimants", fmt)
 
 
 @publisher_app.command("add")
 def publisher_add(
     ctx: typer.Context,
-    key: str = typer.Argument(...),
-    name: str = typer.Option(...),
-    kind: str = typer.Option("media"),
-    url: str | None = typer.Option(None),
+    key: str = typer.Argument(..., help="Short key, e.g. 'dawn'."),
+    name: str = typer.Option(..., help="The outlet's name."),
+    kind: str = typer.Option("media", help="media, ngo, government, un, state_forces, armed_group, medical, other."),
+    url: str | None = typer.Option(None, help="Its web address."),
 ) -> None:
     """Register a publisher."""
-    ledger = _ledger(ctx)
+    ledger = _ledger(ctx, create=True)
     ledger.app.register_publisher(key, name, kind, url, ledger.entry())
     _say(f"publisher {key} registered")
 
 
+@publisher_app.command("correct")
+def publisher_correct(
+    ctx: typer.Context,
+    key: str = typer.Argument(..., help="The publisher's key (keys never change)."),
+    reason: str = typer.Option(..., help="What was mistyped."),
+    name: str | None = typer.Option(None, help="The corrected name."),
+    kind: str | None = typer.Option(None, help="The corrected kind."),
+    url: str | None = typer.Option(None, help="The corrected web address."),
+) -> None:
+    """Correct a mistyped publisher registration (kept as a new fact beside the original)."""
+    ledger = _ledger(ctx)
+    ledger.app.correct_publisher(key, reason, ledger.entry(), name, kind, url)
+    _say(f"publisher {key} corrected")
+
+
 @publisher_app.command("list")
 def publisher_list(ctx: typer.Context, fmt: Format = FORMAT) -> None:
-    """List publishers."""
+    """List publishers as they stand now (corrections applied)."""
     _print_listing(_ledger(ctx), "publishers", fmt)
 
 
@@ -92,8 +126,8 @@ def document_add(
     ctx: typer.Context,
     file: Path | None = typer.Option(None, "--file", help="UTF-8 text to archive."),
     key: str | None = typer.Option(None, help="Short key (default: sha-<first 12 hex of SHA-256>)."),
-    url: str | None = typer.Option(None),
-    title: str | None = typer.Option(None),
+    url: str | None = typer.Option(None, help="Where the document was published."),
+    title: str | None = typer.Option(None, help="Its title or headline."),
     publisher: str | None = typer.Option(None, help="Publisher key."),
     published: str | None = typer.Option(
         None, help="Publication time: 2026, 2026-02, 'Aug 2024', 2026-W06, 2026-02-05 or an ISO timestamp."
@@ -105,7 +139,7 @@ def document_add(
     from ledger.domain.values import ReportedTime, parse_instant
     from ledger.errors import InvalidInput
 
-    ledger = _ledger(ctx)
+    ledger = _ledger(ctx, create=True)
     text = None
     if file is not None:
         try:
@@ -131,18 +165,18 @@ def document_list(ctx: typer.Context, fmt: Format = FORMAT) -> None:
 @incident_app.command("add")
 def incident_add(
     ctx: typer.Context,
-    key: str = typer.Argument(...),
-    name: str = typer.Option(...),
-    country: str = typer.Option(...),
+    key: str = typer.Argument(..., help="Short key, e.g. 'nushki-standoff'."),
+    name: str = typer.Option(..., help="A descriptive name."),
+    country: str = typer.Option(..., help="Country where it happened."),
     occurred: str = typer.Option(..., help="Start: 2026, 2026-02 or 2026-02-03."),
     until: str | None = typer.Option(None, help="End date (default: the end of the start's period)."),
     estimated: bool = typer.Option(False, help="The dates are estimates."),
     adm1: str | None = typer.Option(None, help="Province or state."),
     adm2: str | None = typer.Option(None, help="District."),
-    place: str | None = typer.Option(None),
+    place: str | None = typer.Option(None, help="Town, village or site."),
     precision: str | None = typer.Option(None, help="place, adm2, adm1 or country (default: the finest given)."),
     parent: str | None = typer.Option(None, help="Key of the campaign or incident this one is part of."),
-    description: str = typer.Option(""),
+    description: str = typer.Option("", help="Free text."),
 ) -> None:
     """Register an incident, optionally inside a parent incident."""
     import attrs
@@ -150,7 +184,7 @@ def incident_add(
     from ledger.domain.values import Location, parse_period
     from ledger.domain.vocabulary import LocationPrecision, parse_enum
 
-    ledger = _ledger(ctx)
+    ledger = _ledger(ctx, create=True)
     finest = "place" if place else "adm2" if adm2 else "adm1" if adm1 else "country"
     location = Location(country, adm1, adm2, place, parse_enum(LocationPrecision, precision or finest, "precision"))
     period = attrs.evolve(parse_period(occurred, until), estimated=estimated)
@@ -161,19 +195,19 @@ def incident_add(
 @incident_app.command("correct")
 def incident_correct(
     ctx: typer.Context,
-    key: str = typer.Argument(...),
+    key: str = typer.Argument(..., help="The incident's key (keys never change)."),
     reason: str = typer.Option(..., help="What was mistyped."),
-    name: str | None = typer.Option(None),
+    name: str | None = typer.Option(None, help="The corrected name."),
     country: str | None = typer.Option(None, help="Give the whole corrected location: country, adm1, adm2, place."),
-    adm1: str | None = typer.Option(None),
-    adm2: str | None = typer.Option(None),
-    place: str | None = typer.Option(None),
+    adm1: str | None = typer.Option(None, help="Corrected province or state (with --country)."),
+    adm2: str | None = typer.Option(None, help="Corrected district (with --country)."),
+    place: str | None = typer.Option(None, help="Corrected town, village or site (with --country)."),
     precision: str | None = typer.Option(None, help="place, adm2, adm1 or country (default: the finest given)."),
     occurred: str | None = typer.Option(None, help="Corrected start: 2026, 2026-02 or 2026-02-03."),
-    until: str | None = typer.Option(None),
+    until: str | None = typer.Option(None, help="Corrected end date (with --occurred)."),
     estimated: bool = typer.Option(False, help="The corrected dates are estimates."),
     parent: str | None = typer.Option(None, help="Key of the corrected parent incident."),
-    description: str | None = typer.Option(None),
+    description: str | None = typer.Option(None, help="The corrected description."),
 ) -> None:
     """Correct a mistyped incident registration (kept as a new fact beside the original)."""
     import attrs
@@ -195,11 +229,27 @@ def incident_correct(
 
 
 @incident_app.command("close")
-def incident_close(ctx: typer.Context, key: str = typer.Argument(...), reason: str = typer.Option(...)) -> None:
+def incident_close(
+    ctx: typer.Context,
+    key: str = typer.Argument(..., help="The incident's key."),
+    reason: str = typer.Option(..., help="Why no more reports are expected."),
+) -> None:
     """Mark an incident closed (no more reports expected)."""
     ledger = _ledger(ctx)
     ledger.app.close_incident(key, reason, ledger.entry())
     _say(f"incident {key} closed")
+
+
+@incident_app.command("reopen")
+def incident_reopen(
+    ctx: typer.Context,
+    key: str = typer.Argument(..., help="The incident's key."),
+    reason: str = typer.Option(..., help="Why reports are expected again."),
+) -> None:
+    """Reopen a closed incident."""
+    ledger = _ledger(ctx)
+    ledger.app.reopen_incident(key, reason, ledger.entry())
+    _say(f"incident {key} reopened")
 
 
 @incident_app.command("list")
@@ -224,7 +274,7 @@ def figure_add(
     reported: str = typer.Option(..., help="When the claim was made public: 2026-02-05, 'Aug 2024', 2026-W06, 2026..."),
     estimated: bool = typer.Option(False, help="The reported time is an estimate."),
     role: str | None = typer.Option(None, help="Claimant's role (default: its role for this status)."),
-    publisher: str | None = typer.Option(None, help="Publisher key (default: the document's)."),
+    publisher: str | None = typer.Option(None, help="Publisher key (default: the document's publisher)."),
     document: str | None = typer.Option(None, help="Document key."),
     quote: str | None = typer.Option(None, help="Exact words from the document; they must state the number."),
     quote_part: str | None = typer.Option(None, "--quote-part", help="body or headline (default: the body, then the headline)."),
@@ -244,7 +294,7 @@ def figure_add(
         [], "--carried-via", help="Publisher key the carrier cites ('Mehr News via Dawn': dawn). Repeatable, nearest first."
     ),
     occurred: str | None = typer.Option(None, help="When these casualties occurred (default: the incident's period)."),
-    until: str | None = typer.Option(None, help="End of the occurrence period."),
+    until: str | None = typer.Option(None, help="Last day of that period (with --occurred)."),
     women: int | None = typer.Option(None, help="How many of them were women (part of the figure)."),
     children: int | None = typer.Option(None, help="How many of them were children (part of the figure)."),
     note: str = typer.Option("", help="Free text."),
@@ -297,12 +347,12 @@ def figure_add(
 def figure_revise(
     ctx: typer.Context,
     figure: str = typer.Argument(..., help="Id (or unique prefix) of the claimant's earlier figure."),
-    quantity: str = typer.Option(...),
-    reported: str = typer.Option(...),
-    estimated: bool = typer.Option(False),
-    document: str | None = typer.Option(None),
-    quote: str | None = typer.Option(None),
-    note: str = typer.Option(""),
+    quantity: str = typer.Option(..., help="The revised words as written: '14', 'at least 230'."),
+    reported: str = typer.Option(..., help="When the revision was made public."),
+    estimated: bool = typer.Option(False, help="The reported time is an estimate."),
+    document: str | None = typer.Option(None, help="Document key of the revision (default: none; the publisher stays)."),
+    quote: str | None = typer.Option(None, help="Exact words from that document."),
+    note: str = typer.Option("", help="Free text."),
 ) -> None:
     """Record the claimant's revised figure: a new fact in the same claim series."""
     result = _ledger(ctx).revise_figure(figure, quantity, _reported(reported, estimated), document, quote, note)
@@ -312,11 +362,11 @@ def figure_revise(
 @figure_app.command("withdraw")
 def figure_withdraw(
     ctx: typer.Context,
-    figure: str = typer.Argument(...),
+    figure: str = typer.Argument(..., help="Id (or 6+ characters of it) of the figure withdrawn."),
     reason: str = typer.Option(..., help="What the claimant said, or why the figure no longer stands."),
     reported: str | None = typer.Option(None, help="When the claimant withdrew it."),
-    document: str | None = typer.Option(None),
-    quote: str | None = typer.Option(None),
+    document: str | None = typer.Option(None, help="Document key of the withdrawal."),
+    quote: str | None = typer.Option(None, help="Exact words from that document."),
 ) -> None:
     """Record that the claimant withdrew a figure."""
     when = _reported(reported, False) if reported else None
@@ -327,22 +377,30 @@ def figure_withdraw(
 @figure_app.command("correct")
 def figure_correct(
     ctx: typer.Context,
-    figure: str = typer.Argument(...),
+    figure: str = typer.Argument(..., help="Id (or 6+ characters of it) of the figure mistyped."),
     reason: str = typer.Option(..., help="What was mistyped."),
     quantity: str | None = typer.Option(None, help="The right words."),
-    role: str | None = typer.Option(None, help="The right role."),
+    role: str | None = typer.Option(None, help="The right role of the claimant for this figure."),
     reported: str | None = typer.Option(None, help="The right reported time."),
     stance: str | None = typer.Option(None, help="The right stance: stated, reported, alleged, claimed, denied, unconfirmed."),
     derived: str | None = typer.Option(None, help="How the figure was in fact worked out, when its quote does not state it."),
+    document: str | None = typer.Option(None, help="The document the figure was really read from (its key)."),
+    quote: str | None = typer.Option(None, help="The exact words it was read from (in --document, else its own)."),
 ) -> None:
-    """Correct an analyst's data-entry mistake (not a claimant's revision)."""
+    """Correct an analyst's data-entry mistake (not a claimant's revision): words, role, time or citation."""
     when = _reported(reported, False) if reported else None
-    figure_id = _ledger(ctx).correct_figure(figure, reason, quantity, role, when, stance, derived)
+    figure_id = _ledger(ctx).correct_figure(
+        figure, reason, quantity, role, when, stance=stance, derived=derived, document=document, quote=quote
+    )
     _say(f"figure {figure_id} corrected")
 
 
 @figure_app.command("strike")
-def figure_strike(ctx: typer.Context, figure: str = typer.Argument(...), reason: str = typer.Option(...)) -> None:
+def figure_strike(
+    ctx: typer.Context,
+    figure: str = typer.Argument(..., help="Id (or 6+ characters of it) of the figure entered in error."),
+    reason: str = typer.Option(..., help="What the entry error was."),
+) -> None:
     """Strike out a figure entered in error (wrong incident, duplicate entry)."""
     figure_id = _ledger(ctx).strike_figure(figure, reason)
     _say(f"figure {figure_id} struck")
@@ -352,9 +410,12 @@ def figure_strike(ctx: typer.Context, figure: str = typer.Argument(...), reason:
 
 
 def _print_listing(ledger: "Ledger", table: str, fmt: Format) -> None:
+    from ledger.cli.main import _print_read
+    from ledger.readmodel.columns import LISTINGS, READ_ENVELOPE
+
     rows = ledger.listing(table)
-    columns = list(rows[0]) if rows else ["key"]
-    render(columns, records(rows, columns), fmt)
+    title = f"{table.capitalize()}, {rows.view}, event-log position {rows.position}"
+    _print_read(title, rows, [*LISTINGS[table], *READ_ENVELOPE], LISTINGS[table], fmt)
 
 
 def _reported(text: str, estimated: bool) -> Any:

@@ -20,17 +20,19 @@ REJECTS = typer.Option(None, "--rejects", help="Also write every problem (line, 
 MAPPING = typer.Option(None, "--mapping", help="JSON or TOML file overriding sections of the shipped mapping.")
 PARENT = typer.Option(None, "--parent", help="Register every event under this incident (its period must contain them).")
 OUTPUT = typer.Option(None, "--output", "-o", help="File to write (default: stdout; Parquet needs a file).")
-AS_OF = typer.Option(None, "--as-of", help="What the ledger knew at this time (recorded axis): a date or ISO timestamp.")
+AS_OF = typer.Option(
+    None, "--as-of", help="What the ledger knew at this time (recorded axis): a date, ISO timestamp or 'now'."
+)
 REPORTED_BEFORE = typer.Option(None, "--reported-before", help="What had been claimed publicly by this time (reported axis).")
 OCCURRED_FROM = typer.Option(None, "--occurred-from", help="Only casualties that occurred on or after this date.")
 OCCURRED_TO = typer.Option(None, "--occurred-to", help="Only casualties that occurred on or before this date.")
 NO_MANIFEST = typer.Option(False, "--no-manifest", help="Do not write FILE.manifest.json beside the export.")
 
 
-def _ledger(ctx: typer.Context) -> Any:
+def _ledger(ctx: typer.Context, create: bool = False) -> Any:
     from ledger.cli.main import _ledger as make
 
-    return make(ctx)
+    return make(ctx, create)
 
 
 def _say(message: str) -> None:
@@ -78,13 +80,14 @@ def _run_import(ctx: typer.Context, rejects: Path | None, call: Any) -> None:
 
     bar = ProgressBar()
     try:
-        report = call(_ledger(ctx), bar)
+        report = call(_ledger(ctx, create=True), bar)
     except ImportRejected as rejected:
         bar.close()
         render(PROBLEM_COLUMNS, problem_rows(rejected.problems), _table(), out=sys.stderr)
         if rejects is not None:
             write_rejects(rejected.problems, rejects)
             _say(f"{len(rejected.problems)} problems written to {rejects}")
+            rejected.written_to(rejects)
         raise
     bar.close()
     for line in report.summary():

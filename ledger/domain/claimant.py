@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from eventsourcing.domain import event
 
 from ledger.domain.base import Entry, LedgerAggregate
 from ledger.domain.ids import natural_id
 from ledger.domain.vocabulary import ClaimantKind, Role
+from ledger.errors import InvalidInput
 
 
 class Claimant(LedgerAggregate):
@@ -49,6 +51,34 @@ class Claimant(LedgerAggregate):
     def set_default_roles(self, default_roles: dict[str, str], reason: str, entry: Entry) -> None:
         self.default_roles = default_roles
 
+    def correct(
+        self,
+        reason: str,
+        entry: Entry,
+        name: str | None = None,
+        kind: str | None = None,
+        default_roles: dict[str, str] | None = None,
+        description: str | None = None,
+    ) -> None:
+        """An analyst's fix of a mistyped registration: only the fields given change (a grade is `grade`)."""
+        changes = {"name": name, "kind": kind, "default_roles": default_roles, "description": description}
+        self._corrected(reason=reason.strip(), entry=entry, **_changed(self, "claimant", reason, changes))
+
+    @event("Corrected", topic="ledger:Claimant.Corrected")
+    def _corrected(
+        self,
+        reason: str,
+        entry: Entry,
+        name: str | None,
+        kind: str | None,
+        default_roles: dict[str, str] | None,
+        description: str | None,
+    ) -> None:
+        self.name = name or self.name
+        self.kind = kind or self.kind
+        self.default_roles = self.default_roles if default_roles is None else default_roles
+        self.description = self.description if description is None else description
+
     def role_for(self, victim_status: str) -> str:
         """The role this claimant usually has for a victim status: sub-status, category, '*', then
         what its kind implies (a medium reports as `media`; a party stays `unknown`)."""
@@ -80,3 +110,28 @@ class Publisher(LedgerAggregate):
         self.name = name
         self.kind = kind
         self.url = url
+
+    def correct(
+        self, reason: str, entry: Entry, name: str | None = None, kind: str | None = None, url: str | None = None
+    ) -> None:
+        """An analyst's fix of a mistyped registration: only the fields given change."""
+        changes = {"name": name, "kind": kind, "url": url}
+        self._corrected(reason=reason.strip(), entry=entry, **_changed(self, "publisher", reason, changes))
+
+    @event("Corrected", topic="ledger:Publisher.Corrected")
+    def _corrected(self, reason: str, entry: Entry, name: str | None, kind: str | None, url: str | None) -> None:
+        self.name = name or self.name
+        self.kind = kind or self.kind
+        self.url = url or self.url
+
+
+def _changed(registered: LedgerAggregate, what: str, reason: str, changes: dict[str, Any]) -> dict[str, Any]:
+    """Guards of a registration's correction (a reason, something that changes); the fields that change, the
+    others None, so the fact names only what was corrected."""
+    key = getattr(registered, "key", "?")
+    if not reason or not reason.strip():
+        raise InvalidInput(f"correction of {what} {key!r}: a reason is required; say what was mistyped with --reason")
+    changed = {f: None if v is None or getattr(registered, f) == v else v for f, v in changes.items()}
+    if all(v is None for v in changed.values()):
+        raise InvalidInput(f"correction of {what} {key!r}: nothing changes; give the corrected values")
+    return changed

@@ -171,6 +171,10 @@ def get_policy(name: str | None, ledger_default: str | None = None) -> Policy:
         return get_policy(variant["base"], ledger_default).with_tolerance(float(variant["tolerance"]))
     if name in POLICIES:
         return POLICIES[name]
+    if "[" in name:  # a variant that does not read: say so, not that the policy is unknown
+        raise InvalidInput(
+            f"policy {name!r}: the variant does not read; write NAME[tolerance=FRACTION], e.g. default[tolerance=0.3]"
+        )
     versions = [p for p in POLICIES.values() if p.name == name]
     if not versions:
         known = ", ".join(sorted(POLICIES))

@@ -1,7 +1,8 @@
 """The whole ledger as JSON Lines records that `ledger import figures FILE.jsonl` reads back.
 
-Registrations first (in log order, so a parent comes before its incidents), then grades, then
-every figure as reported, then withdrawals, corrections and strikes. Natural ids make a figure's
+Registrations first, as first made (in log order, so a parent comes before its incidents), then
+their later facts in log order (grades, corrections, closings, reopenings), then every figure as
+reported, then withdrawals, corrections and strikes. Natural ids make a figure's
 id the same in any ledger, so the later facts name figures by id. Imported into an empty ledger
 it gives the same tallies and the same provenance; recorded times are the importing ledger's own.
 """
@@ -15,28 +16,40 @@ from typing import Any
 import duckdb
 
 from ledger.errors import InvalidInput
+from ledger.io.registry_records import later_records
 from ledger.readmodel.view import View
 
 Row = dict[str, Any]
 
 SQL = {
+    # Claimants, publishers and incidents as registered (registry_facts), whatever was corrected later.
     "claimant": """
-        SELECT c.key, c.name, c.kind, g.reliability, c.default_roles, c.description
+        SELECT c.key, r.fields->>'name' AS name, r.fields->>'kind' AS kind, g.reliability,
+               r.fields->'default_roles' AS default_roles, r.fields->>'description' AS description
         FROM claimants c JOIN claimant_grades g ON g.claimant_id = c.claimant_id AND g.position = c.position
+        JOIN registry_facts r ON r.aggregate_id = c.claimant_id AND r.position = c.position
         WHERE $at IS NULL OR c.recorded_at <= $at ORDER BY c.position""",
-    "publisher": "SELECT key, name, kind, url FROM publishers WHERE $at IS NULL OR recorded_at <= $at ORDER BY position",
+    "publisher": """
+        SELECT p.key, r.fields->>'name' AS name, r.fields->>'kind' AS kind, r.fields->>'url' AS url
+        FROM publishers p JOIN registry_facts r ON r.aggregate_id = p.publisher_id AND r.position = p.position
+        WHERE $at IS NULL OR p.recorded_at <= $at ORDER BY p.position""",
     "document": """
         SELECT d.key, d.text, d.url, d.title, p.key AS publisher, d.published_at AS published,
                d.published_precision, d.published_estimated, d.headline
         FROM documents d LEFT JOIN publishers p USING (publisher_id)
         WHERE $at IS NULL OR d.recorded_at <= $at ORDER BY d.position""",
     "incident": """
-        SELECT i.key, i.name, p.key AS parent, i.country, i.adm1, i.adm2, i.place, i.location_precision,
-               i.occurred_start, i.occurred_end, i.date_precision, i.date_estimated AS estimated, i.description
-        FROM incidents i LEFT JOIN incidents p ON p.incident_id = i.parent_id
+        SELECT i.key, r.fields->>'name' AS name, p.key AS parent, r.fields->'location'->>'country' AS country,
+               r.fields->'location'->>'adm1' AS adm1, r.fields->'location'->>'adm2' AS adm2,
+               r.fields->'location'->>'place' AS place, r.fields->'location'->>'precision' AS location_precision,
+               r.fields->'period'->>'start' AS occurred_start, r.fields->'period'->>'end' AS occurred_end,
+               r.fields->'period'->>'precision' AS date_precision,
+               (r.fields->'period'->>'estimated')::BOOLEAN AS estimated, r.fields->>'description' AS description
+        FROM incidents i JOIN registry_facts r ON r.aggregate_id = i.incident_id AND r.position = i.position
+        LEFT JOIN incidents p ON p.incident_id = r.fields->>'parent_id'
         WHERE $at IS NULL OR i.recorded_at <= $at ORDER BY i.position""",
     "grade": """
-        SELECT c.key AS claimant, g.reliability, g.reason
+        SELECT g.position, c.key AS claimant, g.reliability, g.reason
         FROM claimant_grades g JOIN claimants c USING (claimant_id)
         WHERE g.position <> c.position AND ($at IS NULL OR g.recorded_at <= $at) ORDER BY g.position""",
     # Every figure as first reported, and each more source that carried it (as the figure record it
@@ -79,11 +92,16 @@ def bundle_records(con: duckdb.DuckDBPyConnection, view: View) -> list[Row]:
     params = {"at": view.recorded_by}
     publishers = dict(con.execute("SELECT publisher_id, key FROM publishers").fetchall())
     records: list[Row] = []
-    for kind in ("claimant", "publisher", "document", "incident", "grade", "figure"):
+    for kind in ("claimant", "publisher", "document", "incident"):
         for row in _rows(con, SQL[kind], params):
-            if kind == "figure":
-                row["carried_via"] = [publishers.get(i, i) for i in json.loads(row["carried_via"] or "[]")] or None
             records.append({"record": kind, **_clean(kind, row)})
+    later = [(row.pop("position"), {"record": "grade", **_clean("grade", row)}) for row in _rows(con, SQL["grade"], params)]
+    later += later_records(con, view.recorded_by)
+    records += [record for _, record in sorted(later, key=lambda pair: pair[0])]
+    for row in _rows(con, SQL["figure"], params):
+        # Carriers cite publishers by id in the log; a bundle names them by key, as imports do.
+        row["carried_via"] = [publishers.get(i, i) for i in json.loads(row["carried_via"] or "[]")] or None
+        records.append({"record": "figure", **_clean("figure", row)})
     for row in _rows(con, SQL["later"], params):
         kind = row.pop("kind")
         if kind == "corrected":

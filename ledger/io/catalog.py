@@ -217,8 +217,12 @@ class Catalog:
 
     CACHE = 10_000  # lookups kept; an import of 400,000 UCDP events must not hold them all
 
-    def __init__(self, app: Any, entry: Entry, strict: bool = True) -> None:
+    def __init__(
+        self, app: Any, entry: Entry, strict: bool = True, missing_hint: Callable[[str], str | None] | None = None
+    ) -> None:
         self.app, self.entry, self.strict = app, entry, strict
+        self.missing_hint = missing_hint  # the file format's own way to supply a missing kind, if it has one
+        self.figured: set[str] = set()  # incidents some checked figure names (a later period correction must precede them)
         self.pending: dict[tuple[str, str], LedgerAggregate] = {}
         self.row_pending: dict[tuple[str, str], LedgerAggregate] = {}
         self._found: OrderedDict[tuple[str, str], LedgerAggregate | None] = OrderedDict()
@@ -260,10 +264,9 @@ class Catalog:
         slot = (kind, key.strip().lower())
         found = self.row_pending.get(slot) or self.pending.get(slot) or self.existing(kind, key)
         if found is None:
-            raise NotFound(
-                f"{kind} {key!r}: not in the ledger nor registered earlier in the file; "
-                f"register it first with `ledger {kind} add`, or add a {kind} record above this row"
-            )
+            other = self.missing_hint(kind) if self.missing_hint else None
+            raise NotFound(f"{kind} {key!r}: not in the ledger; register it first with `ledger {kind} add`"
+                           + (f", {other}" if other else ""))  # fmt: skip
         return found
 
     def offer(self, spec: Spec, keep: bool = True) -> Offer:
@@ -277,15 +280,17 @@ class Catalog:
         if existing is not None:
             # Compare with what was registered, not the current state: a later grade is its own fact.
             registered = existing if existing.version == 1 else self.app.repository.get(existing.id, version=1)
-            return self._compare(spec, registered, built, "in the ledger")
+            return self._compare(spec, registered, built, "in the ledger", existing)
         (self.pending if keep else self.row_pending)[slot] = built
         return Offer("new")
 
     def end_row(self) -> None:
         self.row_pending.clear()
 
-    def _compare(self, spec: Spec, registered: Any, built: Any, where: str) -> Offer:
+    def _compare(self, spec: Spec, registered: Any, built: Any, where: str, current: Any = None) -> Offer:
         differing = tuple(n for n in spec.COMPARED if getattr(registered, n) != getattr(built, n))
+        if differing and current is not None:  # as it stands after analysts' corrections is the same thing too
+            differing = tuple(n for n in differing if n == "reliability" or getattr(current, n) != getattr(built, n))
         if not differing:
             return Offer("known")
         if self.strict:
@@ -377,6 +382,7 @@ class Catalog:
             )  # fmt: skip
         if incident is None or claimant is None or not status or not outcome or quantity is None:
             return None
+        self.figured.add(incident.key)
 
         def ids() -> tuple[uuid.UUID, uuid.UUID]:
             sid = series_id(incident.id, claimant.id, status, outcome)

@@ -17,22 +17,14 @@ from typing import Any, TextIO
 import attrs
 
 from ledger.errors import InvalidInput
+from ledger.readmodel import columns as read_columns
 from ledger.readmodel import queries
 from ledger.readmodel.queries import NOW
 from ledger.readmodel.view import View
 
-FIGURE_COLUMNS = [
-    "figure_id", "incident", "claimant", "victim_status", "outcome", "role", "quantity_text", "bound_kind",
-    "low", "best", "high", "vague_word", "state", "corrected", "current_quantity", "reported_at",
-    "reported_precision", "reported_estimated", "recorded_at", "analyst", "publisher", "document", "quote",
-    "quote_start", "quote_end", "occurred_start", "occurred_end", "women", "children", "note", "position",
-    "stance", "stance_source", "derived", "part_of", "quote_part", "carriers", "carried_by",
-]  # fmt: skip
-
-TALLY_COLUMNS = [
-    "incident", "incident_name", "victim_status", "outcome", "low", "best", "high", "high_open", "grade",
-    "basis", "claims", "claimants", "status_level", "top", "unattributed", "policy", "view", "log_position",
-]  # fmt: skip
+# The same columns as `ledger figures -f csv` and `ledger tally -f csv` write.
+FIGURE_COLUMNS = read_columns.FIGURES
+TALLY_COLUMNS = read_columns.TALLY
 
 FORMATS = {
     "figures": ("csv", "hxl", "json", "jsonl", "parquet"),
@@ -100,7 +92,8 @@ def export(
                 raise InvalidInput("export figures --format jsonl: a bundle holds the whole ledger; drop --incident")
             rows, columns = bundle_records(con, view), []
         else:
-            rows, columns = queries.figure_rows(con, incident, view), FIGURE_COLUMNS
+            rows = [{**row, **meta} for row in queries.figure_rows(con, incident, view)]
+            columns = FIGURE_COLUMNS
     if fmt == "parquet":
         assert output is not None
         _write_file(output, lambda path: formats.write_parquet(columns, rows, path))

@@ -143,8 +143,8 @@ class Grade:
         except LedgerError as error:
             raise RowInvalid([FieldProblem("claimant", self.claimant, str(error))]) from None
 
-    def apply(self, app: Any, entry: Entry, registered: set[str]) -> bool:
-        if self.claimant.strip().lower() not in registered:
+    def apply(self, app: Any, entry: Entry, registered: set[tuple[str, str]]) -> bool:
+        if ("claimant", self.claimant.strip().lower()) not in registered:
             return False  # a claimant already in the ledger keeps the grades its analysts gave it
         before = app.claimant(self.claimant).reliability
         app.grade_claimant(self.claimant, self.reliability, self.reason, entry)

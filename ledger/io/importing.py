@@ -27,6 +27,7 @@ from ledger.io.catalog import Catalog, FieldProblem, RowInvalid
 from ledger.io.facts import Grade
 from ledger.io.ledger_format import IfMissing, Item
 from ledger.io.problems import ImportRejected, RowProblem
+from ledger.io.registry_records import RegistryFact
 from ledger.io.sources import Progress, Record, file_sha256
 
 KEPT_LISTED = 50  # registrations kept as they were: list this many, count the rest
@@ -85,16 +86,21 @@ def run_import(ledger: Any, source: Source, progress: Progress | None = None, ba
     sha = file_sha256(source.path)
     entry = ledger.entry(f"import:{sha}")
     checked = _check(ledger.app, source, entry, progress)
-    registered, new_claimants = _register(ledger.app, source, entry, progress, batch_size) if checked.new else (Counter(), set())
+    registered, new_slots = _register(ledger.app, source, entry, progress, batch_size) if checked.new else (Counter(), set())
+    facts: Counter[str] = Counter()
+    for _, fact in checked.later:  # corrections of what this import registers, before its figures are checked
+        if isinstance(fact, RegistryFact):
+            facts[fact.KIND] += fact.apply(ledger.app, entry, new_slots)
     new = known = 0
     if checked.figures:
         figures = _Figures(source, progress)
         for result in ledger.app.iter_record_figures(figures, entry, batch_size, checked=True):
             for one in result.with_parts:  # a total's named parts are figures of their own
                 new, known = new + one.is_new, known + (not one.is_new)
-    facts: Counter[str] = Counter()
     for _, fact in checked.later:
-        applied = fact.apply(ledger.app, entry, new_claimants) if isinstance(fact, Grade) else fact.apply(ledger.app, entry)
+        if isinstance(fact, RegistryFact):
+            continue
+        applied = fact.apply(ledger.app, entry, new_slots) if isinstance(fact, Grade) else fact.apply(ledger.app, entry)
         facts[fact.KIND] += applied
     return ImportReport(
         source=str(source.path),
@@ -124,7 +130,7 @@ class _Checked:
 
 def _check(app: Any, source: Source, entry: Entry, progress: Progress | None) -> _Checked:
     """Pass 1: every record checked, every problem kept; raises ImportRejected when there is any."""
-    catalog = Catalog(app, entry, strict=source.strict)
+    catalog = Catalog(app, entry, strict=source.strict, missing_hint=getattr(source, "missing_hint", None))
     checked, problems = _Checked(), []
     file_figures: set[uuid.UUID] = set()
     keep_ids = getattr(source, "later_facts", False)  # bundles: facts may name the file's own figures
@@ -200,16 +206,18 @@ def _check_item(
         if offer.status == "kept":
             checked.kept.append(f"{item.KIND} {item.key}: the file has a different {', '.join(offer.differing)}")
         return
+    if isinstance(item, RegistryFact):
+        item.amend(catalog)  # the rows below see the registration as corrected
     checked.later.append((line, item))
 
 
 def _register(
     app: Any, source: Source, entry: Entry, progress: Progress | None, batch_size: int
-) -> tuple[Counter[str], set[str]]:
+) -> tuple[Counter[str], set[tuple[str, str]]]:
     """Pass 2: save the registrations the ledger lacks, a batch per transaction."""
     writer = Catalog(app, entry, strict=False)
     registered: Counter[str] = Counter()
-    claimants: set[str] = set()
+    slots: set[tuple[str, str]] = set()  # (kind, key) of every registration written
 
     def flush() -> None:
         if writer.pending:
@@ -231,12 +239,11 @@ def _register(
                 continue
             writer.pending[slot] = built
             registered[slot[0]] += 1
-            if slot[0] == "claimant":
-                claimants.add(built.key)
+            slots.add(slot)
             if len(writer.pending) >= batch_size:
                 flush()
     flush()
-    return registered, claimants
+    return registered, slots
 
 
 def _parsed(

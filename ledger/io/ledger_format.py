@@ -22,6 +22,7 @@ from ledger.errors import InvalidInput, LedgerError
 from ledger.io.catalog import ClaimantSpec, DocumentSpec, FieldProblem, IncidentSpec, PublisherSpec, RowInvalid, Spec
 from ledger.io.facts import CorrectionFact, Grade, LaterFact, Strike, Withdrawal
 from ledger.io.fields import Fields
+from ledger.io.registry_records import RECORDS as REGISTRY_RECORDS
 from ledger.io.sources import Progress, Record, csv_header, csv_records, jsonl_records
 
 # Column: what goes in it. The first six are required.
@@ -60,7 +61,8 @@ ALIASES = {"quantity_text": "quantity", "reported_at": "reported", "status": "vi
 EXPORT_ONLY = frozenset({
     "figure_id", "series_id", "state", "corrected", "current_quantity", "bound_kind", "low", "best", "high",
     "vague_word", "recorded_at", "analyst", "quote_end", "position", "record", "stance_source", "carriers",
-    "carried_by", "vague_table",
+    "carried_by", "vague_table", "current_bound_kind", "current_low", "current_best", "current_high", "view",
+    "log_position",
 })  # fmt: skip
 
 
@@ -147,7 +149,8 @@ Item = Spec | IfMissing | FigureInput | LaterFact
 
 
 def _auto(figure: FigureInput, source: str) -> list[Item]:
-    note = f"registered automatically by importing {source}; set its name, kind and grade"
+    note = (f"registered automatically by importing {source}; set its name and kind with `ledger claimant correct`, "
+            "its grade with `ledger claimant grade`")  # fmt: skip
     items: list[Item] = [IfMissing(ClaimantSpec(figure.claimant, figure.claimant, "other", "F", {}, note))]
     if figure.publisher:
         items.append(IfMissing(PublisherSpec(figure.publisher, figure.publisher, "other")))
@@ -184,6 +187,10 @@ class LedgerCsv:
     def records(self, phase: str, progress: Progress | None = None) -> Iterator[Record]:
         return csv_records(self.path, phase, progress)
 
+    def missing_hint(self, kind: str) -> str | None:
+        """How this format supplies a missing registration (see Catalog.get)."""
+        return "or import with --register-missing" if kind in ("claimant", "publisher") else None
+
     def parse(self, record: Record) -> list[Item]:
         figure = figure_from(Fields(dict(record.fields)), record.line)
         return [*_auto(figure, self.path.name), figure] if self.register_missing else [figure]
@@ -204,6 +211,9 @@ class LedgerJsonl(LedgerCsv):
 
     def records(self, phase: str, progress: Progress | None = None) -> Iterator[Record]:
         return jsonl_records(self.path, phase, progress)
+
+    def missing_hint(self, kind: str) -> str | None:
+        return f'or put a {{"record": "{kind}", ...}} line above this one'
 
     def parse(self, record: Record) -> list[Item]:
         kind = record.fields.get("record", "figure")
@@ -301,7 +311,7 @@ def _grade(f: Fields) -> Item:
     return Grade(f.required("claimant"), f.required("reliability"), f.required("reason"))
 
 
-_RECORDS = {
+_RECORDS: dict[str, Any] = {
     "figure": _figure_record,
     "claimant": _claimant,
     "publisher": _publisher,
@@ -311,6 +321,7 @@ _RECORDS = {
     "withdrawal": _withdrawal,
     "correction": _correction,
     "strike": _strike,
+    **REGISTRY_RECORDS,  # corrections of registrations, closings and reopenings (ledger/io/registry_records.py)
 }
 
 

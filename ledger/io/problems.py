@@ -33,10 +33,12 @@ class ImportRejected(RejectedImport):
         rows = len({p.line for p in self.problems})
         bad = f"{rows} bad row{'s' if rows > 1 else ''}"
         more = f" (and {len(self.problems) - 1} more; {bad} in all)" if len(self.problems) > 1 else ""
-        self.args = (
-            f"import {source}: {self.problems[0].describe()}{more}; nothing was recorded; "
-            "fix the rows listed (or write them out with --rejects FILE) and import again",
-        )
+        self._summary = f"import {source}: {self.problems[0].describe()}{more}; nothing was recorded"
+        self.args = (f"{self._summary}; fix the rows listed (or write them out with --rejects FILE) and import again",)
+
+    def written_to(self, rejects: Path) -> None:
+        """Say where the problems were written, rather than how to write them."""
+        self.args = (f"{self._summary}; fix the rows listed in {rejects} and import again",)
 
 
 PROBLEM_COLUMNS = ["line", "column", "value", "problem"]

@@ -124,12 +124,6 @@ def styled_rows(con: duckdb.DuckDBPyConnection, style: str, tally: list[Row], vi
     return out
 
 
-def _range_text(cell: Row) -> str:
-    if cell["low"] is None:
-        return "no number"
-    return f"{cell['low']}-{'open' if cell['high_open'] else cell['high']}"
-
-
 def _sum_row(cells: dict[str, Row]) -> Row:
     """An incident's total where the tally has none (no cell of people killed): the sum of its cells."""
     return {
@@ -170,12 +164,19 @@ def _ucdp(incident: Row, cells: dict[str, Row], total: Row, figures: list[Row], 
     }  # fmt: skip
 
 
+def _range(cell: Row) -> str:
+    """A cell's bounds in words: 'no number' for a claim without one (pending), never 'None-None'."""
+    if cell["low"] is None and not cell["high_open"]:
+        return "no number"
+    return f"{cell['low']}-{'open' if cell['high_open'] else cell['high']}"
+
+
 def _acled(incident: Row, cells: dict[str, Row], total: Row, figures: list[Row], exported: dict[str, list[str]]) -> Row:
     start = incident["occurred_start"]
     counted = set(exported["fatalities"])
     every_status = counted >= set(VICTIM_CATEGORIES)
     words = "; ".join(
-        f"{s} killed: {_range_text(c)} ({c['grade']})" for s, c in sorted({**cells, "all victims": total}.items())
+        f"{s} killed: {_range(c)} ({c['grade']})" for s, c in sorted({**cells, "all victims": total}.items())
         if c.get("grade")
     )
     reported = [f["reported_at"] for f in figures]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from pathlib import Path
@@ -10,15 +9,15 @@ from pathlib import Path
 import duckdb
 
 from ledger.errors import StoreUnavailable
+from ledger.settings import lock_wait
 
-DEFAULT_WAIT_SECONDS = 10.0
 CHECKPOINT_THRESHOLD = "256MB"
 
 
 def connect(path: Path, read_only: bool = False, wait: float | None = None) -> duckdb.DuckDBPyConnection:
     """Connect, retrying while another process holds the file; then fail saying who holds it."""
     if wait is None:
-        wait = float(os.environ.get("LEDGER_LOCK_WAIT", DEFAULT_WAIT_SECONDS))
+        wait = lock_wait()
     deadline = time.monotonic() + wait
     delay = 0.05
     while True:
@@ -33,7 +32,7 @@ def connect(path: Path, read_only: bool = False, wait: float | None = None) -> d
             return con
         except duckdb.IOException as error:
             if "lock" not in str(error).lower():
-                raise StoreUnavailable(f"read model {path}: cannot open ({error}); run `ledger rebuild`") from None
+                raise _unopenable(path, error) from None
             if time.monotonic() >= deadline:
                 holder = re.search(r"PID (\d+)", str(error))
                 who = f"process {holder.group(1)}" if holder else "another process"
@@ -43,3 +42,18 @@ def connect(path: Path, read_only: bool = False, wait: float | None = None) -> d
                 ) from None
             time.sleep(delay)
             delay = min(delay * 2, 0.5)
+
+
+def _unopenable(path: Path, error: duckdb.Error) -> StoreUnavailable:
+    """Why the file cannot be opened, and what fixes it."""
+    text = " ".join(str(error).split())
+    lowered = text.lower()
+    if "not a valid duckdb database" in lowered or "not a duckdb" in lowered:
+        return StoreUnavailable(
+            f"read model {path}: not a DuckDB file; move it away, or run `ledger rebuild` to derive it anew in its place"
+        )
+    if "permission denied" in lowered or "read-only file system" in lowered:
+        return StoreUnavailable(
+            f"read model {path}: cannot be written (permission denied); use a --home you can write, or fix its permissions"
+        )
+    return StoreUnavailable(f"read model {path}: cannot be opened ({text}); run `ledger rebuild` to derive it anew")

@@ -38,11 +38,37 @@ FROM (SELECT aggregate_id, arg_max(e.default_roles, position) AS roles
       FROM page WHERE topic = 'ledger:Claimant.DefaultRolesSet' GROUP BY aggregate_id) AS latest
 WHERE claimants.claimant_id = latest.aggregate_id;
 
+-- name: claimant_corrections
+UPDATE claimants SET
+    name = coalesce(c.name, claimants.name),
+    kind = coalesce(c.kind, claimants.kind),
+    default_roles = coalesce(c.default_roles, claimants.default_roles),
+    description = coalesce(c.description, claimants.description)
+FROM (SELECT aggregate_id,
+             arg_max(e.name, position) FILTER (WHERE e.name IS NOT NULL) AS name,
+             arg_max(e.kind, position) FILTER (WHERE e.kind IS NOT NULL) AS kind,
+             arg_max(e.default_roles, position) FILTER (WHERE e.default_roles IS NOT NULL) AS default_roles,
+             arg_max(e.description, position) FILTER (WHERE e.description IS NOT NULL) AS description
+      FROM page WHERE topic = 'ledger:Claimant.Corrected' GROUP BY aggregate_id) AS c
+WHERE claimants.claimant_id = c.aggregate_id;
+
 -- name: publishers
 INSERT INTO publishers
 SELECT aggregate_id, e.key, e.name, e.kind, e.url,
        position, (e.timestamp._data_)::TIMESTAMPTZ
 FROM page WHERE topic = 'ledger:Publisher.Registered';
+
+-- name: publisher_corrections
+UPDATE publishers SET
+    name = coalesce(c.name, publishers.name),
+    kind = coalesce(c.kind, publishers.kind),
+    url = coalesce(c.url, publishers.url)
+FROM (SELECT aggregate_id,
+             arg_max(e.name, position) FILTER (WHERE e.name IS NOT NULL) AS name,
+             arg_max(e.kind, position) FILTER (WHERE e.kind IS NOT NULL) AS kind,
+             arg_max(e.url, position) FILTER (WHERE e.url IS NOT NULL) AS url
+      FROM page WHERE topic = 'ledger:Publisher.Corrected' GROUP BY aggregate_id) AS c
+WHERE publishers.publisher_id = c.aggregate_id;
 
 -- name: documents
 INSERT INTO documents
@@ -118,6 +144,25 @@ UPDATE incidents SET is_open = latest.is_open
 FROM (SELECT aggregate_id, arg_max(topic = 'ledger:Incident.Reopened', position) AS is_open
       FROM page WHERE topic IN ('ledger:Incident.Closed', 'ledger:Incident.Reopened') GROUP BY aggregate_id) AS latest
 WHERE incidents.incident_id = latest.aggregate_id;
+
+-- name: registry_facts
+-- Registrations of claimants, publishers and incidents and the later facts about them (migration 010).
+INSERT INTO registry_facts
+SELECT position, lower(split_part(split_part(topic, ':', 2), '.', 1)), aggregate_id,
+       CASE split_part(topic, '.', 2) WHEN 'Registered' THEN 'registered' WHEN 'Corrected' THEN 'corrected'
+            WHEN 'Closed' THEN 'closed' ELSE 'reopened' END,
+       CASE WHEN topic LIKE 'ledger:Claimant.%' THEN
+                json_object('name', e.name, 'kind', e.kind, 'default_roles', e.default_roles, 'description', e.description)
+            WHEN topic LIKE 'ledger:Publisher.%' THEN json_object('name', e.name, 'kind', e.kind, 'url', e.url)
+            WHEN topic IN ('ledger:Incident.Registered', 'ledger:Incident.Corrected') THEN
+                json_object('name', e.name, 'parent_id', (e.parent_id._data_)::UUID::VARCHAR,
+                            'location', e.location._data_, 'period', e.period._data_, 'description', e.description)
+       END,
+       e.reason, (e.timestamp._data_)::TIMESTAMPTZ, e.entry._data_.analyst, e.entry._data_.via
+FROM page
+WHERE topic IN ('ledger:Claimant.Registered', 'ledger:Claimant.Corrected', 'ledger:Publisher.Registered',
+                'ledger:Publisher.Corrected', 'ledger:Incident.Registered', 'ledger:Incident.Corrected',
+                'ledger:Incident.Closed', 'ledger:Incident.Reopened');
 
 -- name: series
 INSERT INTO series
@@ -204,7 +249,14 @@ SELECT position, topic, aggregate_id, aggregate_version, (e.timestamp._data_)::T
          WHEN 'ledger:Claimant.Graded' THEN format('claimant graded {}: {}', e.reliability, e.reason)
          WHEN 'ledger:Claimant.DefaultRolesSet' THEN format('claimant default roles set to {}: {}',
               e.default_roles, e.reason)
+         WHEN 'ledger:Claimant.Corrected' THEN format('claimant corrected ({}): {}', concat_ws(', ',
+              CASE WHEN e.name IS NOT NULL THEN 'name' END, CASE WHEN e.kind IS NOT NULL THEN 'kind' END,
+              CASE WHEN e.default_roles IS NOT NULL THEN 'default roles' END,
+              CASE WHEN e.description IS NOT NULL THEN 'description' END), e.reason)
          WHEN 'ledger:Publisher.Registered' THEN format('publisher {} registered: {}', e.key, e.name)
+         WHEN 'ledger:Publisher.Corrected' THEN format('publisher corrected ({}): {}', concat_ws(', ',
+              CASE WHEN e.name IS NOT NULL THEN 'name' END, CASE WHEN e.kind IS NOT NULL THEN 'kind' END,
+              CASE WHEN e.url IS NOT NULL THEN 'url' END), e.reason)
          WHEN 'ledger:Document.Archived' THEN format('document {} archived: {} sha256 {}', e.key,
               coalesce(e.title, e.url, ''), coalesce(e.sha256, '-'))
          WHEN 'ledger:Incident.Registered' THEN format('incident {} registered: {}', e.key, e.name)

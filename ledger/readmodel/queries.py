@@ -263,8 +263,11 @@ def figure_rows(con: duckdb.DuckDBPyConnection, incident: str | None = None, vie
         else:
             row["state"] = "standing" if row["figure_id"] in standing_ids else "superseded"
         row["corrected"] = bool(claim and claim.corrected)
-        if claim is not None:
-            row["current_quantity"] = claim.quantity.text
+        if claim is not None:  # the words and bounds in force, after any correction
+            row["current_quantity"], row["current_bound_kind"] = claim.quantity.text, claim.quantity.kind.value
+            row["current_low"], row["current_best"], row["current_high"] = (
+                claim.quantity.low, claim.quantity.best, claim.quantity.high
+            )
             row["stance"] = claim.stance  # as it stands: the primary carrier's, or the analyst's correction
     return rows
 

@@ -62,8 +62,8 @@ class View:
 
 
 def _instant(text: str | None, what: str) -> dt.datetime | None:
-    """The last instant a date (or month, or year) covers; a timestamp as given."""
-    if text is None:
+    """The last instant a date (or month, or year) covers; a timestamp as given; 'now' (or None): no limit."""
+    if text is None or text.strip().lower() == "now":
         return None
     at, precision = parse_instant(text, what)
     if len(text.strip()) > 10:

@@ -273,14 +273,20 @@ def quotes(evidence: Evidence) -> list[Finding]:
 
 def _quote_problem(evidence: Evidence, row: FigureRow) -> tuple[Severity, str] | None:
     if row.document_id is None:
-        return Severity.INFO, "no document recorded; archive the source and correct the figure's citation"
+        return Severity.INFO, (
+            "no document recorded; archive the source (`ledger document add`) and cite it with "
+            f"`ledger figure correct {row.figure_id[:8]} --document KEY --quote WORDS --reason ...`"
+        )
     if row.document_id not in evidence.documents:
         return Severity.ERROR, f"cites document {row.document_id}, which is not in the ledger"
     key, text = evidence.documents[row.document_id]
     if row.quote_part == "headline":
         text = evidence.headlines.get(row.document_id)
     if not row.quote:
-        return Severity.WARNING, f"cites document {key} but quotes none of its words; add the exact quote"
+        return Severity.WARNING, (
+            f"cites document {key} but quotes none of its words; add them with "
+            f"`ledger figure correct {row.figure_id[:8]} --quote WORDS --reason ...`"
+        )
     if text is None:
         return Severity.WARNING, f"document {key} has no archived text, so the quote {row.quote!r} cannot be checked"
     if row.quote_start is not None and row.quote_end is not None:

@@ -24,6 +24,7 @@ def to_dict(result: Result, fail_on: Severity = Severity.ERROR) -> dict[str, Any
         "ran_at": result.ran_at.isoformat(),
         "recorded": result.recorded,
         "event_position": result.event_position,
+        "recorded_before": result.recorded_before,
         "inputs_digest": result.inputs_digest,
         "outputs_digest": result.outputs_digest,
         "severities": result.severities,
@@ -46,11 +47,12 @@ def to_dict(result: Result, fail_on: Severity = Severity.ERROR) -> dict[str, Any
 def summary(result: Result) -> list[str]:
     """A few lines for the terminal and the scheduler's log."""
     s = result.severities
-    recorded = (
-        f"recorded at event-log position {result.event_position}"
-        if result.recorded
-        else "already recorded for this position (nothing new written)"
-    )
+    if result.recorded:
+        recorded = f"recorded at event-log position {result.event_position}"
+    elif result.recorded_before is not None:
+        recorded = f"already reconciled at event-log position {result.recorded_before} (nothing new written)"
+    else:
+        recorded = "not recorded (dry run)"
     identical = sum(t.same for t in result.tables)
     lines = [
         f"reconciliation under {result.policy.label} at log position {result.log_position}: "
@@ -60,7 +62,7 @@ def summary(result: Result) -> list[str]:
     ]
     c = result.changes
     if c.previous_position is None:
-        lines.append("no earlier reconciliation under this policy to compare with")
+        lines.append("no reconciliation under this policy at an earlier log position to compare with")
     else:
         n = c.counts()
         lines.append(
@@ -95,7 +97,7 @@ def markdown(result: Result, fail_on: Severity = Severity.ERROR) -> str:
         f"- Log position reconciled: {result.log_position} (read model compared at {result.readmodel_position})",
         f"- Ran at: {result.ran_at.isoformat()}",
         f"- Reconciliation id: {result.reconciliation_id}",
-        f"- Recorded in the ledger: {'yes, event ' + str(result.event_position) if result.recorded else 'no (already recorded)'}",
+        f"- Recorded in the ledger: {_recorded(result)}",
         f"- Inputs digest: `{result.inputs_digest}`",
         f"- Outputs digest: `{result.outputs_digest}`",
         f"- Policy: {p.description} Tolerance {p.tolerance:g}; vague words {p.vague_table.label}.",
@@ -121,7 +123,7 @@ def markdown(result: Result, fail_on: Severity = Severity.ERROR) -> str:
     c = result.changes
     lines += ["## Changes since the previous reconciliation", ""]
     if c.previous_position is None:
-        lines += ["No earlier reconciliation under this policy.", ""]
+        lines += ["No reconciliation under this policy at an earlier log position.", ""]
     else:
         lines += [
             f"Compared with the reconciliation at log position {c.previous_position}.",
@@ -144,6 +146,14 @@ def markdown(result: Result, fail_on: Severity = Severity.ERROR) -> str:
         ]
     lines += ["## Finding kinds", "", *_md_table(["kind", "meaning"], [[k, v] for k, v in KINDS.items()])]
     return "\n".join(lines)
+
+
+def _recorded(result: Result) -> str:
+    if result.recorded:
+        return f"yes, event {result.event_position}"
+    if result.recorded_before is not None:
+        return f"no: this position was reconciled already, event {result.recorded_before}"
+    return "no (dry run)"
 
 
 def _bounds(b: dict[str, Any] | None) -> str:

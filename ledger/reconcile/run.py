@@ -104,6 +104,7 @@ class Result:
     recorded: bool  # False: this position was already reconciled under this policy (or a dry run)
     event_position: int | None = None
     files: dict[str, Path] = attrs.Factory(dict)  # the reports written: markdown, json, csv
+    recorded_before: int | None = None  # the event of a run already recorded for this policy and position
 
     @property
     def severities(self) -> dict[str, int]:
@@ -162,6 +163,9 @@ def _run(ledger: Ledger, options: Options) -> Result:
         live_cells = {label: digest.cell_digests(con, label) for label in compared}
         live_facts = None if policy.label in cached else queries.load_facts(con)
         previous = _previous(con, policy.label, evidence_at)
+        same = con.execute(
+            "SELECT min(position) FROM reconciliations WHERE policy = ? AND log_position = ?", [policy.label, evidence_at]
+        ).fetchone()
     live_tally = None if live_facts is None else tally(live_facts.claims, live_facts.reliability, live_facts.parents, policy)
 
     # Afresh, in a scratch file: first as of the previous reconciliation (to say what changed), then now.
@@ -208,6 +212,7 @@ def _run(ledger: Ledger, options: Options) -> Result:
         inputs_digest=inputs_digest,
         outputs_digest=outputs_digest,
         recorded=False,
+        recorded_before=same[0] if same else None,
     )
     return _record(ledger, result, options) if options.record else result
 
@@ -321,11 +326,18 @@ def _record(ledger: Ledger, result: Result, options: Options) -> Result:
 
 
 def report_stem(result: Result) -> str:
-    """File name stem shared by a run's report files: policy and log position, so a repeat overwrites."""
+    """File name stem shared by a run's report files: policy and log position."""
     safe = "".join(ch if ch.isalnum() or ch in "._=-@" else "_" for ch in result.policy.label)
     return f"reconciliation-{safe}-{result.log_position}"
 
 
 def report_paths(directory: Path, result: Result) -> dict[str, Path]:
+    """Where this run's reports go: a repeat at the same position gets `-2`, `-3`... and never overwrites a report."""
     stem = report_stem(result)
-    return {"markdown": directory / f"{stem}.md", "json": directory / f"{stem}.json", "csv": directory / f"{stem}-findings.csv"}
+    for n in range(1, 10_000):
+        name = stem if n == 1 else f"{stem}-{n}"
+        paths = {"markdown": directory / f"{name}.md", "json": directory / f"{name}.json",
+                 "csv": directory / f"{name}-findings.csv"}  # fmt: skip
+        if not any(p.exists() for p in paths.values()):
+            return paths
+    raise FileExistsError(f"report directory {directory}: 10,000 reports of {stem} already; move old ones away")

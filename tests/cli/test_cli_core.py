@@ -45,7 +45,9 @@ class Cli:
         return result
 
     def events(self) -> int:
-        """The event store's last notification id, read through the library (not the CLI under test)."""
+        """The event store's last notification id, read through the library (not the CLI under test); 0 with no ledger."""
+        if not (self.home / "events.sqlite").exists():
+            return 0
         ledger = make_ledger(self.home)
         try:
             return event_count(ledger)
@@ -64,8 +66,15 @@ class Cli:
         assert self.events() == before, "a rejected command wrote events"
         return lines[0]
 
-    def json(self, *args: str) -> object:
-        return json.loads(self.ok(*args, "--format", "json").stdout)
+    def envelope(self, *args: str) -> dict[str, object]:
+        """The JSON a read prints: its envelope (view, log position...) around its rows."""
+        payload = json.loads(self.ok(*args, "--format", "json").stdout)
+        assert isinstance(payload, dict) and isinstance(payload["rows"], list), payload
+        return payload
+
+    def json(self, *args: str) -> list[dict[str, object]]:
+        """The rows of a read's JSON."""
+        return self.envelope(*args)["rows"]  # type: ignore[return-value]
 
     def csv(self, *args: str) -> list[dict[str, str]]:
         return list(csv.DictReader(io.StringIO(self.ok(*args, "--format", "csv").stdout)))
@@ -133,7 +142,9 @@ def figure_id(result: Result) -> str:
 
 def test_demo_prints_the_tally_and_an_audit_trail_and_adds_nothing_the_second_time(cli: Cli) -> None:
     first = cli.ok("demo")
-    assert first.stderr == f"seed loaded into {cli.home}: 3 new figures, 0 already there\n"
+    created, loaded = first.stderr.splitlines()
+    assert created == f"created a new ledger in {cli.home}"
+    assert loaded.startswith(f"seed loaded into {cli.home}: 3 new figures, 0 already there; seed-article archived ")
     tally_text, _, audit_text = first.stdout.partition("\nAudit trail of figure ")
     position = cli.events()
     assert tally_text.splitlines()[0] == f"Tallies under policy {POLICY}, as recorded now, event-log position {position}"
@@ -149,7 +160,7 @@ def test_demo_prints_the_tally_and_an_audit_trail_and_adds_nothing_the_second_ti
 
     heading, _, trail = audit_text.partition("\n")
     militant_id = next(f["figure_id"] for f in cli.json("figures") if f["victim_status"] == "militant")  # type: ignore[attr-defined]
-    assert heading == f"{militant_id} (at least 216 militant killed):"
+    assert heading == f"{militant_id} (at least 216 militant killed), as recorded now, event-log position {position}"
     trail_rows = table(trail)
     assert [r["summary"].split(":")[0] for r in trail_rows] == ["claim series opened", "figure reported"]
     assert trail_rows[-1]["quote"] == "killed at least 216 militants"
@@ -157,16 +168,16 @@ def test_demo_prints_the_tally_and_an_audit_trail_and_adds_nothing_the_second_ti
     assert trail_rows[-1]["analyst"] == ANALYST
 
     second = cli.ok("demo")
-    assert second.stderr == f"seed loaded into {cli.home}: 0 new figures, 3 already there\n"
+    assert second.stderr.startswith(f"seed loaded into {cli.home}: 0 new figures, 3 already there; seed-article already")
     assert second.stdout == first.stdout  # same tally, same log position, same trail
     assert cli.events() == position
     assert len(cli.json("figures")) == 3  # type: ignore[arg-type]
 
 
 def test_seed_loads_once_and_names_a_bad_seed_file(cli: Cli, tmp_path: Path) -> None:
-    assert cli.ok("seed").stderr == "3 new figures, 0 already recorded\n"
+    assert "seed loaded into" in cli.ok("seed").stderr
     position = cli.events()
-    assert cli.ok("seed").stderr == "0 new figures, 3 already recorded\n"
+    assert f"seed loaded into {cli.home}: 0 new figures, 3 already there" in cli.ok("seed").stderr
     assert cli.events() == position
 
     missing = tmp_path / "missing.json"
@@ -184,7 +195,7 @@ def test_claimants_are_registered_graded_and_listed(cli: Cli) -> None:
         "claimant", "add", "ispr", "--name", "Inter-Services Public Relations", "--kind", "state_forces",
         "--reliability", "D", "--role-default", "militant=enemy_losses", "--role-default", "*=party_other",
     )  # fmt: skip
-    assert (result.stdout, result.stderr) == ("", "claimant ispr registered\n")
+    assert (result.stdout, result.stderr) == ("", f"created a new ledger in {cli.home}\nclaimant ispr registered\n")
     cli.ok("claimant", "add", "hrcp", "--name", "HRCP", "--kind", "ngo", "--role-default", "*=independent")
     assert cli.ok("claimant", "grade", "hrcp", "b", "--reason", "long record").stderr == "claimant hrcp graded B\n"
 
@@ -232,9 +243,12 @@ def test_registering_the_same_claimant_again_changes_nothing(world: World, cli: 
 
 def test_publishers_documents_and_incidents_are_registered_and_listed(cli: Cli, tmp_path: Path) -> None:
     assert cli.ok("publisher", "add", "dawn", "--name", "Dawn", "--url", "https://www.dawn.com").stderr == (
-        "publisher dawn registered\n"
+        f"created a new ledger in {cli.home}\npublisher dawn registered\n"
     )
-    assert cli.csv("publisher", "list") == [{"key": "dawn", "name": "Dawn", "kind": "media", "url": "https://www.dawn.com"}]
+    assert cli.csv("publisher", "list") == [
+        {"key": "dawn", "name": "Dawn", "kind": "media", "url": "https://www.dawn.com", "view": "as recorded now",
+         "log_position": "2"}  # the ledger's configuration is its first fact
+    ]  # fmt: skip
 
     article = tmp_path / "article.txt"
     article.write_text(REPORT_TEXT, encoding="utf-8")
@@ -331,8 +345,9 @@ def test_figures_are_revised_corrected_withdrawn_and_struck_by_id_prefix(world: 
 def test_figures_lists_every_figure_in_each_format(world: World, cli: Cli) -> None:
     militant, civilian = figure_id(cli.ok(*MILITANTS)), figure_id(cli.ok(*CIVILIANS))
     shown = table(cli.ok("figures").stdout)
-    assert [r["figure_id"] for r in sorted(shown, key=lambda r: r["claimant"])] == [civilian, militant]
-    assert list(shown[0])[-1] == "current_quantity"  # the table keeps to the first columns
+    assert [r["figure_id"] for r in sorted(shown, key=lambda r: r["claimant"])] == [civilian[:8], militant[:8]]
+    assert list(shown[0])[-1] == "reported_at"  # the table keeps to a choice of columns
+    assert "recorded_at" not in shown[0]
     assert {r["figure_id"]: r["quote"] for r in cli.csv("figures")} == {
         militant: "killed at least 216 militants",
         civilian: "12 civilians were killed",
@@ -359,7 +374,7 @@ def test_tally_in_each_format_states_policy_view_and_log_position(world: World, 
     militant = next(r for r in rows if r["victim_status"] == "militant")
     assert (militant["high"], militant["high_open"], militant["best"]) == ("", "true", "216")
 
-    payload = cli.json("tally")
+    payload = cli.envelope("tally")
     assert {k: payload[k] for k in ("policy", "view", "log_position")} == {  # type: ignore[index]
         "policy": POLICY,
         "view": "as recorded now",
@@ -429,7 +444,7 @@ def test_audit_by_incident_and_by_figure(world: World, cli: Cli) -> None:
     assert {r["incident"] for r in standoff} == {"nushki-standoff"}
     reported = [r for r in standoff if r["summary"].startswith("figure reported")]
     assert [(r["figure_id"], r["quote"], r["reported"]) for r in reported] == [(civilian, CIVILIANS[-1], "2026-02-04")]
-    assert "figure_id" not in table(cli.ok("audit", "--incident", "nushki-standoff").stdout)[0]
+    assert "figure_id" not in table(cli.ok("audit", "--incident", "nushki-standoff").stdout.partition("\n")[2])[0]
 
     trail = cli.json("audit", "--figure", militant[:8])
     assert {r["figure_id"] for r in trail if r["figure_id"]} == {militant}  # type: ignore[union-attr, index]
@@ -564,7 +579,7 @@ def test_a_missing_required_option_is_a_usage_error(world: World, cli: Cli) -> N
     result = cli(*_with(MILITANTS, claimant=""))
     assert result.exit_code == 2
     assert result.stdout == ""
-    assert "Missing option '--claimant'" in result.stderr
+    assert result.stderr == "Error: ledger figure add: missing option '--claimant'; see `ledger figure add --help`\n"
     assert cli.events() == before
 
 
@@ -595,11 +610,13 @@ def test_run_prints_one_error_line_and_exits_1_on_a_data_error(world: World, cli
 def test_run_reports_usage_errors_in_plain_text_with_exit_2_and_succeeds_with_0(world: World, cli: Cli) -> None:
     usage = _run(cli.home, *_with(MILITANTS, claimant=""))
     assert usage.returncode == 2
-    assert usage.stderr.splitlines()[-1] == "Error: Missing option '--claimant'."
+    assert usage.stderr.splitlines() == [
+        "Error: ledger figure add: missing option '--claimant'; see `ledger figure add --help`"
+    ]
     assert "Traceback" not in usage.stderr
     done = _run(cli.home, "tally", "--format", "csv")
     assert (done.returncode, done.stderr) == (0, "")
-    assert done.stdout.startswith("incident,victim_status,outcome,low,best,high,grade")
+    assert done.stdout.startswith("incident,incident_name,victim_status,outcome,low,best,high,high_open,grade")
 
 
 def test_a_read_of_a_caught_up_ledger_loads_no_page_reader(world: World, cli: Cli) -> None:
@@ -621,3 +638,30 @@ def test_a_read_of_a_caught_up_ledger_loads_no_page_reader(world: World, cli: Cl
     assert loaded(*_with(MILITANTS)) == ""  # recording writes the log only
     assert loaded("tally", "--format", "csv") == "numpy pyarrow"  # the read catches up with the new events
     assert loaded("tally", "--format", "csv") == ""  # nothing new to read
+
+
+# --- creating a ledger --------------------------------------------------------------------------------
+
+
+def test_init_creates_a_ledger_once_and_reads_never_create_one(cli: Cli) -> None:
+    assert cli.fails("tally", code=3).startswith(f"Error: ledger home {cli.home}: does not exist")
+    assert not cli.home.exists()
+    first = cli.ok("init")
+    assert (first.stdout, first.stderr) == ("", f"created a new ledger in {cli.home}\n")
+    again = cli.ok("init")
+    # Its one fact: the configuration a new ledger records first (the policy it tallies under).
+    assert again.stderr == f"a ledger is already in {cli.home} (1 event); nothing changed\n"
+    assert table(cli.ok("tally").stdout) == []
+    assert cli.fails(*MILITANTS).startswith("Error: incident 'balochistan-2026': not in the ledger; register it first")
+
+
+def test_global_options_work_after_the_command(world: World, cli: Cli, tmp_path: Path) -> None:
+    other = tmp_path / "elsewhere"
+    runner = CliRunner()
+    env = {"LEDGER_ANALYST": None, "LEDGER_HOME": None, "LEDGER_STORE": None}
+    added = runner.invoke(app, ["claimant", "add", "x", "--name", "X", "--kind", "ngo", "--home", str(other),
+                                "--analyst=someone"], env=env)  # fmt: skip
+    assert added.exit_code == 0, added.stderr
+    assert added.stderr == f"created a new ledger in {other}\nclaimant x registered\n"
+    trail = json.loads(runner.invoke(app, ["audit", "--claimant", "x", "-f", "json", f"--home={other}"], env=env).stdout)
+    assert [r["analyst"] for r in trail["rows"]] == ["someone"]

@@ -88,7 +88,7 @@ class Model:
 
     def record(self, figure: FigureInput) -> None:
         result = self.world.ledger.app.record_figure(figure, self.world.ledger.entry("test"))
-        if result.is_new:
+        if result.is_new and not result.carried:  # the same number again that day: one more carrier, no new figure
             self.figures.append(Recorded(result.figure_id, result.series_id, figure))
 
     def pick(self, index: int, *, withdrawable: bool = False) -> Recorded | None:

@@ -284,9 +284,9 @@ def _view(
 
 
 def _register_extensions() -> None:
-    from ledger.cli import history, reconcile
+    from ledger.cli import extract, history, reconcile
 
-    for module in (history, reconcile):
+    for module in (history, reconcile, extract):
         module.register(app)
 
 

@@ -1,0 +1,446 @@
+"""Reading one sentence: which of its numbers are casualty figures, of whom, with what outcome,
+said by whom, how firmly, and what totals include.
+
+Every rule is a lookup in the versioned rule tables (ruleset.py); this module only says how they
+combine. A number becomes a figure only when the sentence links it to victims and an outcome; a
+sentence with casualty words it cannot link is reported as unread, never guessed at.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import attrs
+
+from ledger.domain.quantity import BoundKind, Quantity, reread
+from ledger.domain.readings import ENTRY_TABLE
+from ledger.domain.stance import read_stance
+from ledger.domain.vocabulary import ROOT_STATUS, status_parent
+from ledger.extract.proposals import ProposedPart
+from ledger.extract.ruleset import ClaimantRule, Outcome, Rules
+from ledger.extract.text import Sentence, Token, tokenize
+
+_LONGEST_QUANTITY = 7  # tokens: "between twenty-one and thirty five"
+_OUTCOME_WINDOW = 14  # tokens between victims and their outcome, at most
+_PART_OPENERS = (
+    ("including",), ("among", "them"), ("among", "whom"), ("of", "whom"), ("among", "the", "dead"),
+    ("among", "the", "deceased"), ("among", "the", "victims"), ("among", "the", "injured"), ("among", "those"),
+    ("which", "included"), ("who", "included"), ("out", "of", "whom"),
+)  # fmt: skip
+_INHERIT = frozenset({"others", "them", "more", "other"})
+_LIVES_VERBS = frozenset({"claimed", "claiming", "claim", "claims", "took", "taking", "cost", "costing"})
+_ONE = frozenset({"a", "an", "one"})
+
+
+@attrs.frozen
+class Attribution:
+    start: int  # token indices of the claimant's words
+    end: int
+    rule: ClaimantRule
+    words: str  # as written
+
+
+@attrs.frozen
+class ReadFigure:
+    victim_status: str
+    outcome: str
+    quantity: Quantity
+    span: tuple[int, int]  # character offsets of the number's words in the part
+    stance: str
+    attribution: Attribution | None
+    includes: tuple[ProposedPart, ...] = ()
+    women: int | None = None
+    children: int | None = None
+    doubts: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class SentenceReading:
+    figures: tuple[ReadFigure, ...]
+    unread: str | None  # why the sentence could not be read confidently, if so
+    attributions: tuple[Attribution, ...]
+
+
+@attrs.frozen
+class _Number:
+    i: int  # token indices
+    j: int
+    quantity: Quantity
+
+
+class SentenceReader:
+    def __init__(self, rules: Rules, sentence: Sentence) -> None:
+        self.rules = rules
+        self.sentence = sentence
+        self.tokens: list[Token] = tokenize(sentence.text, sentence.start)
+        self.norms = [t.norm for t in self.tokens]
+        self.segment = self._segments()
+        self.numbers = self._numbers()
+        self.at_number = {n.i: n for n in self.numbers}
+        self.attributions = self._attributions()
+        # Outcome verbs right before a number are that number's ("militants killed two soldiers"):
+        # they are not the outcome of anyone before them.
+        self.transitive: set[int] = set()
+        for n in self.numbers:
+            if (found := rules.before.ending(self.norms, n.i)) is not None:
+                self.transitive.update(range(found[0], n.i))
+
+    # --- the pieces -------------------------------------------------------------------------
+
+    def _segments(self) -> list[int]:
+        """A clause number per token: clauses break at ';' and words such as 'while' or 'but'."""
+        out, current = [], 0
+        for norm in self.norms:
+            if norm in self.rules.clause_breaks:
+                current += 1
+            out.append(current)
+        return out
+
+    def _numbers(self) -> list[_Number]:
+        """Every quantity phrase, the longest at each place, left to right, as the ledger's grammar reads it."""
+        found, i, n = [], 0, len(self.tokens)
+        while i < n:
+            best = None
+            if self.tokens[i].is_word or self.norms[i] == "~":
+                for j in range(min(n, i + _LONGEST_QUANTITY), i, -1):
+                    if not self._contiguous(i, j) or self.norms[j - 1] in ("of", "-"):
+                        continue
+                    quantity = reread(self._words(i, j), ENTRY_TABLE)
+                    if quantity is not None:
+                        best = _Number(i, j, quantity)
+                        break
+            if best is not None and _is_count(best, self.norms, self.rules):
+                found.append(best)
+                i = best.j
+            else:
+                i += 1
+        return found
+
+    def _contiguous(self, i: int, j: int) -> bool:
+        """Tokens i..j form one phrase: words separated by spaces or joined by '-' or '+'."""
+        for k in range(i, j):
+            if not (self.tokens[k].is_word or self.norms[k] in ("-", "+", "~")):
+                return False
+            if k > i and self.tokens[k].start - self.tokens[k - 1].end > 1:
+                return False
+        return True
+
+    def _attributions(self) -> list[Attribution]:
+        rules, norms, found = self.rules, self.norms, []
+        i = 0
+        while i < len(norms):
+            hit = rules.claimants.at(norms, i)
+            if hit is None:
+                i += 1
+                continue
+            end, rule = hit
+            if self._cued(i, end):
+                found.append(Attribution(i, end, rule, self._words(i, end)))  # type: ignore[arg-type]
+            i = end
+        return found
+
+    def _cued(self, start: int, end: int) -> bool:
+        """A claimant's words next to a verb of saying: 'police said', 'according to police', 'said an official'."""
+        rules, norms = self.rules, self.norms
+        k, skipped = end, 0
+        while k < len(norms) and skipped <= 4:
+            if rules.cues_after.at(norms, k) is not None:
+                return True
+            if norms[k] not in rules.fillers and norms[k] not in ("'s", ","):
+                break
+            k, skipped = k + 1, skipped + 1
+        k, skipped = start, 0
+        while k > 0 and skipped <= 3:
+            if rules.cues_before.ending(norms, k) is not None:
+                return True
+            if norms[k - 1] not in rules.fillers and norms[k - 1] != ",":
+                break
+            k, skipped = k - 1, skipped + 1
+        return False
+
+    # --- one number -------------------------------------------------------------------------
+
+    def _victims(self, k: int) -> tuple[int, str | None, str | None, Outcome | None, int | None, bool]:
+        """What follows a number: (end, status, sub-count field, outcome noun, outcome end, inherits)."""
+        rules, norms, n = self.rules, self.norms, len(self.norms)
+        group, inherit = None, False
+        while k < n:
+            if (g := rules.groups.at(norms, k)) is not None:
+                group, k = g[1], g[0]
+                continue
+            if norms[k] in _INHERIT and rules.nouns.at(norms, k) is None:
+                inherit, k = True, k + 1
+                continue
+            if (norms[k],) in rules.modifiers and rules.adjectives.at(norms, k) is None:
+                k += 1
+                continue
+            break
+        if (adj := rules.adjectives.at(norms, k)) is not None and (on := rules.outcome_nouns.at(norms, adj[0])):
+            return on[0], _grouped(str(adj[1]), group), None, on[1], on[0], False  # type: ignore[return-value]
+        if (noun := rules.nouns.at(norms, k)) is not None:
+            status = _grouped(str(noun[1]), group)
+            field = rules.subcounts.at(norms, k)
+            sub = str(field[1]) if field is not None and field[0] == noun[0] else None
+            inherit = inherit or norms[k] == "others"
+            if (on := rules.outcome_nouns.at(norms, noun[0])) is not None:  # "12 civilian deaths", "five police deaths"
+                return on[0], status, sub, on[1], on[0], inherit  # type: ignore[return-value]
+            return noun[0], status, sub, None, None, inherit
+        if group is not None:  # "five BLA were killed"
+            return k, f"militant/{group}", None, None, None, False
+        if (on := rules.outcome_nouns.at(norms, k)) is not None:  # "12 deaths"
+            return on[0], None, None, on[1], on[0], inherit  # type: ignore[return-value]
+        return k, None, None, None, None, inherit
+
+    def _outcome_after(self, k: int, tight: bool) -> tuple[Outcome, int, int] | None:
+        """The first outcome phrase after token k in the same clause that is the victims' own."""
+        rules, norms = self.rules, self.norms
+        limit = min(len(norms), k + (4 if tight else _OUTCOME_WINDOW))
+        p = k
+        while p < limit:
+            if norms[p] in (".", ";", ":", "?", "!") or self.segment[p] != self.segment[k - 1 if k else 0]:
+                return None
+            hit = rules.after.at(norms, p)
+            if hit is not None:
+                end, outcome = hit
+                perpetrated = any(norms[q] in rules.perpetrator for q in range(max(k, p - 2), p))
+                if p not in self.transitive and not perpetrated:
+                    return outcome, p, end  # type: ignore[return-value]
+                p = end
+                continue
+            if tight and norms[p] not in rules.auxiliaries:
+                return None
+            p += 1
+        return None
+
+    def read(self) -> SentenceReading:
+        figures: list[ReadFigure] = []
+        consumed: set[int] = set()
+        used_outcomes: set[int] = set()
+        loose: list[str] = []
+        of_the_total: ReadFigure | None = None
+        for number in self.numbers:
+            if number.i in consumed:
+                continue
+            read = self._figure(number, figures)
+            if read is None:
+                continue
+            figure, outcome_tokens, victims_end, noun_seen = read
+            if figure is None:
+                if noun_seen:
+                    loose.append(self._words(number.i, victims_end))
+                continue
+            used_outcomes.update(outcome_tokens)
+            after_outcome = max([victims_end, *(t + 1 for t in outcome_tokens)])
+            figure, part_numbers = self._with_parts(figure, victims_end, after_outcome)
+            consumed.update(part_numbers)
+            figures.append(figure)
+            if self.norms[max(0, number.i - 2) : number.i] in (["of", "the"], ["of", "these"], ["of", "those"]):
+                of_the_total = figure
+        figures = self._of_the_parts(figures, consumed, of_the_total)
+        reason = self._unread_reason(figures, used_outcomes, loose)
+        return SentenceReading(tuple(figures), reason, tuple(self.attributions))
+
+    def _figure(
+        self, number: _Number, earlier: Sequence[ReadFigure]
+    ) -> tuple[ReadFigure | None, list[int], int, bool] | None:
+        q = number.quantity
+        if not q.is_quantified or (q.high == 0 and not self.norms[number.i][:1].isdigit() and self.norms[number.i] != "zero"):
+            return None
+        rules, norms = self.rules, self.norms
+        end, status, sub, outcome, _, inherit = self._victims(number.j)
+        outcome_tokens: list[int] = list(range(end - 1, end)) if outcome is not None else []
+        lead = rules.lead.ending(norms, number.i)
+        before = rules.before.ending(norms, number.i)
+        if outcome is None and lead is not None:
+            outcome, outcome_tokens = lead[1], list(range(lead[0], number.i))  # type: ignore[assignment]
+            # "the tally of militant fatalities reaching 216": the status stands before the lead.
+            adjective = next((rules.adjectives.ending(norms, k) for k in range(number.i - 1, lead[0] - 1, -1)
+                              if rules.adjectives.ending(norms, k) is not None), None) or rules.adjectives.ending(norms, lead[0])
+            if status is None and adjective is not None:
+                status = str(adjective[1])
+        if outcome is None and before is not None:
+            outcome, outcome_tokens = before[1], list(range(before[0], number.i))  # type: ignore[assignment]
+        lives = status is not None and norms[end - 1] == "lives" and number.i and norms[number.i - 1] in _LIVES_VERBS
+        if outcome is None and lives:
+            outcome, outcome_tokens = Outcome("killed", "before"), [number.i - 1]
+        if outcome is None:
+            found = self._outcome_after(end, tight=status is None)
+            if found is not None:
+                outcome, outcome_tokens = found[0], list(range(found[1], found[2]))
+        if outcome is None:
+            return None, [], end, status is not None
+        if status is None or inherit:
+            status = earlier[-1].victim_status if earlier else (status or ROOT_STATUS)
+        doubts = []
+        attribution = self._attribution_for(number.i, doubts)
+        women = children = None
+        exact = q.low if q.low == q.high else None
+        if sub == "women":
+            women = exact
+        elif sub == "children":
+            children = exact
+        figure = ReadFigure(
+            victim_status=status,
+            outcome=str(outcome.outcome),
+            quantity=q,
+            span=(self.tokens[number.i].start, self.tokens[number.j - 1].end),
+            stance=self._stance(number.i),
+            attribution=attribution,
+            women=women,
+            children=children,
+            doubts=tuple(doubts),
+        )
+        return figure, outcome_tokens, end, True
+
+    def _attribution_for(self, at: int, doubts: list[str]) -> Attribution | None:
+        """The claimant the sentence gives for a number: in its own clause if any, else the nearest."""
+        if not self.attributions:
+            return None
+        same = [a for a in self.attributions if self.segment[a.start] == self.segment[at]]
+        pool = same or self.attributions
+        keys = {a.rule.key for a in pool}
+        if len(keys) > 1 and same:
+            doubts.append("two claimants in one clause: " + ", ".join(sorted(keys)))
+            return None
+        return min(pool, key=lambda a: min(abs(a.start - at), abs(a.end - at)))
+
+    def _stance(self, at: int) -> str:
+        """How the number's clause puts it (the ledger's stance words, read in the clause only)."""
+        clause = [t for t, s in zip(self.tokens, self.segment, strict=True) if s == self.segment[at]]
+        text = self.sentence.text[clause[0].start - self.sentence.start : clause[-1].end - self.sentence.start]
+        stance = read_stance(text)
+        return stance.value if stance else "stated"
+
+    # --- totals and their parts ---------------------------------------------------------------
+
+    def _opener(self, k: int) -> int | None:
+        """The token after a parts opener ("including", "among them") at k (commas skipped), if one is there."""
+        while k < len(self.norms) and self.norms[k] == ",":
+            k += 1
+        opener = next((o for o in _PART_OPENERS if tuple(self.norms[k : k + len(o)]) == o), None)
+        return None if opener is None else k + len(opener)
+
+    def _with_parts(self, figure: ReadFigure, victims_end: int, after_outcome: int) -> tuple[ReadFigure, list[int]]:
+        """A total's named parts: "41 people, including 14 security personnel", "including two women"."""
+        norms = self.norms
+        k = self._opener(victims_end)
+        if k is None:
+            k = self._opener(after_outcome)
+        if k is None:
+            return figure, []
+        parts: list[ProposedPart] = []
+        numbers: list[int] = []
+        women, children = figure.women, figure.children
+        while k < len(norms):
+            if norms[k] in (",", "and"):
+                k += 1
+                continue
+            number = self.at_number.get(k)
+            if number is None and norms[k] in _ONE and self.rules.subcounts.at(norms, k + 1):
+                field = self.rules.subcounts.at(norms, k + 1)
+                assert field is not None
+                if field[1] == "women":
+                    women = (women or 0) + 1
+                else:
+                    children = (children or 0) + 1
+                k = field[0]
+                continue
+            if number is None:
+                break
+            end, status, sub, _, _, _ = self._victims(number.j)
+            exact = number.quantity.low if number.quantity.low == number.quantity.high else None
+            if sub is not None and exact is not None and figure.victim_status in (ROOT_STATUS, "civilian"):
+                women, children = (exact + (women or 0), children) if sub == "women" else (women, exact + (children or 0))
+            elif status is not None and _below(status, figure.victim_status):
+                span = (self.tokens[number.i].start, self.tokens[number.j - 1].end)
+                parts.append(ProposedPart(status, number.quantity.text, *span))
+            else:
+                break
+            numbers.append(number.i)
+            k = end
+        return attrs.evolve(figure, includes=tuple(parts), women=women, children=children), numbers
+
+    def _of_the_parts(
+        self, figures: list[ReadFigure], consumed: set[int], total: ReadFigure | None
+    ) -> list[ReadFigure]:
+        """"Of the 112 people killed, 64 were civilians, 31 security personnel...": the later numbers
+        with a status below the total's and no outcome of their own are its parts."""
+        if total is None:
+            return figures
+        parts = list(total.includes)
+        for number in self.numbers:
+            if number.i in consumed or self.tokens[number.i].start <= total.span[1]:
+                continue
+            if any(f.span[0] == self.tokens[number.i].start for f in figures):
+                continue
+            k = number.j
+            if k < len(self.norms) and self.norms[k] in ("were", "was", "are", "is"):
+                k += 1
+            _, status, _, outcome, _, _ = self._victims(k)
+            if status is not None and outcome is None and _below(status, total.victim_status):
+                span = (self.tokens[number.i].start, self.tokens[number.j - 1].end)
+                parts.append(ProposedPart(status, number.quantity.text, *span))
+        if len(parts) == len(total.includes):
+            return figures
+        return [attrs.evolve(f, includes=tuple(parts)) if f is total else f for f in figures]
+
+    # --- what could not be read ---------------------------------------------------------------
+
+    def _unread_reason(self, figures: list[ReadFigure], used: set[int], loose: list[str]) -> str | None:
+        rules, norms = self.rules, self.norms
+        outcomes = []
+        for table in (rules.after, rules.before, rules.outcome_nouns):
+            k = 0
+            while k < len(norms):
+                hit = table.at(norms, k)
+                if hit is None:
+                    k += 1
+                    continue
+                if not used.intersection(range(k, hit[0])):
+                    outcomes.append(self._words(k, hit[0]))
+                k = hit[0]
+        doubts = sorted({d for f in figures for d in f.doubts})
+        if doubts:
+            return "; ".join(doubts)
+        if figures and any(n.quantity.kind is BoundKind.UNQUANTIFIED for n in self.numbers):
+            return "casualties mentioned without a number, beside the figures read"
+        if loose and outcomes:
+            return f"a number not linked to its outcome: {loose[0]!r}"
+        if not figures and outcomes and self._mentions_victims():
+            if any(n.quantity.kind is BoundKind.UNQUANTIFIED for n in self.numbers) or "casualties" in norms:
+                return "casualties mentioned without a number"
+            return f"an outcome ({outcomes[0]!r}) without a number the ledger reads"
+        return None
+
+    def _mentions_victims(self) -> bool:
+        norms = self.norms
+        return any(self.rules.nouns.at(norms, k) is not None for k in range(len(norms))) or bool(self.numbers)
+
+    def _words(self, i: int, j: int) -> str:
+        j = max(j, i + 1)
+        return self.sentence.text[self.tokens[i].start - self.sentence.start : self.tokens[j - 1].end - self.sentence.start]
+
+
+def _grouped(status: str, group: str | None) -> str:
+    return f"militant/{group}" if group and status == "militant" else status
+
+
+def _below(status: str, total: str) -> bool:
+    """Whether a status lies strictly below another in the victim-status tree."""
+    parent = status_parent(status)
+    while parent is not None:
+        if parent == total:
+            return True
+        parent = status_parent(parent)
+    return False
+
+
+def _is_count(number: _Number, norms: Sequence[str], rules: Rules) -> bool:
+    """Not a year, a date, a time, an age, a unit or a label (the words around it say so)."""
+    i, j = number.i, number.j
+    if j < len(norms) and norms[j] in rules.not_count_after:
+        return False
+    if i and norms[i - 1] in rules.not_count_before:
+        return False
+    word = norms[i]
+    return not (word.isdigit() and len(word) == 4 and 1900 <= int(word) <= 2100 and j - i == 1)

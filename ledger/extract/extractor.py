@@ -41,7 +41,9 @@ class Extraction:
     unread: tuple[Unread, ...]
 
 
-def extract(text: str | None, headline: str | None = None, context: Context | None = None, rules: Rules | None = None) -> Extraction:
+def extract(
+    text: str | None, headline: str | None = None, context: Context | None = None, rules: Rules | None = None
+) -> Extraction:
     rules = rules or load_rules()
     context = context or Context()
     parts = [(HEADLINE, headline), (BODY, text)]

@@ -56,9 +56,7 @@ class ProposedFigure:
 
     def numbers(self) -> list[tuple[str, int, int]]:
         """Every number the proposal carries, with its span: the figure's own, then its parts'."""
-        return [(self.quantity, self.quantity_start, self.quantity_end)] + [
-            (p.quantity, p.start, p.end) for p in self.includes
-        ]
+        return [(self.quantity, self.quantity_start, self.quantity_end)] + [(p.quantity, p.start, p.end) for p in self.includes]
 
     def to_dict(self) -> dict[str, Any]:
         d = attrs.asdict(self, recurse=False)

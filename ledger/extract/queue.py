@@ -4,6 +4,7 @@ into the queue, list the queue, edit, accept (through the same path as `figure a
 
 from __future__ import annotations
 
+import contextlib
 import json
 import uuid
 from collections.abc import Sequence
@@ -56,7 +57,9 @@ def extract_document(
     app = ledger.app
     doc = app.document(document)
     if doc.text is None and doc.headline is None:
-        raise InvalidInput(f"document {document!r}: has no archived text to read; archive its text with `ledger document add --file`")
+        raise InvalidInput(
+            f"document {document!r}: has no archived text to read; archive its text with `ledger document add --file`"
+        )
     when = reported or doc.published
     if when is None:
         raise InvalidInput(f"document {document!r}: has no publication time; give the figures' reported time with --reported")
@@ -87,15 +90,13 @@ def extract_document(
     run = None
     if extraction_id(doc.id, reading.extractor) not in app.get_many({extraction_id(doc.id, reading.extractor)}):
         unread = [u.to_dict() for u in reading.unread]
-        run = Extraction(document_id=doc.id, extractor=reading.extractor, proposal_ids=[str(i) for i in ids], unread=unread, entry=entry)
+        run = Extraction(
+            document_id=doc.id, extractor=reading.extractor, proposal_ids=[str(i) for i in ids], unread=unread, entry=entry
+        )
     if fresh or run:
-        try:
+        with contextlib.suppress(IntegrityError):  # another process queued the same reading first
             app.save(*fresh.values(), *([run] if run else []))  # one transaction
-        except IntegrityError:
-            pass  # another process queued the same reading first: nothing to add
-    rows = [
-        {"id": str(pid), "new": pid in fresh, **figure.to_dict()} for pid, figure in zip(ids, reading.proposals, strict=True)
-    ]
+    rows = [{"id": str(pid), "new": pid in fresh, **figure.to_dict()} for pid, figure in zip(ids, reading.proposals, strict=True)]
     return ExtractResult(doc.key, reading.extractor, rows, list(reading.unread))
 
 
@@ -303,7 +304,9 @@ def _figure_input(ledger: Ledger, proposal: Proposal, document: str, line: int) 
     except NotFound:
         register = ""
         if figure.claimant_name and figure.claimant_kind:
-            register = f"`ledger claimant add {figure.claimant} --name {figure.claimant_name!r} --kind {figure.claimant_kind}`, or "
+            register = (
+                f"`ledger claimant add {figure.claimant} --name {figure.claimant_name!r} --kind {figure.claimant_kind}`, or "
+            )
         raise NotFound(
             f"proposal {proposal.short}: claimant {figure.claimant!r} is not in the ledger; register it with {register}"
             f"edit the proposal's claimant with `ledger review edit {proposal.short} --claimant KEY`"

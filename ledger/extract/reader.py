@@ -30,6 +30,9 @@ _PART_OPENERS = (
 _INHERIT = frozenset({"others", "them", "more", "other"})
 _LIVES_VERBS = frozenset({"claimed", "claiming", "claim", "claims", "took", "taking", "cost", "costing"})
 _ONE = frozenset({"a", "an", "one"})
+# Words that join victims to later ones sharing their outcome: "five soldiers and three civilians
+# were killed", "41 people, including 14 security personnel, were killed".
+_JOINERS = frozenset({",", "and", "or", "including", "among", "them", "whom"})
 
 
 @attrs.frozen
@@ -52,6 +55,7 @@ class ReadFigure:
     women: int | None = None
     children: int | None = None
     doubts: tuple[str, ...] = ()
+    token: int = 0  # where its number stands in the sentence's tokens
 
 
 @attrs.frozen
@@ -59,6 +63,25 @@ class SentenceReading:
     figures: tuple[ReadFigure, ...]
     unread: str | None  # why the sentence could not be read confidently, if so
     attributions: tuple[Attribution, ...]
+
+
+@attrs.frozen
+class _Read:
+    figure: ReadFigure | None  # None: the number is linked to no outcome
+    outcome_tokens: list[int]
+    victims_end: int
+    noun: bool  # the number names victims ("five soldiers")
+    part_lead: bool = False  # read after "the dead included": may be a part of a total before it
+
+
+@attrs.frozen
+class _Victims:
+    end: int  # the token after the victims' words
+    status: str | None = None
+    sub: str | None = None  # "women" or "children" when the noun is one
+    outcome: Outcome | None = None  # an outcome noun after them ("deaths")
+    inherit: bool = False  # "three others": the status of the figure before
+    partitive: bool = False  # "several of the injured": no figure of its own
 
 
 @attrs.frozen
@@ -101,7 +124,7 @@ class SentenceReader:
         found, i, n = [], 0, len(self.tokens)
         while i < n:
             best = None
-            if self.tokens[i].is_word or self.norms[i] == "~":
+            if (self.tokens[i].is_word or self.norms[i] == "~") and self.norms[i] not in self.rules.never_start:
                 for j in range(min(n, i + _LONGEST_QUANTITY), i, -1):
                     if not self._contiguous(i, j) or self.norms[j - 1] in ("of", "-"):
                         continue
@@ -134,6 +157,10 @@ class SentenceReader:
                 i += 1
                 continue
             end, rule = hit
+            longer = rules.claimants.at(norms, i + 1)
+            if longer is not None and longer[0] > end:  # "the military's media wing", not "the military"
+                i += 1
+                continue
             if self._cued(i, end):
                 found.append(Attribution(i, end, rule, self._words(i, end)))  # type: ignore[arg-type]
             i = end
@@ -143,7 +170,7 @@ class SentenceReader:
         """A claimant's words next to a verb of saying: 'police said', 'according to police', 'said an official'."""
         rules, norms = self.rules, self.norms
         k, skipped = end, 0
-        while k < len(norms) and skipped <= 4:
+        while k < len(norms) and skipped <= 7:
             if rules.cues_after.at(norms, k) is not None:
                 return True
             if norms[k] not in rules.fillers and norms[k] not in ("'s", ","):
@@ -160,10 +187,11 @@ class SentenceReader:
 
     # --- one number -------------------------------------------------------------------------
 
-    def _victims(self, k: int) -> tuple[int, str | None, str | None, Outcome | None, int | None, bool]:
-        """What follows a number: (end, status, sub-count field, outcome noun, outcome end, inherits)."""
+    def _victims(self, k: int) -> _Victims:
+        """Who a number counts, from the words after it: the victims' status (and sub-count field), an
+        outcome noun ("12 civilian deaths"), whether it stands for the status before ("three others")."""
         rules, norms, n = self.rules, self.norms, len(self.norms)
-        group, inherit = None, False
+        group, inherit, start = None, False, k
         while k < n:
             if (g := rules.groups.at(norms, k)) is not None:
                 group, k = g[1], g[0]
@@ -175,21 +203,25 @@ class SentenceReader:
                 k += 1
                 continue
             break
+        # "several of the injured", "12 of those killed": a part of victims counted elsewhere, no figure.
+        partitive = "of" in norms[start:k] and rules.nouns.at(norms, k) is None
         if (adj := rules.adjectives.at(norms, k)) is not None and (on := rules.outcome_nouns.at(norms, adj[0])):
-            return on[0], _grouped(str(adj[1]), group), None, on[1], on[0], False  # type: ignore[return-value]
+            return _Victims(on[0], _grouped(str(adj[1]), group), None, on[1], False, partitive)  # type: ignore[arg-type]
         if (noun := rules.nouns.at(norms, k)) is not None:
             status = _grouped(str(noun[1]), group)
             field = rules.subcounts.at(norms, k)
             sub = str(field[1]) if field is not None and field[0] == noun[0] else None
             inherit = inherit or norms[k] == "others"
             if (on := rules.outcome_nouns.at(norms, noun[0])) is not None:  # "12 civilian deaths", "five police deaths"
-                return on[0], status, sub, on[1], on[0], inherit  # type: ignore[return-value]
-            return noun[0], status, sub, None, None, inherit
+                return _Victims(on[0], status, sub, on[1], inherit)  # type: ignore[arg-type]
+            return _Victims(noun[0], status, sub, None, inherit)
         if group is not None:  # "five BLA were killed"
-            return k, f"militant/{group}", None, None, None, False
+            return _Victims(k, f"militant/{group}")
         if (on := rules.outcome_nouns.at(norms, k)) is not None:  # "12 deaths"
-            return on[0], None, None, on[1], on[0], inherit  # type: ignore[return-value]
-        return k, None, None, None, None, inherit
+            return _Victims(on[0], None, None, on[1], inherit, partitive)  # type: ignore[arg-type]
+        return _Victims(
+            k, None, None, None, inherit, partitive or (k < n and rules.after.at(norms, k) is not None and "of" in norms[start:k])
+        )
 
     def _outcome_after(self, k: int, tight: bool) -> tuple[Outcome, int, int] | None:
         """The first outcome phrase after token k in the same clause that is the victims' own."""
@@ -198,6 +230,10 @@ class SentenceReader:
         p = k
         while p < limit:
             if norms[p] in (".", ";", ":", "?", "!") or self.segment[p] != self.segment[k - 1 if k else 0]:
+                return None
+            # Another number's victims take the outcome after them, unless only "and" or a comma
+            # joins them to these ("five soldiers and three civilians were killed").
+            if p in self.at_number and any(norms[q] not in _JOINERS for q in range(k, p)):
                 return None
             hit = rules.after.at(norms, p)
             if hit is not None:
@@ -218,22 +254,34 @@ class SentenceReader:
         used_outcomes: set[int] = set()
         loose: list[str] = []
         of_the_total: ReadFigure | None = None
+        previous: tuple[ReadFigure, int, bool] | None = None  # the last figure, where its victims end, part lead
         for number in self.numbers:
             if number.i in consumed:
                 continue
             read = self._figure(number, figures)
-            if read is None:
+            joined = previous is not None and all(n in (",", "and", "or") for n in self.norms[previous[1] : number.i])
+            if read is not None and read.figure is None and read.noun and joined:
+                # One of a list sharing an outcome: "killing 12 soldiers and three civilians".
+                assert previous is not None
+                read = self._figure(number, figures, Outcome(previous[0].outcome, "list"), previous[2])
+            if read is None or read.figure is None:
+                if read is not None and read.noun:
+                    loose.append(self._words(number.i, read.victims_end))
                 continue
-            figure, outcome_tokens, victims_end, noun_seen = read
-            if figure is None:
-                if noun_seen:
-                    loose.append(self._words(number.i, victims_end))
+            figure = read.figure
+            used_outcomes.update(read.outcome_tokens)
+            total = next((f for f in reversed(figures) if f.outcome == figure.outcome), None)
+            if read.part_lead and total is not None and _below(figure.victim_status, total.victim_status):
+                # "..., adding that the dead included two constables": a part of the total before.
+                part = ProposedPart(figure.victim_status, figure.quantity.text, *figure.span)
+                figures[figures.index(total)] = attrs.evolve(total, includes=(*total.includes, part))
+                previous = (figure, read.victims_end, True)
                 continue
-            used_outcomes.update(outcome_tokens)
-            after_outcome = max([victims_end, *(t + 1 for t in outcome_tokens)])
-            figure, part_numbers = self._with_parts(figure, victims_end, after_outcome)
+            after_outcome = max([read.victims_end, *(t + 1 for t in read.outcome_tokens)])
+            figure, part_numbers = self._with_parts(figure, read.victims_end, after_outcome)
             consumed.update(part_numbers)
             figures.append(figure)
+            previous = (figure, read.victims_end, read.part_lead)
             if self.norms[max(0, number.i - 2) : number.i] in (["of", "the"], ["of", "these"], ["of", "those"]):
                 of_the_total = figure
         figures = self._of_the_parts(figures, consumed, of_the_total)
@@ -241,56 +289,82 @@ class SentenceReader:
         return SentenceReading(tuple(figures), reason, tuple(self.attributions))
 
     def _figure(
-        self, number: _Number, earlier: Sequence[ReadFigure]
-    ) -> tuple[ReadFigure | None, list[int], int, bool] | None:
+        self, number: _Number, earlier: Sequence[ReadFigure], given: Outcome | None = None, part_lead: bool = False
+    ) -> _Read | None:
+        """The figure a number gives, if the sentence links it to victims and an outcome."""
         q = number.quantity
         if not q.is_quantified or (q.high == 0 and not self.norms[number.i][:1].isdigit() and self.norms[number.i] != "zero"):
             return None
-        rules, norms = self.rules, self.norms
-        end, status, sub, outcome, _, inherit = self._victims(number.j)
-        outcome_tokens: list[int] = list(range(end - 1, end)) if outcome is not None else []
-        lead = rules.lead.ending(norms, number.i)
-        before = rules.before.ending(norms, number.i)
-        if outcome is None and lead is not None:
-            outcome, outcome_tokens = lead[1], list(range(lead[0], number.i))  # type: ignore[assignment]
+        rules, norms, i = self.rules, self.norms, number.i
+        victims = self._victims(number.j)
+        end, status = victims.end, victims.status
+        if victims.partitive and status is None:
+            return None
+        outcome, outcome_tokens = given, []
+        if outcome is None and victims.outcome is not None:
+            outcome, outcome_tokens = victims.outcome, [end - 1]
+        if outcome is None and (lead := rules.lead.ending(norms, i)) is not None:
+            outcome, outcome_tokens = lead[1], list(range(lead[0], i))  # type: ignore[assignment]
+            part_lead = rules.part_leads.ending(norms, i) is not None
             # "the tally of militant fatalities reaching 216": the status stands before the lead.
-            adjective = next((rules.adjectives.ending(norms, k) for k in range(number.i - 1, lead[0] - 1, -1)
-                              if rules.adjectives.ending(norms, k) is not None), None) or rules.adjectives.ending(norms, lead[0])
-            if status is None and adjective is not None:
-                status = str(adjective[1])
-        if outcome is None and before is not None:
-            outcome, outcome_tokens = before[1], list(range(before[0], number.i))  # type: ignore[assignment]
-        lives = status is not None and norms[end - 1] == "lives" and number.i and norms[number.i - 1] in _LIVES_VERBS
+            if status is None and (adjective := self._adjective_before(lead[0], i)) is not None:
+                status = adjective
+        if outcome is None and (before := rules.before.ending(norms, i)) is not None:
+            outcome, outcome_tokens = before[1], list(range(before[0], i))  # type: ignore[assignment]
+        lives = status is not None and norms[end - 1] == "lives" and i and norms[i - 1] in _LIVES_VERBS
         if outcome is None and lives:
-            outcome, outcome_tokens = Outcome("killed", "before"), [number.i - 1]
+            outcome, outcome_tokens = Outcome("killed", "before"), [i - 1]
+        if outcome is None and (toll := self._toll(i)) is not None:
+            outcome, outcome_tokens = toll
+        if outcome is None and (found := self._outcome_after(end, tight=status is None)) is not None:
+            outcome, outcome_tokens = found[0], list(range(found[1], found[2]))
         if outcome is None:
-            found = self._outcome_after(end, tight=status is None)
-            if found is not None:
-                outcome, outcome_tokens = found[0], list(range(found[1], found[2]))
-        if outcome is None:
-            return None, [], end, status is not None
-        if status is None or inherit:
-            status = earlier[-1].victim_status if earlier else (status or ROOT_STATUS)
-        doubts = []
-        attribution = self._attribution_for(number.i, doubts)
-        women = children = None
+            return _Read(None, [], end, status is not None)
+        if status is None or victims.inherit:
+            # "three others", "two were abducted": the victims named last in the clause.
+            named = [self._victims(n.j).status for n in self.numbers if n.i < i and self.segment[n.i] == self.segment[i]]
+            named = [s for s in named if s is not None] + [
+                f.victim_status for f in earlier if f.token < i and self.segment[f.token] == self.segment[i]
+            ][-1:]
+            status = named[-1] if named else (status or ROOT_STATUS)
+        doubts: list[str] = []
+        attribution = self._attribution_for(i, doubts)
         exact = q.low if q.low == q.high else None
-        if sub == "women":
-            women = exact
-        elif sub == "children":
-            children = exact
         figure = ReadFigure(
             victim_status=status,
             outcome=str(outcome.outcome),
             quantity=q,
-            span=(self.tokens[number.i].start, self.tokens[number.j - 1].end),
-            stance=self._stance(number.i),
+            span=(self.tokens[i].start, self.tokens[number.j - 1].end),
+            stance=self._stance(i, attribution),
             attribution=attribution,
-            women=women,
-            children=children,
+            women=exact if victims.sub == "women" else None,
+            children=exact if victims.sub == "children" else None,
             doubts=tuple(doubts),
+            token=i,
         )
-        return figure, outcome_tokens, end, True
+        return _Read(figure, outcome_tokens, end, True, part_lead)
+
+    def _adjective_before(self, start: int, end: int) -> str | None:
+        for k in range(end, start - 1, -1):
+            if (found := self.rules.adjectives.ending(self.norms, k)) is not None:
+                return str(found[1])
+        return None
+
+    def _toll(self, i: int) -> tuple[Outcome, list[int]] | None:
+        """A toll's number: "the death toll from Friday's bombing rose to 38", "put the number of injured at 50"."""
+        rules, norms = self.rules, self.norms
+        rise = rules.toll_rises_right_after.ending(norms, i)
+        if rise is not None and (toll := rules.tolls.ending(norms, rise[0])) is not None:
+            return toll[1], list(range(toll[0], i))  # type: ignore[return-value]
+        rise = rules.toll_rises.ending(norms, i)
+        if rise is None:
+            return None
+        for k in range(rise[0], max(0, rise[0] - 12), -1):
+            if self.segment[k - 1] != self.segment[i]:
+                break
+            if (toll := rules.tolls.ending(norms, k)) is not None:
+                return toll[1], [*range(toll[0], k), *range(rise[0], i)]  # type: ignore[return-value]
+        return None
 
     def _attribution_for(self, at: int, doubts: list[str]) -> Attribution | None:
         """The claimant the sentence gives for a number: in its own clause if any, else the nearest."""
@@ -304,9 +378,11 @@ class SentenceReader:
             return None
         return min(pool, key=lambda a: min(abs(a.start - at), abs(a.end - at)))
 
-    def _stance(self, at: int) -> str:
-        """How the number's clause puts it (the ledger's stance words, read in the clause only)."""
-        clause = [t for t, s in zip(self.tokens, self.segment, strict=True) if s == self.segment[at]]
+    def _stance(self, at: int, attribution: Attribution | None) -> str:
+        """How the number's clause puts it: the ledger's stance words, read in its clause (and the
+        clause of its attribution, "According to hospital sources, ..., while seven were injured")."""
+        clauses = {self.segment[at], self.segment[attribution.start] if attribution else self.segment[at]}
+        clause = [t for t, s in zip(self.tokens, self.segment, strict=True) if s in clauses]
         text = self.sentence.text[clause[0].start - self.sentence.start : clause[-1].end - self.sentence.start]
         stance = read_stance(text)
         return stance.value if stance else "stated"
@@ -326,6 +402,14 @@ class SentenceReader:
         k = self._opener(victims_end)
         if k is None:
             k = self._opener(after_outcome)
+        # "245 fatalities in the first half of the year, including 96 civilians": later in the clause,
+        # before any other number.
+        scan = victims_end
+        while k is None and scan < len(norms) and self.segment[scan] == self.segment[victims_end - 1]:
+            if scan in self.at_number:
+                break
+            k = self._opener(scan) if norms[scan] in (",", "including", "among", "of", "which", "who", "out") else None
+            scan += 1
         if k is None:
             return figure, []
         parts: list[ProposedPart] = []
@@ -347,7 +431,8 @@ class SentenceReader:
                 continue
             if number is None:
                 break
-            end, status, sub, _, _, _ = self._victims(number.j)
+            victims = self._victims(number.j)
+            end, status, sub = victims.end, victims.status, victims.sub
             exact = number.quantity.low if number.quantity.low == number.quantity.high else None
             if sub is not None and exact is not None and figure.victim_status in (ROOT_STATUS, "civilian"):
                 women, children = (exact + (women or 0), children) if sub == "women" else (women, exact + (children or 0))
@@ -360,10 +445,8 @@ class SentenceReader:
             k = end
         return attrs.evolve(figure, includes=tuple(parts), women=women, children=children), numbers
 
-    def _of_the_parts(
-        self, figures: list[ReadFigure], consumed: set[int], total: ReadFigure | None
-    ) -> list[ReadFigure]:
-        """"Of the 112 people killed, 64 were civilians, 31 security personnel...": the later numbers
+    def _of_the_parts(self, figures: list[ReadFigure], consumed: set[int], total: ReadFigure | None) -> list[ReadFigure]:
+        """ "Of the 112 people killed, 64 were civilians, 31 security personnel...": the later numbers
         with a status below the total's and no outcome of their own are its parts."""
         if total is None:
             return figures
@@ -376,8 +459,9 @@ class SentenceReader:
             k = number.j
             if k < len(self.norms) and self.norms[k] in ("were", "was", "are", "is"):
                 k += 1
-            _, status, _, outcome, _, _ = self._victims(k)
-            if status is not None and outcome is None and _below(status, total.victim_status):
+            victims = self._victims(k)
+            status = victims.status
+            if status is not None and victims.outcome is None and _below(status, total.victim_status):
                 span = (self.tokens[number.i].start, self.tokens[number.j - 1].end)
                 parts.append(ProposedPart(status, number.quantity.text, *span))
         if len(parts) == len(total.includes):

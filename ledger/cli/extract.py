@@ -53,8 +53,6 @@ def _flat(row: dict[str, Any], figure: dict[str, Any]) -> dict[str, Any]:
         "includes": includes or None,
         "doubts": "; ".join(figure.get("doubts") or ()) or None,
         "sentence": figure["quote"],
-        "claimant": figure.get("claimant") or "?",
-        "incident": figure.get("incident") or "?",
     }
 
 
@@ -104,7 +102,7 @@ def extract(
         f"{len(result.unread)} sentences unread",
         err=True,
     )
-    rows = [{**_flat(r, r), "new": r["new"]} for r in result.proposals]
+    rows = [{**_flat(r, r), "proposal_id": r["id"], "new": r["new"]} for r in result.proposals]
     unread = [{"document": result.document, **u.to_dict()} for u in result.unread]
     if fmt is Format.json:
         import json

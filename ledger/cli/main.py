@@ -271,7 +271,7 @@ AUDIT_COLUMNS = [
 
 
 def _print_audit(rows: list[dict[str, Any]], fmt: Format) -> None:
-    columns = AUDIT_COLUMNS if fmt is not Format.table else AUDIT_COLUMNS[:-1]
+    columns = [*AUDIT_COLUMNS, "via"] if fmt is not Format.table else AUDIT_COLUMNS[:-1]  # via: the entry path
     render(columns, records(rows, columns), fmt)
 
 

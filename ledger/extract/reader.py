@@ -132,7 +132,7 @@ class SentenceReader:
                     if quantity is not None:
                         best = _Number(i, j, quantity)
                         break
-            if best is not None and _is_count(best, self.norms, self.rules):
+            if best is not None and _is_count(best, self.tokens, self.rules):
                 found.append(best)
                 i = best.j
             else:
@@ -520,12 +520,16 @@ def _below(status: str, total: str) -> bool:
     return False
 
 
-def _is_count(number: _Number, norms: Sequence[str], rules: Rules) -> bool:
+def _is_count(number: _Number, tokens: Sequence[Token], rules: Rules) -> bool:
     """Not a year, a date, a time, an age, a unit or a label (the words around it say so)."""
     i, j = number.i, number.j
-    if j < len(norms) and norms[j] in rules.not_count_after:
+    norms = [t.norm for t in tokens]
+    after = norms[j] if j < len(norms) else ""
+    before = norms[i - 1] if i else ""
+    # A colon marks a time ("11:30") only when it touches the number; "QUETTA: At least 12" is a count.
+    if after in rules.not_count_after and (after != ":" or tokens[j].start == tokens[j - 1].end):
         return False
-    if i and norms[i - 1] in rules.not_count_before:
+    if before in rules.not_count_before and (before != ":" or tokens[i - 1].end == tokens[i].start):
         return False
     word = norms[i]
     return not (word.isdigit() and len(word) == 4 and 1900 <= int(word) <= 2100 and j - i == 1)

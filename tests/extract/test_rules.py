@@ -178,7 +178,7 @@ def test_numbers_that_count_no_victims(sentence: str) -> None:
             [("security_forces/police", "two")],
             None,
             None,
-        ),  # fmt: skip
+        ),
         ("Eleven people, including four women, lost their lives.", "Eleven", [], 4, None),
         ("The UN verified the deaths of 19 civilians, among them six children.", "19", [], None, 6),
         ("Twelve people were killed, including two women and a child.", "Twelve", [], 2, 1),

@@ -12,8 +12,9 @@ from ledger.cli.render import Format, records, render
 FORMAT = typer.Option(Format.table, "--format", "-f", help="Output format.")
 
 review_app = typer.Typer(
-    help="The review queue: figures proposed by `ledger extract`, to accept, edit or reject, alone or in bulk.",
-    no_args_is_help=True,
+    help="The review queue: figures proposed by `ledger extract`, to accept, edit or reject, alone or in bulk. "
+    "Alone, `ledger review` lists the pending proposals.",
+    invoke_without_command=True,
     rich_markup_mode=None,
 )
 
@@ -115,6 +116,13 @@ def extract(
     if unread and fmt is Format.table:
         typer.echo("\nUnread (not read confidently; record what they say by hand):")
         render(UNREAD_COLUMNS, records(unread, UNREAD_COLUMNS), fmt)
+
+
+@review_app.callback()
+def review(ctx: typer.Context, fmt: Format = FORMAT) -> None:
+    """The review queue; with no command, the pending proposals beside their sentences."""
+    if ctx.invoked_subcommand is None:
+        review_list(ctx, "pending", None, fmt)
 
 
 @review_app.command("list")

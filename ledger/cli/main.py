@@ -212,7 +212,9 @@ def figures(
 def tally(
     ctx: typer.Context,
     incident: str | None = typer.Option(None, help="Only this incident and its sub-incidents."),
-    policy: str = typer.Option("default", help="Policy name or name@version (see `ledger policy list`)."),
+    policy: str = typer.Option(
+        "default", help="Policy name or name@version (default: the ledger's own, see `ledger policy list`)."
+    ),
     as_of: str | None = AS_OF,
     reported_before: str | None = REPORTED_BEFORE,
     occurred_from: str | None = OCCURRED_FROM,
@@ -271,7 +273,7 @@ def query(
 
         _say(f"figures_asof, tallies_asof and tally_claims_asof: {view.describe()}")
         columns, rows = query_as_of(ledger, sql, view, policy)
-        meta = {"policy": _policy_label(policy), "view": view.describe(), "log_position": _position(ledger, view)}
+        meta = {"policy": ledger.policy(policy).label, "view": view.describe(), "log_position": _position(ledger, view)}
     title = f"Query, {meta['view']}, event-log position {meta['log_position']}"
     render(columns, rows, fmt, title=title, meta={**meta, "columns": list(columns)})
 
@@ -330,11 +332,6 @@ def _position(ledger: "Ledger", view: Any = None) -> int:
         return view_position(con, view or NOW)
 
 
-def _policy_label(name: str) -> str:
-    from ledger.domain.policy import get_policy
-
-    return get_policy(name).label
-
 
 def _view(
     as_of: str | None, reported_before: str | None, occurred_from: str | None = None, occurred_to: str | None = None
@@ -345,9 +342,9 @@ def _view(
 
 
 def _register_extensions() -> None:
-    from ledger.cli import history, reconcile
+    from ledger.cli import extract, history, reconcile
 
-    for module in (history, reconcile):
+    for module in (history, reconcile, extract):
         module.register(app)
 
 

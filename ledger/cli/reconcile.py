@@ -123,7 +123,7 @@ def _cell(row: dict[str, Any], policy: str) -> str:
 
 def reconcile(
     ctx: typer.Context,
-    policy: str = typer.Option("default", "--policy", "-p", help="Policy name or name@version."),
+    policy: str = typer.Option("default", "--policy", "-p", help="Policy name or name@version (default: the ledger's own)."),
     tolerance: float | None = typer.Option(None, help="Disagreement tolerance for grading (default: the policy's)."),
     fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="Exit 1 when a finding is at least this severe."),
     stale_after: int = typer.Option(30, "--stale-after", min=1, help="Days without a report before a series is stale."),

@@ -401,7 +401,7 @@ def quantities_in(text: str, table: VagueTable = ENTRY_TABLE) -> list[tuple[str,
     i = 0
     while i < len(tokens):
         token = tokens[i]
-        if token and (token.split("-")[0] in _STARTERS or token[0].isdigit() or token[0] in "~"):
+        if token and (token.split("-")[0] in _STARTERS or token[0].isdigit() or token[0] in "~"):  # "twenty-one"
             for length in range(min(_LONGEST_PHRASE, len(tokens) - i), 0, -1):
                 phrase = " ".join(t for t in tokens[i : i + length] if t)
                 reading = _reading(phrase, table) if phrase else None

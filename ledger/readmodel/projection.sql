@@ -311,3 +311,60 @@ FROM page WHERE topic = 'ledger:Reconciliation.Recorded';
 INSERT INTO configuration
 SELECT position, e.default_policy, e.reason, (e.timestamp._data_)::TIMESTAMPTZ, e.entry._data_.analyst
 FROM page WHERE topic IN ('ledger:Configuration.Initialised', 'ledger:Configuration.DefaultPolicySet');
+
+-- The review queue (ledger/extract/review.py; tables from migration 040). Its facts' summaries
+-- are set after `facts` has inserted every event of the page.
+
+-- name: extractions
+INSERT INTO extractions
+SELECT aggregate_id, (e.document_id._data_)::UUID::VARCHAR, e.extractor, e.proposal_ids, e.unread,
+       position, (e.timestamp._data_)::TIMESTAMPTZ, e.entry._data_.analyst
+FROM page WHERE topic = 'ledger:Extraction.Ran';
+
+-- name: proposals
+INSERT INTO proposals
+SELECT aggregate_id, (e.document_id._data_)::UUID::VARCHAR, e.extractor, 'pending', e.proposed, e.proposed, 0,
+       NULL, NULL, NULL, position, (e.timestamp._data_)::TIMESTAMPTZ, e.entry._data_.analyst, NULL, NULL, NULL
+FROM page WHERE topic = 'ledger:Proposal.Proposed';
+
+-- name: proposal_edits
+UPDATE proposals SET proposed = latest.proposed, edits = proposals.edits + latest.edits
+FROM (SELECT aggregate_id, arg_max(e.proposed, position) AS proposed, count(*) AS edits
+      FROM page WHERE topic = 'ledger:Proposal.Edited' GROUP BY aggregate_id) AS latest
+WHERE proposals.proposal_id = latest.aggregate_id;
+
+-- name: proposal_reviews
+UPDATE proposals SET state = r.state, figure_id = r.figure_id, recorded = r.recorded, reason = r.reason,
+       reviewed_position = r.position, reviewed_at = r.recorded_at, reviewed_by = r.analyst
+FROM (SELECT aggregate_id, CASE topic WHEN 'ledger:Proposal.Accepted' THEN 'accepted' ELSE 'rejected' END AS state,
+             (e.figure_id._data_)::UUID::VARCHAR AS figure_id, e.recorded, e.reason, position,
+             (e.timestamp._data_)::TIMESTAMPTZ AS recorded_at, e.entry._data_.analyst AS analyst
+      FROM page WHERE topic IN ('ledger:Proposal.Accepted', 'ledger:Proposal.Rejected')) AS r
+WHERE proposals.proposal_id = r.aggregate_id;
+
+-- name: proposal_events
+INSERT INTO proposal_events
+SELECT position, aggregate_id, lower(replace(topic, 'ledger:Proposal.', '')), e.changes, e.reason,
+       (e.figure_id._data_)::UUID::VARCHAR, (e.timestamp._data_)::TIMESTAMPTZ, e.entry._data_.analyst, e.entry._data_.via
+FROM page WHERE topic LIKE 'ledger:Proposal.%';
+
+-- name: facts_review
+UPDATE facts SET summary = CASE p.topic
+    WHEN 'ledger:Extraction.Ran' THEN format('document read by {}: {} figures proposed, {} sentences unread',
+         p.e.extractor, json_array_length(p.e.proposal_ids), json_array_length(p.e.unread))
+    WHEN 'ledger:Proposal.Proposed' THEN format('figure proposed by {}: ''{}'' {} {} ({}), claimant {}, incident {}',
+         p.e.extractor, p.e.proposed->>'quantity', p.e.proposed->>'victim_status', p.e.proposed->>'outcome',
+         p.e.proposed->>'stance', coalesce(p.e.proposed->>'claimant', 'unknown'), coalesce(p.e.proposed->>'incident', 'unknown'))
+         || CASE WHEN json_array_length(p.e.proposed->'includes') > 0 THEN format(', including {}', array_to_string(
+              list_transform(CAST(p.e.proposed->'includes' AS JSON[]), lambda x: (x->>'victim_status') || '=' || (x->>'quantity')), ', '))
+            ELSE '' END
+    WHEN 'ledger:Proposal.Edited' THEN format('proposal edited by the analyst: {}{}', array_to_string(list_transform(
+         map_entries(CAST(p.e.changes AS MAP(VARCHAR, JSON))),
+         lambda x: x.key || ' ' || coalesce(nullif(x.value->>0, ''), '-') || ' -> ' || coalesce(nullif(x.value->>1, ''), '-')), ', '),
+         CASE WHEN coalesce(p.e.reason, '') <> '' THEN ' (' || p.e.reason || ')' ELSE '' END)
+    WHEN 'ledger:Proposal.Accepted' THEN format('proposal accepted: recorded as figure {} ({})',
+         (p.e.figure_id._data_)::UUID::VARCHAR, p.e.recorded)
+    WHEN 'ledger:Proposal.Rejected' THEN format('proposal rejected: {}', p.e.reason)
+    ELSE facts.summary END
+FROM page p
+WHERE facts.position = p.position AND (p.topic LIKE 'ledger:Proposal.%' OR p.topic = 'ledger:Extraction.Ran');

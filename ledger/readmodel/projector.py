@@ -61,6 +61,10 @@ EVENT_FIELDS: dict[str, object] = {
     **{name: "BIGINT" for name in ("policy_version", "log_position", "readmodel_position", "previous_position")},
     "severities": {"error": "INTEGER", "warning": "INTEGER", "info": "INTEGER"},
     **{name: "JSON" for name in ("findings", "changes", "options")},
+    # ledger:Proposal.* and ledger:Extraction.Ran (the review queue, ledger/extract/review.py)
+    "document_id": _data("VARCHAR"),
+    **{name: "VARCHAR" for name in ("extractor", "recorded")},
+    **{name: "JSON" for name in ("proposed", "proposal_ids", "unread", "part_ids")},
 }
 EVENT_SHAPE = json.dumps(EVENT_FIELDS)
 

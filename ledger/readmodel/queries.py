@@ -332,6 +332,15 @@ def audit_rows(
         ]
     else:
         raise InvalidInput("audit: say what to audit; give --incident KEY or --figure ID")
+    # The review-queue proposals these series' figures were accepted from (ledger/extract): their
+    # proposal, the analyst's edits and the acceptance are part of the figures' story.
+    aggregates += [
+        r[0]
+        for r in con.execute(
+            "SELECT p.proposal_id FROM proposals p JOIN figures f USING (figure_id) WHERE f.series_id IN (SELECT unnest(?))",
+            [aggregates],
+        ).fetchall()
+    ]
     params = {"aggregates": aggregates, "recorded": view.recorded_by, "reported": view.reported_by}
     rows = _rows(con, AUDIT_SQL, params)
     for row in rows:

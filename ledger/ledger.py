@@ -20,6 +20,7 @@ from ledger.domain.series import Correction
 from ledger.domain.values import ReportedTime
 from ledger.domain.vocabulary import Role, parse_enum
 from ledger.errors import InvalidInput
+from ledger.integrity.settings import integrity_env
 from ledger.readmodel import queries
 from ledger.readmodel.catchup import Progress
 from ledger.readmodel.model import ReadModel
@@ -49,7 +50,7 @@ class Ledger:
 
     @cached_property
     def app(self) -> LedgerApplication:
-        return LedgerApplication(env=store_env(self.settings.store))
+        return LedgerApplication(env={**store_env(self.settings.store), **integrity_env(self.settings.home)})
 
     def entry(self, via: str = "cli") -> Entry:
         return Entry(self.settings.analyst, via)

@@ -282,9 +282,9 @@ def _view(
 
 
 def _register_extensions() -> None:
-    from ledger.cli import history, reconcile
+    from ledger.cli import history, integrity, reconcile
 
-    for module in (history, reconcile):
+    for module in (history, reconcile, integrity):
         module.register(app)
 
 

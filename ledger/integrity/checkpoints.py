@@ -231,3 +231,23 @@ def write_file(ledger: Ledger, note: str, size: int, output: Path | None) -> Pat
         output.write_text(note, encoding="utf-8")
         return output
     return path
+
+
+@attrs.frozen
+class PublicKey:
+    verifier: str  # name+keyid+key
+    key_file: Path
+    vkey_file: Path
+
+
+def public_key(ledger: Ledger) -> PublicKey:
+    """This ledger's verifier key, to hand to whoever checks its checkpoints; the key is made on first use."""
+    origin = origin_of(tree_of(ledger))
+    directory = keys.keys_dir(ledger.settings.home)
+    found = keys.signer(directory, origin)
+    assert found is not None
+    path = keys.key_path(directory, origin)
+    vkey = path.with_suffix(".vkey")
+    if not vkey.exists():
+        vkey.write_text(found.verifier.text() + "\n", encoding="ascii")
+    return PublicKey(found.verifier.text(), path, vkey)

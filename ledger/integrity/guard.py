@@ -45,9 +45,22 @@ class TreeGuard:
             row = self.tree.run(cursor, "SELECT (SELECT max({position}) FROM {events}), (SELECT max(position) FROM {leaves})")
         log_end, tree_end = row[0][0] or 0, row[0][1]
         if tree_end is None:
-            if log_end:
-                self.tree.fill_if_behind()  # adopted: the log predates its tree
+            if not log_end:
+                return
+            self.tree.adopt()
+            with self.tree.reading() as cursor:
+                adopted = self.tree.last_leaf(cursor) is not None
+            if not adopted:
+                raise LogTampered(
+                    f"event log: holds checkpoints but its tree has no leaves: the leaf table was emptied; {NOT_DERIVED}; "
+                    f"{VERIFY_HINT}"
+                )
             return
+        if tree_end > log_end:
+            raise LogTampered(
+                f"event log: ends at position {log_end}, but its tree holds events up to position {tree_end}: events were "
+                f"deleted from its end; {NOT_DERIVED}; {VERIFY_HINT}"
+            )
         if log_end > tree_end and log_end > self.after:
             raise LogTampered(
                 f"event log: the events after position {tree_end} were written without tree leaves (by an older ledger, "

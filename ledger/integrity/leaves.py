@@ -29,7 +29,6 @@ import attrs
 from ledger.integrity.encoding import id_bytes, leaf_hash
 from ledger.integrity.errors import VERIFY_HINT, LogTampered
 from ledger.integrity.merkle import CompactRange
-from ledger.store import store_kind
 
 CHECKPOINT_TOPIC = "ledger:Checkpoint.Signed"
 PAGE = 10_000  # events read per query when filling or verifying
@@ -278,6 +277,21 @@ class TreeStore:
             rows,
         )
 
+    def adopt(self) -> Fill | None:
+        """Give leaves to a log that never had a tree (written before tamper evidence existed), once.
+
+        A log that holds checkpoints had a tree: if its leaves are gone, they are not made again from
+        the log as it now is (that would vouch for whatever it now holds); verification says so instead.
+        """
+        with self.reading() as cursor:
+            if self.last_leaf(cursor) is not None or not self.log_end(cursor):
+                return None
+            had_tree = self.run(cursor, "SELECT 1 FROM {events} WHERE topic = ? LIMIT 1", [CHECKPOINT_TOPIC])
+        if had_tree:
+            return None
+        with self.writing() as cursor:
+            return self.fill(cursor) if self.last_leaf(cursor) is None else None
+
     def fill_if_behind(self) -> Fill | None:
         """Give leaves to events written without them, if any; cheap when there are none."""
         with self.reading() as cursor:
@@ -338,8 +352,6 @@ class PostgresTreeStore(TreeStore):
 
 
 def for_recorder(recorder: Any) -> TreeStore | None:
-    """The tree store beside this recorder's events table; None for a store that keeps no tree (in memory)."""
-    kind = store_kind(recorder)
-    if kind is None or recorder.datastore.originator_id_type != "uuid":
-        return None
-    return SQLiteTreeStore(recorder) if kind == "sqlite" else PostgresTreeStore(recorder)
+    """The tree store of this recorder; None for one that keeps no tree (the library's own, in memory or not)."""
+    tree = getattr(recorder, "tree", None)
+    return tree if isinstance(tree, TreeStore) else None

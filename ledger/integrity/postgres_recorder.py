@@ -40,6 +40,7 @@ class PostgresTreeRecorder(PostgresApplicationRecorder):
             for statement in self.tree.create_statements():
                 cursor.execute(statement)
             self.tree.ensure_log_id(cursor)
+        self.tree.adopt()
 
     def _fetch_ids_after_insert_events(
         self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any

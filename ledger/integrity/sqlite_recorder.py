@@ -27,6 +27,7 @@ class SQLiteTreeRecorder(SQLiteApplicationRecorder):
             for statement in self.tree.create_statements():
                 cursor.execute(statement)
             self.tree.ensure_log_id(cursor)
+        self.tree.adopt()
 
     def _insert_events(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         positions = super()._insert_events(c, stored_events, **kwargs)

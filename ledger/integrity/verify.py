@@ -30,7 +30,7 @@ from ledger.integrity.checkpoints import ORIGIN_PREFIX, recorded_checkpoints, st
 from ledger.integrity.digests import Certified, rederive
 from ledger.integrity.encoding import id_bytes
 from ledger.integrity.leaves import PAGE, Fill, TreeStore
-from ledger.integrity.locate import Difference, Entry, Pair, align, classify
+from ledger.integrity.locate import KINDS, Difference, Entry, Pair, align, classify
 from ledger.integrity.merkle import CompactRange, ProofError, Tree, verify_consistency
 from ledger.integrity.note import CheckpointText, Note, NoteError, Verifier
 
@@ -72,7 +72,7 @@ class VerifyReport:
         if first is None:
             return f"event log intact: {self.events} events, tree root {self.root}"
         more = f" (and {len(self.differences) - 1} more differences)" if len(self.differences) > 1 else ""
-        where = f"position {first.span()}" if first.position is not None else first.kind
+        where = f"position {first.position}" if first.position is not None else first.kind
         return f"event log changed: first at {where}, {first.kind}: {first.message}{more}"
 
 
@@ -82,6 +82,7 @@ class _Pass:
     def __init__(self, app: Any, tree: TreeStore, sizes: set[int], bound: int) -> None:
         self.app, self.tree, self.sizes, self.bound = app, tree, sizes, bound
         self.log_roots: dict[int, bytes] = {}
+        self.covered: dict[int, int] = {}  # tree size -> the log position of its last event
         self.stored_roots: dict[int, bytes] = {}
         self.log_tree, self.stored_tree = CompactRange(), CompactRange()
         self.mismatches: list[Pair] = []
@@ -102,6 +103,8 @@ class _Pass:
                     if self.log_tree.size in self.sizes:
                         self.log_roots[self.log_tree.size] = self.log_tree.root()
                     self.log_tree.append(digest)
+                    if self.log_tree.size in self.sizes:
+                        self.covered[self.log_tree.size] = event.position
                     self.log_end = event.position
                     if event.topic in (SIGNED_TOPIC, DOCUMENT_TOPIC, RECONCILIATION_TOPIC):
                         self._note(event)
@@ -239,14 +242,7 @@ def _checkpoints(
             good += 1
             matching_sizes.append(size)
             if stored_root != root:
-                differences.append(
-                    Difference(
-                        "leaves",
-                        None,
-                        f"the stored leaves no longer give the root {where} signed, but the log does: "
-                        "the leaf table was altered, not the log",
-                    )
-                )
+                _blame_leaves(located, walk.covered.get(size, 0), where)
             continue
         if log_root is None:
             text = f"{where}: signed {size} events, the log now holds {walk.log_tree.size}"
@@ -265,6 +261,14 @@ def _checkpoints(
     total = len(walk.checkpoints)
     checks.append(Check("checkpoints", good == total, f"{good} of {total} checkpoints signed by a trusted key match the log"))
     return differences
+
+
+def _blame_leaves(located: list[Difference], covered: int, where: str) -> None:
+    """The log up to `covered` still has the root a trusted checkpoint signed: what differs there is the leaf table."""
+    for i, difference in enumerate(located):
+        if difference.position is not None and difference.position <= covered and difference.kind in KINDS:
+            message = f"the stored leaf was altered, not the event: the log still has the root {where} signed"
+            located[i] = attrs.evolve(difference, kind="leaves", message=message)
 
 
 def _fills(walk: _Pass, fills: list[Fill], verifiers: list[Verifier], notes: list[str]) -> list[Difference]:

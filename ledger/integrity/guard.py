@@ -111,9 +111,9 @@ class TreeGuard:
         with self.tree.reading() as cursor:
             stored = {}
             after = self.after
-            while leaves := self.tree.leaves_page(cursor, after, positions[-1], PAGE):
-                stored.update((leaf.position, leaf.hash) for leaf in leaves)
-                after = leaves[-1].position
+            while leaves := self.tree.position_hashes(cursor, after, positions[-1], PAGE):
+                stored.update(leaves)
+                after = leaves[-1][0]
         rows = zip(positions, columns["aggregate_id"], columns["aggregate_version"], columns["topic"], columns["state"],
                    strict=True)  # fmt: skip
         for position, aggregate_id, version, topic, state in rows:

@@ -150,6 +150,36 @@ class TreeStore:
         )
         return [RawEvent(int(r[0]), r[1], r[2], r[3], bytes(r[4]) if isinstance(r[4], memoryview) else r[4]) for r in rows]
 
+    def event_rows(self, cursor: Any, after: int, before: int, limit: int = PAGE) -> list[tuple[Any, ...]]:
+        """(position, id, version, topic, state) of the stored events with after < position < before, as stored."""
+        cursor.execute(
+            self.sql(
+                "SELECT {position}, originator_id, originator_version, topic, state FROM {events} "
+                "WHERE {position} > ? AND {position} < ? ORDER BY {position} LIMIT ?"
+            ),
+            [after, before, limit],
+        )
+        return [tuple(r) for r in cursor.fetchall()]
+
+    def leaf_rows(self, cursor: Any, after: int, stop: int, limit: int = PAGE) -> list[tuple[Any, ...]]:
+        """(idx, position, id, version, topic, hash) of the leaves with after < position <= stop."""
+        cursor.execute(
+            self.sql(
+                "SELECT idx, position, originator_id, originator_version, topic, hash FROM {leaves} "
+                "WHERE position > ? AND position <= ? ORDER BY position LIMIT ?"
+            ),
+            [after, stop, limit],
+        )
+        return [tuple(r) for r in cursor.fetchall()]
+
+    def position_hashes(self, cursor: Any, after: int, stop: int, limit: int = PAGE) -> list[tuple[int, bytes]]:
+        """(position, hash) of the leaves with after < position <= stop: what the read model's gate compares."""
+        cursor.execute(
+            self.sql("SELECT position, hash FROM {leaves} WHERE position > ? AND position <= ? ORDER BY position LIMIT ?"),
+            [after, stop, limit],
+        )
+        return [(r[0], bytes(r[1])) for r in cursor.fetchall()]
+
     def leaves_page(self, cursor: Any, after_position: int, stop_position: int | None = None, limit: int = PAGE) -> list[Leaf]:
         rows = self.run(
             cursor,
@@ -306,6 +336,7 @@ class SQLiteTreeStore(TreeStore):
     @contextlib.contextmanager
     def reading(self) -> Iterator[Any]:
         with self.recorder.datastore.transaction(commit=False) as cursor:
+            cursor.sqlite_cursor.row_factory = None  # plain tuples: the pool's sqlite3.Row costs more than the read
             yield cursor
 
     @contextlib.contextmanager

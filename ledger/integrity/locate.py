@@ -14,7 +14,6 @@ version, its topic, its hash):
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Iterator
 
 import attrs
 
@@ -56,24 +55,7 @@ class Difference:
         return str(self.position) if self.last in (None, self.position) else f"{self.position}-{self.last}"
 
 
-Pair = tuple[int, Entry | None, Entry | None]
-
-
-def align(log: Iterable[Entry], stored: Iterable[Entry]) -> Iterator[Pair]:
-    """(position, the log's entry, the stored entry) for every position either side has, in order."""
-    left, right = iter(log), iter(stored)
-    a, b = next(left, None), next(right, None)
-    while a is not None or b is not None:
-        if b is None or (a is not None and a.position < b.position):
-            assert a is not None
-            yield a.position, a, None
-            a = next(left, None)
-        elif a is None or b.position < a.position:
-            yield b.position, None, b
-            b = next(right, None)
-        else:
-            yield a.position, a, b
-            a, b = next(left, None), next(right, None)
+Pair = tuple[int, Entry | None, Entry | None]  # a position, what the log holds there, what was written there
 
 
 def classify(mismatches: list[Pair], log_end: int, tree_end: int) -> list[Difference]:

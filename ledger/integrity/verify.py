@@ -28,9 +28,9 @@ from ledger.integrity import keys
 from ledger.integrity.checkpoint import SIGNED_TOPIC, RecordedCheckpoint, read_recorded
 from ledger.integrity.checkpoints import ORIGIN_PREFIX, recorded_checkpoints, stored_event, tree_of, trust
 from ledger.integrity.digests import Certified, rederive
-from ledger.integrity.encoding import id_bytes
-from ledger.integrity.leaves import PAGE, Fill, TreeStore
-from ledger.integrity.locate import KINDS, Difference, Entry, Pair, align, classify
+from ledger.integrity.encoding import id_bytes, leaf_hash
+from ledger.integrity.leaves import PAGE, Fill, RawEvent, TreeStore
+from ledger.integrity.locate import KINDS, Difference, Entry, Pair, classify
 from ledger.integrity.merkle import CompactRange, ProofError, Tree, verify_consistency
 from ledger.integrity.note import CheckpointText, Note, NoteError, Verifier
 
@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 DOCUMENT_TOPIC = "ledger:Document.Archived"
 RECONCILIATION_TOPIC = "ledger:Reconciliation.Recorded"
 MAX_MISMATCHES = 100_000  # positions kept to name; beyond them, only counted
+NOTED = frozenset((SIGNED_TOPIC, DOCUMENT_TOPIC, RECONCILIATION_TOPIC))  # events whose content verify reads
 
 
 @attrs.frozen
@@ -94,49 +95,67 @@ class _Pass:
         self.certified: list[Certified] = []
         self.leaf_order: list[str] = []
 
-    def log_entries(self) -> Iterator[Entry]:
-        after = 0
+    def log_rows(self) -> Iterator[tuple[Any, ...]]:
+        """(position, id, version, topic, state, leaf hash) of every event, in log order; roots taken on the way."""
+        after, sizes, tree = 0, self.sizes, self.log_tree
         with self.tree.reading() as cursor:
-            while events := self.tree.events_between(cursor, after, self.bound + 1, PAGE):
-                for event in events:
-                    digest = event.leaf_hash()
-                    if self.log_tree.size in self.sizes:
-                        self.log_roots[self.log_tree.size] = self.log_tree.root()
-                    self.log_tree.append(digest)
-                    if self.log_tree.size in self.sizes:
-                        self.covered[self.log_tree.size] = event.position
-                    self.log_end = event.position
-                    if event.topic in (SIGNED_TOPIC, DOCUMENT_TOPIC, RECONCILIATION_TOPIC):
-                        self._note(event)
-                    yield Entry(event.position, id_bytes(event.originator_id)[0], event.version, str(event.topic), digest)
-                after = events[-1].position
-        if self.log_tree.size in self.sizes:
-            self.log_roots[self.log_tree.size] = self.log_tree.root()
+            while rows := self.tree.event_rows(cursor, after, self.bound + 1, PAGE):
+                for position, ident, version, topic, state in rows:
+                    digest = leaf_hash(position, ident, version, topic, state)
+                    if tree.size in sizes:
+                        self.log_roots[tree.size] = tree.root()
+                    tree.append(digest)
+                    if tree.size in sizes:
+                        self.covered[tree.size] = position
+                    if topic in NOTED:
+                        self._note(RawEvent(position, ident, version, topic, state))
+                    yield position, ident, version, topic, state, digest
+                after = self.log_end = rows[-1][0]
+        if tree.size in sizes:
+            self.log_roots[tree.size] = tree.root()
 
-    def stored_entries(self) -> Iterator[Entry]:
-        after = 0
+    def leaf_rows(self) -> Iterator[tuple[Any, ...]]:
+        """(idx, position, id, version, topic, hash) of every stored leaf, in position order."""
+        after, sizes, tree = 0, self.sizes, self.stored_tree
         with self.tree.reading() as cursor:
-            while leaves := self.tree.leaves_page(cursor, after, self.bound, PAGE):
-                for leaf in leaves:
-                    if leaf.idx != self.stored_tree.size and len(self.leaf_order) < 5:
-                        self.leaf_order.append(f"leaf {leaf.idx} at position {leaf.position} (expected {self.stored_tree.size})")
-                    if self.stored_tree.size in self.sizes:
-                        self.stored_roots[self.stored_tree.size] = self.stored_tree.root()
-                    self.stored_tree.append(leaf.hash)
-                    self.tree_end = leaf.position
-                    yield Entry(leaf.position, leaf.originator_id, leaf.version, leaf.topic, leaf.hash)
-                after = leaves[-1].position
-        if self.stored_tree.size in self.sizes:
-            self.stored_roots[self.stored_tree.size] = self.stored_tree.root()
+            while rows := self.tree.leaf_rows(cursor, after, self.bound, PAGE):
+                for row in rows:
+                    if row[0] != tree.size and len(self.leaf_order) < 5:
+                        self.leaf_order.append(f"leaf {row[0]} at position {row[1]} (expected {tree.size})")
+                    if tree.size in sizes:
+                        self.stored_roots[tree.size] = tree.root()
+                    tree.append(row[5])
+                    yield row
+                after = self.tree_end = rows[-1][1]
+        if tree.size in sizes:
+            self.stored_roots[tree.size] = tree.root()
 
     def run(self) -> None:
-        for position, log, stored in align(self.log_entries(), self.stored_entries()):
-            if log is not None and stored is not None and log.hash == stored.hash:
-                self.matching += 1
-            elif len(self.mismatches) < MAX_MISMATCHES:
-                self.mismatches.append((position, log, stored))
+        """Walk the log and the leaves together by position; only where they differ is anything kept."""
+        log, leaves = self.log_rows(), self.leaf_rows()
+        a, b = next(log, None), next(leaves, None)
+        while a is not None or b is not None:
+            if b is None or (a is not None and a[0] < b[1]):
+                self._differ(a, None)
+                a = next(log, None)
+            elif a is None or b[1] < a[0]:
+                self._differ(None, b)
+                b = next(leaves, None)
             else:
-                self.more_mismatches += 1
+                if a[5] == b[5]:
+                    self.matching += 1
+                else:
+                    self._differ(a, b)
+                a, b = next(log, None), next(leaves, None)
+
+    def _differ(self, log: tuple[Any, ...] | None, leaf: tuple[Any, ...] | None) -> None:
+        if len(self.mismatches) >= MAX_MISMATCHES:
+            self.more_mismatches += 1
+            return
+        seen = Entry(log[0], id_bytes(log[1])[0], log[2], str(log[3]), log[5]) if log is not None else None
+        written = Entry(leaf[1], bytes(leaf[2]), leaf[3], str(leaf[4]), bytes(leaf[5])) if leaf is not None else None
+        position = seen.position if seen is not None else written.position  # type: ignore[union-attr]
+        self.mismatches.append((position, seen, written))
 
     def _note(self, event: Any) -> None:
         if event.topic == SIGNED_TOPIC:

@@ -44,6 +44,8 @@ class Checkpoint(LedgerAggregate):
         signer: str,  # the verifier key of the signature (for reference only: trust comes from keys held elsewhere)
         reason: str,  # cli, export or reconcile
         vouched_fills: list[list[int]],  # [first, last] log positions of filled leaves this checkpoint vouches for
+        compact_range: list[str],  # base64 roots of the perfect subtrees covering the tree: the next checkpoint
+        # extends the tree from them (once they give this root) instead of hashing every leaf again
         entry: Entry,
     ) -> None:
         self.origin = origin
@@ -65,6 +67,7 @@ class RecordedCheckpoint:
     analyst: str | None = None
     recorded_at: str | None = None
     vouched_fills: tuple[tuple[int, int], ...] = ()
+    compact_range: tuple[bytes, ...] = ()
     problem: str | None = None  # why it cannot be read as a checkpoint
 
     @property
@@ -74,26 +77,35 @@ class RecordedCheckpoint:
         return CheckpointText(self.origin, self.size, self.root)
 
 
+def _b64(text: str) -> bytes:
+    import base64
+
+    return base64.b64decode(text)
+
+
 def read_recorded(app: Any, position: int, idx: int, stored: StoredEvent) -> RecordedCheckpoint:
-    """The checkpoint a stored Checkpoint.Signed event holds; its note must agree with its fields."""
+    """The checkpoint a stored Checkpoint.Signed event holds; its note must agree with its fields.
+
+    The event may have been edited by hand: whatever cannot be read is said in `problem`, never raised.
+    """
     try:
         signed = app.mapper.to_domain_event(stored)
         note_text = str(signed.note)
         body = CheckpointText.parse(Note.parse(note_text).text)
-    except (NoteError, ValueError, TypeError, KeyError, AttributeError) as error:
+        found = RecordedCheckpoint(
+            position=position,
+            idx=idx,
+            note=note_text,
+            origin=body.origin,
+            size=body.size,
+            root=body.root,
+            reason=str(getattr(signed, "reason", "")),
+            analyst=getattr(getattr(signed, "entry", None), "analyst", None),
+            recorded_at=signed.timestamp.isoformat().replace("+00:00", "Z"),
+            vouched_fills=tuple((int(a), int(b)) for a, b in getattr(signed, "vouched_fills", [])),
+            compact_range=tuple(_b64(n) for n in getattr(signed, "compact_range", [])),
+        )
+        agrees = (signed.origin, signed.tree_size, signed.root) == (body.origin, body.size, body.text().split("\n")[2])
+    except (NoteError, ValueError, TypeError, KeyError, AttributeError) as error:  # binascii.Error is a ValueError
         return RecordedCheckpoint(position, idx, "", problem=f"unreadable checkpoint ({error})")
-    found = RecordedCheckpoint(
-        position=position,
-        idx=idx,
-        note=note_text,
-        origin=body.origin,
-        size=body.size,
-        root=body.root,
-        reason=str(getattr(signed, "reason", "")),
-        analyst=getattr(getattr(signed, "entry", None), "analyst", None),
-        recorded_at=signed.timestamp.isoformat().replace("+00:00", "Z"),
-        vouched_fills=tuple((int(a), int(b)) for a, b in getattr(signed, "vouched_fills", [])),
-    )
-    if (signed.origin, signed.tree_size, signed.root) != (body.origin, body.size, body.text().split("\n")[2]):
-        return attrs.evolve(found, problem="its fields disagree with its signed note")
-    return found
+    return found if agrees else attrs.evolve(found, problem="its fields disagree with its signed note")

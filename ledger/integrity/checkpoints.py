@@ -21,9 +21,10 @@ from eventsourcing.persistence import IntegrityError, StoredEvent
 from ledger.errors import StoreUnavailable
 from ledger.integrity import keys
 from ledger.integrity.checkpoint import SIGNED_TOPIC, Checkpoint, RecordedCheckpoint, read_recorded
+from ledger.integrity.encoding import leaf_hash
 from ledger.integrity.errors import VERIFY_HINT, LogTampered
 from ledger.integrity.leaves import PAGE, Fill, RawEvent, TreeStore, for_recorder
-from ledger.integrity.merkle import CompactRange
+from ledger.integrity.merkle import CompactRange, ProofError
 from ledger.integrity.note import CheckpointText, Note, NoteError, Verifier
 
 if TYPE_CHECKING:
@@ -137,7 +138,8 @@ def take_checkpoint(
             return _again(ledger, previous, signer.verifier.text(), held_back, output)
         if size == 0:
             return None
-        old_root, root, last_position = _scan(tree, cursor, old, size)
+        old_root, compact, last_position = _scan(tree, cursor, old, size, _extended(previous))
+    root = compact.root()
     if previous is not None and old_root != previous.root:
         raise LogTampered(
             f"event log: the stored tree of its first {old} events no longer has the root checkpoint {old} signed; "
@@ -148,6 +150,7 @@ def take_checkpoint(
     vouched = [[f.first_position, f.last_position] for f in held_back if accept_filled]
     aggregate = Checkpoint(origin=origin, tree_size=size, root=body.text().split("\n")[2], last_position=last_position,
                            note=note, signer=signer.verifier.text(), reason=reason, vouched_fills=vouched,
+                           compact_range=[base64.b64encode(n).decode() for n in compact.nodes],
                            entry=ledger.entry(f"checkpoint:{reason}"))  # fmt: skip
     try:
         recordings = ledger.app.save(aggregate)
@@ -165,34 +168,52 @@ def _evidence_since(tree: TreeStore, cursor: Any, old: int, size: int) -> bool:
     return bool(rows and rows[0][0])
 
 
-def _scan(tree: TreeStore, cursor: Any, old: int, size: int) -> tuple[bytes, bytes, int]:
-    """The stored tree's roots at `old` and `size`, and the last position covered; the events of leaves
-    old .. size-1 must still hash to their leaves (they have no checkpoint yet to be checked against)."""
-    compact, old_root, last_position = CompactRange(), CompactRange().root(), 0
+def _extended(previous: RecordedCheckpoint | None) -> CompactRange | None:
+    """The tree the previous checkpoint signed, from the subtree roots it recorded, when they give its root.
+
+    Extending it, rather than hashing the stored leaves again, costs what was added since; and a new
+    checkpoint so made is consistent with the last whatever became of the stored leaves it covers
+    (`ledger verify` and a rebuild check those)."""
+    if previous is None or previous.size is None or not previous.compact_range:
+        return None
+    try:
+        found = CompactRange.from_nodes(previous.size, previous.compact_range)
+    except ProofError:
+        return None
+    return found if found.root() == previous.root else None
+
+
+def _scan(tree: TreeStore, cursor: Any, old: int, size: int, start: CompactRange | None) -> tuple[bytes, CompactRange, int]:
+    """The tree's root at `old` and the tree of `size` leaves, and the last position it covers. Leaves before
+    `old` come from `start` or are hashed again; those after must still match their events in the log."""
+    compact = start
+    if compact is None:
+        compact = CompactRange()
+        while compact.size < old:
+            end = min(old, compact.size + 100_000)
+            hashes = tree.leaf_hashes(cursor, compact.size, end)
+            if len(hashes) != end - compact.size:
+                raise LogTampered(f"event log: the tree lacks leaves below {end}; nothing was signed; {VERIFY_HINT}")
+            compact.extend(hashes)
+    old_root, last_position = compact.root(), 0
     while compact.size < size:
-        leaves = tree.leaves_by_idx(cursor, compact.size, min(size, compact.size + PAGE))
-        if not leaves or leaves[0].idx != compact.size:
+        rows = tree.leaf_rows_by_idx(cursor, compact.size, min(size, compact.size + PAGE))
+        if not rows or rows[0][0] != compact.size or rows[-1][0] != compact.size + len(rows) - 1:
             raise LogTampered(f"event log: the tree lacks leaf {compact.size}; nothing was signed; {VERIFY_HINT}")
-        if leaves[-1].idx >= old:
-            _check_against_log(tree, cursor, [leaf for leaf in leaves if leaf.idx >= old])
-        for leaf in leaves:
-            if compact.size == old:
-                old_root = compact.root()
-            compact.append(leaf.hash)
-        last_position = leaves[-1].position
-    if compact.size == old:
-        old_root = compact.root()
-    return old_root, compact.root(), last_position
+        _check_against_log(tree, cursor, rows)
+        compact.extend(row[2] for row in rows)
+        last_position = rows[-1][1]
+    return old_root, compact, last_position
 
 
-def _check_against_log(tree: TreeStore, cursor: Any, leaves: list[Any]) -> None:
-    wanted = {leaf.position: leaf.hash for leaf in leaves}
-    events = tree.events_between(cursor, leaves[0].position - 1, leaves[-1].position + 1, len(leaves) + 1)
-    found = {event.position: event for event in events}
+def _check_against_log(tree: TreeStore, cursor: Any, rows: list[tuple[int, int, bytes]]) -> None:
+    """The events of these leaves (idx, position, hash) still hash to them, and nothing sits between them."""
+    wanted = {position: digest for _, position, digest in rows}
+    events = tree.event_rows(cursor, rows[0][1] - 1, rows[-1][1] + 1, len(rows) + 1)
+    found = {e[0]: leaf_hash(*e) for e in events}
     for position, expected in wanted.items():
-        event = found.get(position)
-        if event is None or event.leaf_hash() != expected:
-            change = "is missing from the log" if event is None else "no longer hashes to the leaf written with it"
+        if found.get(position) != expected:
+            change = "is missing from the log" if position not in found else "no longer hashes to the leaf written with it"
             raise LogTampered(f"event log: position {position} {change}; nothing was signed; {VERIFY_HINT}")
     if len(found) != len(wanted):
         extra = min(set(found) - set(wanted))

@@ -87,12 +87,16 @@ class TreeGuard:
 
     def _check_root(self, size: int, root: bytes, position: int) -> None:
         """When the catch-up derives events the checkpoint covers, the stored tree must still have its root."""
+        if (size, root) in self.tree.roots_checked:
+            return  # checked once in this process (a scratch read model catches up to each reconciliation in turn)
         with self.tree.reading() as cursor:
             last_covered = self.tree.leaves_by_idx(cursor, size - 1, size)
             if not last_covered or last_covered[0].position <= self.after:
                 return
             stored = self.tree.stored_root(cursor, size)
-        if stored != root:
+        if stored == root:
+            self.tree.roots_checked.add((size, root))
+        else:
             raise LogTampered(
                 f"event log: its tree no longer has the root of the checkpoint of {size} events (recorded at position "
                 f"{position}): the log and its leaves were rewritten; {NOT_DERIVED}; {VERIFY_HINT}"

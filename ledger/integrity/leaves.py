@@ -82,6 +82,7 @@ class TreeStore:
 
     def __init__(self, recorder: Any) -> None:
         self.recorder = recorder
+        self.roots_checked: set[tuple[int, bytes]] = set()  # (size, root) the stored tree was found to have
         self.events = self.table(recorder.events_table_name)
         self.names = {"leaves": self.table(LEAVES), "fills": self.table(FILLS), "meta": self.table(META),
                       "events": self.events, "position": self.position_column}  # fmt: skip
@@ -171,6 +172,11 @@ class TreeStore:
             [after, stop, limit],
         )
         return [tuple(r) for r in cursor.fetchall()]
+
+    def leaf_rows_by_idx(self, cursor: Any, start: int, end: int) -> list[tuple[int, int, bytes]]:
+        """(idx, position, hash) of leaves start .. end-1, in tree order."""
+        cursor.execute(self.sql("SELECT idx, position, hash FROM {leaves} WHERE idx >= ? AND idx < ? ORDER BY idx"), [start, end])
+        return [(r[0], r[1], bytes(r[2])) for r in cursor.fetchall()]
 
     def position_hashes(self, cursor: Any, after: int, stop: int, limit: int = PAGE) -> list[tuple[int, bytes]]:
         """(position, hash) of the leaves with after < position <= stop: what the read model's gate compares."""

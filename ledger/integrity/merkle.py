@@ -42,6 +42,21 @@ class CompactRange:
         self.size = 0
         self._nodes: list[bytes] = []  # perfect subtree roots, largest first
 
+    @classmethod
+    def from_nodes(cls, size: int, nodes: Sequence[bytes]) -> CompactRange:
+        """The range a tree of `size` leaves left (its `nodes`); ProofError when they cannot be one."""
+        if size < 0 or len(nodes) != size.bit_count() or any(len(n) != HASH_SIZE for n in nodes):
+            raise ProofError(
+                f"a tree of {size} leaves has {size.bit_count() if size >= 0 else 0} subtree roots, not {len(nodes)}"
+            )
+        found = cls()
+        found.size, found._nodes = size, list(nodes)
+        return found
+
+    @property
+    def nodes(self) -> tuple[bytes, ...]:
+        return tuple(self._nodes)
+
     def append(self, leaf_hash: bytes) -> None:
         node, size = leaf_hash, self.size
         while size & 1:

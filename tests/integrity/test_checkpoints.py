@@ -21,8 +21,10 @@ from ledger.integrity.encoding import leaf_hash
 from ledger.integrity.errors import LogTampered, UnsafeKey
 from ledger.integrity.merkle import Tree, verify_consistency
 from ledger.integrity.note import CheckpointText, Note, Verifier
+from ledger.integrity.verify import verify as verify_log
 from ledger.io.export import export
 from ledger.io.manifest import manifest_path, verify
+from ledger.ledger import Ledger
 from ledger.reconcile.run import Options, reconcile
 
 
@@ -65,18 +67,50 @@ def test_an_empty_log_has_nothing_to_sign(ledger: object) -> None:
     assert take_checkpoint(ledger) is None  # type: ignore[arg-type]
 
 
-def test_no_checkpoint_over_a_tree_rewritten_with_its_log(world: World) -> None:
-    ledger = world.ledger
-    ledger.record_figure(world.figure())
-    assert take_checkpoint(ledger) is not None
+def _rewrite_leaf_with_its_event(ledger: Ledger) -> None:
+    """Someone who knows the encoding edits an event and gives it the leaf that matches."""
     log = RawLog(ledger)
     row = log.find("ledger:ClaimSeries.FigureReported")
     forged = row.state.replace(b'"at least 216"', b'"at least 261"')
     log.set(row.position, state=forged)
     tree = tree_of(ledger)
-    with tree.writing() as cursor:  # someone who knows the encoding rewrites the leaf too
+    with tree.writing() as cursor:
         tree.execute(cursor, "UPDATE {leaves} SET hash = ? WHERE position = ?",
                      [leaf_hash(row.position, row.originator_id, row.version, row.topic, forged), row.position])  # fmt: skip
+
+
+def test_a_checkpoint_extends_the_signed_tree_not_a_rewritten_one(world: World) -> None:
+    ledger = world.ledger
+    ledger.record_figure(world.figure())
+    first = take_checkpoint(ledger)
+    assert first is not None
+    _rewrite_leaf_with_its_event(ledger)
+    ledger.app.register_publisher("dunya", "Dunya News", "media", None, ledger.entry("test"))
+    second = take_checkpoint(ledger)
+    assert second is not None and second.recorded
+    # Made from the subtree roots the first recorded, the second is consistent with it, not with the rewrite.
+    tree = tree_of(ledger)
+    with tree.reading() as cursor:
+        rewritten = Tree(tree.leaf_hashes(cursor, 0, second.size))
+    assert rewritten.root(first.size) != first.root and rewritten.root() != second.root
+    # Both checkpoints say so: the log and its leaves no longer have either signed root.
+    assert [d.kind for d in verify_log(ledger, digests=False).differences] == ["rewritten", "rewritten"]
+
+
+def test_without_the_signed_subtree_roots_no_checkpoint_is_taken_over_a_rewritten_tree(world: World) -> None:
+    ledger = world.ledger
+    ledger.record_figure(world.figure())
+    assert take_checkpoint(ledger) is not None
+    row = RawLog(ledger).find(SIGNED_TOPIC)
+    state = row.json()
+    state["compact_range"] = []  # as a checkpoint that recorded none: the leaves are hashed again
+    RawLog(ledger).set(row.position, state=json.dumps(state, separators=(",", ":")).encode())
+    tree = tree_of(ledger)
+    with tree.writing() as cursor:  # its leaf follows, so only the tree below it is in question
+        tree.execute(cursor, "UPDATE {leaves} SET hash = ? WHERE position = ?",
+                     [leaf_hash(row.position, row.originator_id, row.version, row.topic, RawLog(ledger).find(SIGNED_TOPIC).state),
+                      row.position])  # fmt: skip
+    _rewrite_leaf_with_its_event(ledger)
     ledger.app.register_publisher("dunya", "Dunya News", "media", None, ledger.entry("test"))
     before = event_count(ledger)
     with pytest.raises(LogTampered, match="no longer has the root checkpoint"):

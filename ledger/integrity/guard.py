@@ -17,6 +17,7 @@ to `ledger verify`, which locates and names the change.
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -106,6 +107,11 @@ class TreeGuard:
         configured = self.app.env.get(KEYS_SETTING) or os.environ.get(KEYS_ENV)
         return Path(configured) if configured else None
 
+    def check_soon(self, page: pa.Table) -> Pending:
+        """`check` on a thread of its own, while the caller projects the page (DuckDB lets go of the GIL as it
+        runs); the caller commits the page only once `result()` has returned."""
+        return Pending(self.check, page)
+
     def check(self, page: pa.Table) -> None:
         """Every event of this page hashes to its leaf, and every leaf in the page's range has its event."""
         columns = page.to_pydict()
@@ -133,6 +139,26 @@ class TreeGuard:
         if stored:
             raise LogTampered(f"event log: position {min(stored)} is missing from the log; {NOT_DERIVED}; {VERIFY_HINT}")
         self.after = positions[-1]
+
+
+class Pending:
+    """A check running on its own thread; `result()` waits for it and raises what it raised."""
+
+    def __init__(self, check: Any, page: Any) -> None:
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(check, page), name="ledger-tree-check", daemon=True)
+        self._thread.start()
+
+    def _run(self, check: Any, page: Any) -> None:
+        try:
+            check(page)
+        except BaseException as error:  # handed to the caller by result()
+            self._error = error
+
+    def result(self) -> None:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
 
 
 def guard(app: Any, start: int) -> TreeGuard | None:

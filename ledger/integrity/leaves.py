@@ -79,6 +79,7 @@ class TreeStore:
 
     position_column = "rowid"
     blob = "BLOB"
+    key = "INTEGER PRIMARY KEY"  # SQLite: the rowid itself, not one more index to keep on every insert
 
     def __init__(self, recorder: Any) -> None:
         self.recorder = recorder
@@ -96,7 +97,7 @@ class TreeStore:
     def create_statements(self) -> list[str]:
         return [
             self.sql(
-                "CREATE TABLE IF NOT EXISTS {leaves} (idx BIGINT PRIMARY KEY, position BIGINT NOT NULL UNIQUE, "
+                f"CREATE TABLE IF NOT EXISTS {{leaves}} (idx {self.key}, position BIGINT NOT NULL UNIQUE, "
                 f"originator_id {self.blob} NOT NULL, originator_version BIGINT NOT NULL, topic TEXT NOT NULL, "
                 f"hash {self.blob} NOT NULL)"
             ),
@@ -363,6 +364,7 @@ class SQLiteTreeStore(TreeStore):
 class PostgresTreeStore(TreeStore):
     position_column = "notification_id"
     blob = "BYTEA"
+    key = "BIGINT PRIMARY KEY"
 
     def table(self, name: str) -> str:
         return f'"{self.recorder.datastore.schema}"."{name}"'

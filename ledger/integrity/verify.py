@@ -263,18 +263,21 @@ def _checkpoints(
             if stored_root != root:
                 _blame_leaves(located, walk.covered.get(size, 0), where)
             continue
+        if first_moved is not None and first_moved < checkpoint.position:
+            continue  # the located differences say why the log no longer has this root
         if log_root is None:
             text = f"{where}: signed {size} events, the log now holds {walk.log_tree.size}"
             differences.append(Difference("truncated", None, text))
-        elif first_moved is None:
+        else:
             # The log and its leaves agree, yet the root is not the signed one: both were rewritten.
             below = max((s for s in matching_sizes if s < size), default=0)
+            after = f"after log position {walk.covered[below]}" if below else "from the start of the log"
             differences.append(
                 Difference(
                     "rewritten",
                     None,
                     f"{where} signed {size} events whose tree the log no longer has, though the log and its leaves agree: "
-                    f"both were rewritten, somewhere among tree indexes {below}-{size - 1}",
+                    f"both were rewritten, somewhere among its last {size - below} events ({after})",
                 )
             )
     total = len(walk.checkpoints)

@@ -9,6 +9,7 @@ digest check has tests of its own (test_verify.py).
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -188,7 +189,9 @@ class Cli:
 
     def __call__(self, *args: str) -> Any:
         env = {"LEDGER_HOME": None, "LEDGER_STORE": None, "LEDGER_KEYS": None, "LEDGER_LOCK_WAIT": "2"}
-        return CliRunner().invoke(cli_app, ["--home", str(self.home), "--store", self.store, *args], env=env)
+        result = CliRunner().invoke(cli_app, ["--home", str(self.home), "--store", self.store, *args], env=env)
+        gc.collect()  # a command's ledger is left to the process's end; here, close its PostgreSQL pool now
+        return result
 
 
 def _verify_names(cli: Cli, position: int, kind: str) -> None:
@@ -215,7 +218,8 @@ def test_verify_detects_and_locates_each_edit_before_and_after_a_rebuild(name: s
         cli = Cli(tmp_path, store)
         intact = cli("verify", "--no-digests")
         assert intact.exit_code == 0, intact.output
-        assert cli("tally").exit_code == 0  # the read model is caught up with the intact log
+        before = cli("tally")
+        assert before.exit_code == 0  # the read model is caught up with the intact log
 
         position, kind = EDITS[name](log)
         _verify_names(cli, position, kind)
@@ -223,7 +227,12 @@ def test_verify_detects_and_locates_each_edit_before_and_after_a_rebuild(name: s
         rebuilt = cli("rebuild")
         assert rebuilt.exit_code == 1
         assert "`ledger verify`" in rebuilt.stderr and rebuilt.stderr.count("\n") == 1, rebuilt.stderr
-        assert cli("tally").exit_code == 1  # nor does a read derive from it
+        # Nor does a read derive from it: it refuses, or (once a refused rebuild keeps the read model it had,
+        # issue 15) it answers from what was derived before the edit.
+        after = cli("tally")
+        assert (after.exit_code, after.stdout) == (0, before.stdout) or (
+            after.exit_code == 1 and "`ledger verify`" in after.stderr
+        )
         _verify_names(cli, position, kind)
         if name.startswith("edited document") and name.endswith("document"):
             report = cli("verify", "--no-digests", "-f", "json").stdout

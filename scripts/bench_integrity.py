@@ -13,7 +13,7 @@
   of every stored byte costs);
 - the first checkpoint (every leaf checked against the log) and one after a small addition.
 
-Sizes are figures (about 1.8 events each): `--size 560k` gives a log of about a million events.
+Sizes are figures (about 2.2 events each): `--size 445k` gives a log of about a million events.
 The synthetic ledger is the deterministic one of ledger/synthetic.py (bench.py's).
 """
 
@@ -99,7 +99,7 @@ def raw_hash_read(store: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--size", default="10k", type=str, help="Figures: 10k, 100k, 560k (about 1M events), 1M...")
+    parser.add_argument("--size", default="10k", type=str, help="Figures: 10k, 100k, 445k (about 1M events), 1M...")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--json", type=Path)
     parser.add_argument("--work", type=Path, help="Scratch directory (default: a temporary one).")

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ledger.errors import NoLedger, StoreUnavailable
+from ledger.integrity.settings import integrity_env
 from ledger.settings import Settings, lock_wait
 from ledger.store import is_postgres, store_env
 
@@ -52,10 +53,12 @@ def open_application(settings: Settings, create: bool) -> tuple[LedgerApplicatio
     from ledger.application.app import LedgerApplication
 
     check_home(settings, create)
+    integrity = integrity_env(settings.home)  # the tree guard's settings (ledger/integrity)
     if is_postgres(settings.store):
-        env = store_env(settings.store)
+        env = {**store_env(settings.store), **integrity}
         with translated(settings):
             app = LedgerApplication(env={**env, "CREATE_TABLE": "false"})
+            _upgrade(app)
         if not create:
             return app, False
         try:
@@ -73,12 +76,21 @@ def open_application(settings: Settings, create: bool) -> tuple[LedgerApplicatio
     if path.is_dir():
         raise StoreUnavailable(f"event store {settings.store_label}: a directory, not a SQLite file; give --store a file path")
     try:
-        env = store_env(path, create=create)
+        env = {**store_env(path, create=create), **integrity}
     except OSError as error:
         raise _os_problem(f"event store {settings.store_label}", error) from None
     with translated(settings):
         app = LedgerApplication(env={**env, "CREATE_TABLE": "true" if create else "false"})
+        if existed:
+            _upgrade(app)
     return app, not existed
+
+
+def _upgrade(app: LedgerApplication) -> None:
+    """An existing ledger written before tamper evidence gets its tree tables beside the log (nothing else)."""
+    upgrade = getattr(app.recorder, "upgrade", None)
+    if upgrade is not None:
+        upgrade()
 
 
 @contextlib.contextmanager

@@ -32,6 +32,7 @@ def store_env(location: str | Path, create: bool = True) -> dict[str, str]:
         "SQLITE_DBNAME": str(path),
         # Whole seconds only (the library's setting is an int), and at least one: 0 would mean its default.
         "SQLITE_LOCK_TIMEOUT": str(max(1, math.ceil(lock_wait()))),
+        "APPLICATION_RECORDER_TOPIC": "ledger.integrity.sqlite_recorder:SQLiteTreeRecorder",  # issue 16: tree leaves
     }
 
 
@@ -48,6 +49,7 @@ def _postgres_env(url: str) -> dict[str, str]:
         "POSTGRES_USER": unquote(parsed.username or "postgres"),
         "POSTGRES_PASSWORD": unquote(parsed.password or ""),
         "POSTGRES_CONNECT_TIMEOUT": "5",
+        "APPLICATION_RECORDER_TOPIC": "ledger.integrity.postgres_recorder:PostgresTreeRecorder",  # issue 16: tree leaves
     }
     schema = dict(p.split("=", 1) for p in parsed.query.split("&") if "=" in p).get("schema")
     if schema:
@@ -57,5 +59,7 @@ def _postgres_env(url: str) -> dict[str, str]:
 
 def store_kind(recorder: object) -> str | None:
     """'sqlite' or 'postgresql' when `recorder` is the library's own for that database, so its
-    tables can be read directly (bulk reads the library has no call for); None for any other."""
-    return {"eventsourcing.sqlite": "sqlite", "eventsourcing.postgres": "postgresql"}.get(type(recorder).__module__)
+    tables can be read directly (bulk reads the library has no call for); None for any other.
+    A subclass of the library's recorder (the ledger's, which also writes tree leaves) counts as the library's."""
+    kinds = {"eventsourcing.sqlite": "sqlite", "eventsourcing.postgres": "postgresql"}
+    return next((kinds[c.__module__] for c in type(recorder).__mro__ if c.__module__ in kinds), None)

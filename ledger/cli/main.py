@@ -342,9 +342,9 @@ def _view(
 
 
 def _register_extensions() -> None:
-    from ledger.cli import extract, history, reconcile
+    from ledger.cli import extract, history, integrity, reconcile
 
-    for module in (history, reconcile, extract):
+    for module in (history, reconcile, extract, integrity):
         module.register(app)
 
 

@@ -154,6 +154,8 @@ def reconcile(
     options = Options(chosen, dt.timedelta(days=stale_after), lock_wait, not dry_run, directory, severity)
     result = run_reconcile(ledger, options)
     typer.echo("report written: " + ", ".join(str(p) for p in result.files.values()), err=True)
+    if result.checkpoint is not None:  # issue 16
+        typer.echo(f"{result.checkpoint.summary()}; written to {result.checkpoint.file}", err=True)
     if fmt is Format.json:
         typer.echo(json.dumps(report.to_dict(result, severity), indent=2, ensure_ascii=False))
     elif fmt is Format.csv:

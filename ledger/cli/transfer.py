@@ -221,12 +221,15 @@ def export_verify(
     ctx: typer.Context,
     manifest: Path = typer.Argument(..., help="The FILE.manifest.json written beside an export."),
     rerun: bool = typer.Option(False, "--rerun", help="Also export again from this ledger and compare the bytes."),
+    proofs: list[Path] = typer.Option([], "--proofs", help="tlog proofs (files or directories, from `ledger prove`) to check."),
+    key: list[str] = typer.Option([], "--key", help="A verifier key to trust (text or .vkey file); repeatable."),
 ) -> None:
-    """Check an exported file against its manifest (size, SHA-256, rows); exit 1 when anything differs."""
+    """Check an exported file against its manifest (size, SHA-256, rows), its signed checkpoint and any proofs
+    given; exit 1 when anything differs."""
     from ledger.errors import InvalidInput
     from ledger.io.manifest import read_manifest, verify
 
-    checks = verify(manifest, _ledger(ctx) if rerun else None)
+    checks = verify(manifest, _ledger(ctx) if rerun else None, _trusted(ctx, key), proofs)
     rows = [[c.name, c.expected, c.found, "ok" if c.ok else "DIFFERS"] for c in checks]
     render(["check", "manifest", "found", "result"], rows, _table())
     failed = [c.name for c in checks if not c.ok]
@@ -236,6 +239,14 @@ def export_verify(
             f"export {name}: {', '.join(failed)} differ from its manifest; the file was changed or replaced after export "
             "(or the ledger no longer gives the same rows); restore the file or export it again"
         )
+
+
+def _trusted(ctx: typer.Context, extra: list[str]) -> Any:
+    """The verifier keys trusted here (issue 16): the ledger home's keys directory, and any given."""
+    from ledger.integrity.keys import keys_dir, trusted
+    from ledger.settings import Settings
+
+    return trusted(keys_dir(Settings.resolve(**ctx.obj).home), extra)
 
 
 @chart_app.command("claims")

@@ -45,7 +45,8 @@ def pinned(con: Any, view: View) -> View:
     """A 'now' view fixed at the last recorded fact, so the same query can be run again later."""
     if view.recorded_by is not None or view.reported_by is not None:
         return view
-    row = con.execute("SELECT max(recorded_at) FROM facts").fetchone()
+    # Checkpoints (issue 16) are not evidence: the one an export records must not move the next export's pin.
+    row = con.execute("SELECT max(recorded_at) FROM facts WHERE topic NOT LIKE 'ledger:Checkpoint%'").fetchone()
     last = row[0] if row else None
     return view if last is None else attrs.evolve(view, recorded_by=last.astimezone(dt.UTC))
 
@@ -94,6 +95,11 @@ def export(
         else:
             rows = [{**row, **meta} for row in queries.figure_rows(con, incident, view)]
             columns = FIGURE_COLUMNS
+    checkpoint = None
+    if output is not None:  # issue 16: every export to a file takes a checkpoint; it covers what was read
+        from ledger.integrity.exports import export_checkpoint
+
+        checkpoint = export_checkpoint(ledger)
     if fmt == "parquet":
         assert output is not None
         _write_file(output, lambda path: formats.write_parquet(columns, rows, path))
@@ -109,7 +115,7 @@ def export(
             what, fmt, chosen.label if what == "tallies" else None, incident,
             _text(view.recorded_by), _text(view.reported_by), _iso(view.occurred_from), _iso(view.occurred_to),
         )  # fmt: skip
-        written = write_manifest(output, query, len(rows), position, meta["view"], ledger.settings.store_label)
+        written = write_manifest(output, query, len(rows), position, meta["view"], ledger.settings.store_label, checkpoint)
     return ExportResult(len(rows), position, meta["view"], output, written)
 
 

@@ -62,8 +62,11 @@ class Query:
         return " ".join([*parts, "-o", output])
 
 
-def write_manifest(output: Path, query: Query, rows: int, position: int, view: str, store: str) -> Path:
+def write_manifest(
+    output: Path, query: Query, rows: int, position: int, view: str, store: str, checkpoint: Any = None
+) -> Path:
     from ledger import __version__
+    from ledger.integrity.exports import manifest_entry  # issue 16: the signed checkpoint the export was taken at
 
     record = {
         "manifest_version": MANIFEST_VERSION,
@@ -79,6 +82,7 @@ def write_manifest(output: Path, query: Query, rows: int, position: int, view: s
         "store": store,
         "exported_at": clock.now().astimezone(dt.UTC).isoformat().replace("+00:00", "Z"),
         "ledger_version": __version__,
+        "checkpoint": manifest_entry(checkpoint),
     }
     path = manifest_path(output)
     path.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -108,8 +112,9 @@ def read_manifest(path: Path) -> dict[str, Any]:
     return record
 
 
-def verify(path: Path, ledger: Any = None) -> list[Check]:
-    """Check the exported file against its manifest; with a ledger, also export again and compare."""
+def verify(path: Path, ledger: Any = None, verifiers: Any = None, proofs: Any = ()) -> list[Check]:
+    """Check the exported file against its manifest; with a ledger, also export again and compare.
+    With `verifiers` (trusted keys), also its signed checkpoint and the tlog proofs in `proofs` (issue 16)."""
     from ledger.io.formats import count_rows
 
     record = read_manifest(path)
@@ -125,6 +130,10 @@ def verify(path: Path, ledger: Any = None) -> list[Check]:
     except Exception as error:  # a damaged file may not even parse; that is what verify reports
         found_rows = f"unreadable ({type(error).__name__})"
     checks.append(Check("rows", record["rows"], found_rows))
+    if verifiers is not None:
+        from ledger.integrity.exports import manifest_checks
+
+        checks += manifest_checks(record, exported, proofs, verifiers)
     if ledger is not None:
         checks += _rerun(record, ledger)
     return checks

@@ -43,7 +43,11 @@ def catch_up(
     applied = 0
     if start >= last:
         return applied  # nothing new: do not even load the page reader's pyarrow (a fifth of a second)
+    from ledger.integrity.guard import guard  # issue 16: derive nothing from a log that no longer matches its tree
+
+    gate = guard(app, start)
     for page in pages(app, start, stop, page_size):
+        checked = gate.check_soon(page) if gate is not None else None  # checked while it is projected
         start = page["position"][-1].as_py()
         con.execute("BEGIN")
         try:
@@ -51,9 +55,13 @@ def catch_up(
             con.execute(
                 "INSERT OR REPLACE INTO tracking (name, source, position) VALUES ('events', ?, ?)", [source, start]
             )
+            if checked is not None:
+                checked.result()  # a page that no longer matches its tree is never committed
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
+            if checked is not None:
+                checked.result()  # an edited event that broke the projection is named as an edit
             raise
         applied += page.num_rows
         if progress:

@@ -108,12 +108,19 @@ def load_facts(con: duckdb.DuckDBPyConnection, view: View = NOW) -> Facts:
     return Facts(claims, reliability, parents)
 
 
+# Checkpoints sign the log; they are no fact a read reflects, so they move no read's position.
+SIGNATURES = "ledger:Checkpoint%"
+
+
 def view_position(con: duckdb.DuckDBPyConnection, view: View) -> int:
-    """The event-log position a view reflects: the last fact recorded by its instant."""
-    if view.recorded_by is None:
-        return position(con)
-    row = con.execute("SELECT max(position) FROM facts WHERE recorded_at <= ?", [view.recorded_by]).fetchone()
-    return int(row[0]) if row and row[0] is not None else 0
+    """The event-log position a view reflects: the last fact recorded by its instant (a checkpoint aside)."""
+    row = con.execute(
+        "SELECT max(position) FROM facts WHERE topic NOT LIKE $signatures AND ($at IS NULL OR recorded_at <= $at)",
+        {"signatures": SIGNATURES, "at": view.recorded_by},
+    ).fetchone()
+    if row and row[0] is not None:
+        return int(row[0])
+    return position(con) if view.recorded_by is None else 0
 
 
 def compute_tally(

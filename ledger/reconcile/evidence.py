@@ -73,8 +73,10 @@ class Evidence:
 
 
 def evidence_position(con: duckdb.DuckDBPyConnection) -> int:
-    """The last event that is evidence: reconciliations themselves do not count."""
-    row = con.execute("SELECT max(position) FROM facts WHERE topic NOT LIKE ?", [TOPIC_PREFIX + "%"]).fetchone()
+    """The last event that is evidence: reconciliations and checkpoints (issue 16) themselves do not count."""
+    row = con.execute(
+        "SELECT max(position) FROM facts WHERE topic NOT LIKE ? AND topic NOT LIKE 'ledger:Checkpoint%'", [TOPIC_PREFIX + "%"]
+    ).fetchone()
     return int(row[0]) if row and row[0] is not None else 0
 
 

@@ -105,6 +105,7 @@ class Result:
     event_position: int | None = None
     files: dict[str, Path] = attrs.Factory(dict)  # the reports written: markdown, json, csv
     recorded_before: int | None = None  # the event of a run already recorded for this policy and position
+    checkpoint: Any = None  # issue 16: the signed checkpoint a recorded run takes (ledger.integrity.checkpoints)
 
     @property
     def severities(self) -> dict[str, int]:
@@ -131,6 +132,10 @@ def reconcile(ledger: Ledger, options: Options | None = None) -> Result:
             if options.report_dir is not None:
                 _check_writable(options.report_dir)  # before anything is recorded
             result = _run(ledger, options)
+            if options.record:  # issue 16: a recorded run leaves a signed checkpoint, so a schedule leaves a trail
+                from ledger.integrity.checkpoints import take_checkpoint
+
+                result = attrs.evolve(result, checkpoint=take_checkpoint(ledger, reason="reconcile"))
             if options.report_dir is not None:
                 result = attrs.evolve(result, files=report.write(result, options.report_dir, options.fail_on))
             return result
@@ -234,7 +239,8 @@ def _previous(con: duckdb.DuckDBPyConnection, policy: str, evidence_at: int) -> 
 
 def _facts_since(con: duckdb.DuckDBPyConnection, since: int) -> dict[str, int]:
     rows = con.execute(
-        "SELECT topic, count(*) FROM facts WHERE position > ? AND topic NOT LIKE ? GROUP BY topic ORDER BY topic",
+        "SELECT topic, count(*) FROM facts WHERE position > ? AND topic NOT LIKE ? AND topic NOT LIKE 'ledger:Checkpoint%' "
+        "GROUP BY topic ORDER BY topic",  # issue 16: checkpoints are not evidence
         [since, TOPIC_PREFIX + "%"],
     ).fetchall()
     return {topic: int(n) for topic, n in rows}

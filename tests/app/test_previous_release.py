@@ -73,3 +73,19 @@ def test_the_audit_trail_reads_as_before(previous: Ledger) -> None:
     trail = [{k: _plain(r[k]) for k in ("position", "topic", "summary", "analyst")} for r in previous.audit(incident="campaign")]
     assert trail == EXPECTED["audit"]
     assert previous.app.recorder.max_notification_id() == EXPECTED["events"]  # reading wrote nothing
+
+
+def test_a_read_command_opens_it_as_it_is(tmp_path: Path) -> None:
+    """`ledger tally` on the old file: a ledger, read as before (it gains its tamper-evidence tables, nothing else)."""
+    from typer.testing import CliRunner
+
+    from ledger.cli.main import app
+
+    shutil.copy(DATA / "events.sqlite", tmp_path / "events.sqlite")
+    env = {"LEDGER_HOME": None, "LEDGER_STORE": None, "LEDGER_ANALYST": "tester"}
+    result = CliRunner().invoke(app, ["--home", str(tmp_path), "tally", "--format", "json"], env=env)
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert (payload["policy"], payload["log_position"]) == ("default@1", EXPECTED["events"])
+    old = keyed(EXPECTED["tallies"]["default@1"], ["low", "best", "high", "grade"])
+    assert {k: v for k, v in keyed(payload["rows"], ["low", "best", "high", "grade"]).items() if k in old} == old

@@ -1,0 +1,167 @@
+"""The read model's gate: nothing is derived from events that no longer match the tree written with them.
+
+Before a catch-up derives events it checks, cheaply and in proportion to what it derives:
+
+- every event it derives hashes to its stored leaf, and no leaf in the range lacks its event
+  (an edit, a deletion, a move or an insertion inside the log);
+- no event lies beyond the tree, and none sits in leaves filled from the log that no checkpoint
+  vouches for (events written without their leaves: by an older ledger, or outside the ledger);
+- when it derives anything the latest checkpoint covers (a rebuild does), the stored tree still
+  has the root that checkpoint signed (the log and its leaves rewritten together).
+
+A log with no leaves at all (written before tamper evidence existed) is adopted: its leaves are
+filled from it once, and the first checkpoint vouches for them. Any refusal is one line pointing
+to `ledger verify`, which locates and names the change.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ledger.integrity import keys
+from ledger.integrity.encoding import leaf_hash
+from ledger.integrity.errors import VERIFY_HINT, LogTampered
+from ledger.integrity.leaves import PAGE, TreeStore, for_recorder
+from ledger.integrity.settings import KEYS_ENV, KEYS_SETTING
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+NOT_DERIVED = "the read model was not derived from it"
+ACCEPT_HINT = "if they are genuine (written by an older ledger), `ledger checkpoint --accept-filled` vouches for them"
+
+
+class TreeGuard:
+    def __init__(self, app: Any, tree: TreeStore, start: int) -> None:
+        self.app, self.tree, self.after = app, tree, start
+        self._adopt_or_refuse_tail()
+        self._refuse_unvouched()
+
+    def _adopt_or_refuse_tail(self) -> None:
+        with self.tree.reading() as cursor:
+            # One statement, one snapshot: a writer committing meanwhile cannot make the two disagree.
+            row = self.tree.run(cursor, "SELECT (SELECT max({position}) FROM {events}), (SELECT max(position) FROM {leaves})")
+        log_end, tree_end = row[0][0] or 0, row[0][1]
+        if tree_end is None:
+            if not log_end:
+                return
+            self.tree.adopt()
+            with self.tree.reading() as cursor:
+                adopted = self.tree.last_leaf(cursor) is not None
+            if not adopted:
+                raise LogTampered(
+                    f"event log: holds checkpoints but its tree has no leaves: the leaf table was emptied; {NOT_DERIVED}; "
+                    f"{VERIFY_HINT}"
+                )
+            return
+        if tree_end > log_end:
+            raise LogTampered(
+                f"event log: ends at position {log_end}, but its tree holds events up to position {tree_end}: events were "
+                f"deleted from its end; {NOT_DERIVED}; {VERIFY_HINT}"
+            )
+        if log_end > tree_end and log_end > self.after:
+            raise LogTampered(
+                f"event log: the events after position {tree_end} were written without tree leaves (by an older ledger, "
+                f"or inserted outside the ledger); {NOT_DERIVED}; {VERIFY_HINT}; {ACCEPT_HINT}"
+            )
+
+    def _refuse_unvouched(self) -> None:
+        from ledger.integrity.checkpoints import latest_trusted, recorded_checkpoints
+
+        with self.tree.reading() as cursor:
+            fills = [f for f in self.tree.fills(cursor) if not f.adopted and f.last_position > self.after]
+        verifiers = keys.trusted(self.keys_dir()) if self.keys_dir() else []
+        latest = latest_trusted(recorded_checkpoints(self.app, self.tree, newest_first=True), verifiers)
+        covered = latest.size if latest is not None and latest.size is not None else 0
+        for fill in fills:
+            if fill.last_idx >= covered:
+                raise LogTampered(
+                    f"event log: positions {fill.first_position}-{fill.last_position} were given tree leaves from the log, "
+                    f"not by the process that wrote them, and no checkpoint vouches for them; {NOT_DERIVED}; {VERIFY_HINT}; "
+                    f"{ACCEPT_HINT}"
+                )
+        if latest is not None and covered:
+            self._check_root(latest.size or 0, latest.root or b"", latest.position)
+
+    def _check_root(self, size: int, root: bytes, position: int) -> None:
+        """When the catch-up derives events the checkpoint covers, the stored tree must still have its root."""
+        if (size, root) in self.tree.roots_checked:
+            return  # checked once in this process (a scratch read model catches up to each reconciliation in turn)
+        with self.tree.reading() as cursor:
+            last_covered = self.tree.leaves_by_idx(cursor, size - 1, size)
+            if not last_covered or last_covered[0].position <= self.after:
+                return
+            stored = self.tree.stored_root(cursor, size)
+        if stored == root:
+            self.tree.roots_checked.add((size, root))
+        else:
+            raise LogTampered(
+                f"event log: its tree no longer has the root of the checkpoint of {size} events (recorded at position "
+                f"{position}): the log and its leaves were rewritten; {NOT_DERIVED}; {VERIFY_HINT}"
+            )
+
+    def keys_dir(self) -> Path | None:
+        configured = self.app.env.get(KEYS_SETTING) or os.environ.get(KEYS_ENV)
+        return Path(configured) if configured else None
+
+    def check_soon(self, page: pa.Table) -> Pending:
+        """`check` on a thread of its own, while the caller projects the page (DuckDB lets go of the GIL as it
+        runs); the caller commits the page only once `result()` has returned."""
+        return Pending(self.check, page)
+
+    def check(self, page: pa.Table) -> None:
+        """Every event of this page hashes to its leaf, and every leaf in the page's range has its event."""
+        columns = page.to_pydict()
+        positions = columns["position"]
+        if not positions:
+            return
+        with self.tree.reading() as cursor:
+            stored = {}
+            after = self.after
+            while leaves := self.tree.position_hashes(cursor, after, positions[-1], PAGE):
+                stored.update(leaves)
+                after = leaves[-1][0]
+        rows = zip(positions, columns["aggregate_id"], columns["aggregate_version"], columns["topic"], columns["state"],
+                   strict=True)  # fmt: skip
+        for position, aggregate_id, version, topic, state in rows:
+            expected = stored.pop(position, None)
+            if expected is None:
+                raise LogTampered(
+                    f"event log: position {position} is not in the tree written with the log; {NOT_DERIVED}; {VERIFY_HINT}"
+                )
+            if leaf_hash(position, aggregate_id, version, topic, state.encode("utf-8", "surrogatepass")) != expected:
+                raise LogTampered(
+                    f"event log: position {position} no longer matches the tree written with it; {NOT_DERIVED}; {VERIFY_HINT}"
+                )
+        if stored:
+            raise LogTampered(f"event log: position {min(stored)} is missing from the log; {NOT_DERIVED}; {VERIFY_HINT}")
+        self.after = positions[-1]
+
+
+class Pending:
+    """A check running on its own thread; `result()` waits for it and raises what it raised."""
+
+    def __init__(self, check: Any, page: Any) -> None:
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(check, page), name="ledger-tree-check", daemon=True)
+        self._thread.start()
+
+    def _run(self, check: Any, page: Any) -> None:
+        try:
+            check(page)
+        except BaseException as error:  # handed to the caller by result()
+            self._error = error
+
+    def result(self) -> None:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+
+def guard(app: Any, start: int) -> TreeGuard | None:
+    """The gate for a catch-up of `app`'s log from position `start`; None when the store keeps no tree."""
+    tree = for_recorder(app.recorder)
+    return None if tree is None else TreeGuard(app, tree, start)

@@ -1,0 +1,49 @@
+"""The library's SQLite recorder, writing each event's tree leaf in the transaction that inserts it.
+
+Selected by `APPLICATION_RECORDER_TOPIC` (ledger/store.py). The events table, its columns and the
+library's own statements are untouched: the leaves go to tables of the ledger's own, in the same
+file, so an event is never stored without its leaf, nor a leaf without its event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteDatastore
+
+from ledger.integrity.leaves import SQLiteTreeStore
+
+
+class SQLiteTreeRecorder(SQLiteApplicationRecorder):
+    def __init__(self, datastore: SQLiteDatastore, events_table_name: str = "stored_events") -> None:
+        super().__init__(datastore, events_table_name)
+        self.tree = SQLiteTreeStore(self)
+
+    def create_table(self) -> None:
+        super().create_table()
+        self.create_tree()
+
+    def create_tree(self) -> None:
+        """The tree's tables beside the library's (made if missing), and a log that never had a tree adopted."""
+        with self.datastore.transaction(commit=True) as cursor:
+            for statement in self.tree.create_statements():
+                cursor.execute(statement)
+            self.tree.ensure_log_id(cursor)
+        self.tree.adopt()
+
+    def upgrade(self) -> None:
+        """An existing ledger opened by a command that creates nothing: its tree tables, if it lacks them
+        (a ledger written before tamper evidence existed). A file without the library's table is left alone."""
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN (?, ?)",
+                           [self.events_table_name, self.tree.leaves_name])  # fmt: skip
+            found = {row[0] for row in cursor.fetchall()}
+        if self.events_table_name in found and self.tree.leaves_name not in found:
+            self.create_tree()
+
+    def _insert_events(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        positions = super()._insert_events(c, stored_events, **kwargs)
+        self.tree.append(c, stored_events, positions or [])
+        return positions

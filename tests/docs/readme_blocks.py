@@ -19,6 +19,8 @@ FENCE = "```"
 # A recorded time: the ledger's clock gives microseconds (a view's instant such as 23:59:59.999999Z is
 # the same in every run, so it is masked on both sides alike, harmlessly).
 RECORDED_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{1,6}(?:Z|[+-]\d\d:\d\d)")
+# A tree root or signature covers the recorded times, so it differs in every run too.
+TREE_ROOT = re.compile(r"(?<=root )[A-Za-z0-9+/]{43}=")
 
 
 @attrs.frozen
@@ -70,7 +72,7 @@ def _step(current: tuple[int, list[str]], output: list[str]) -> Step:
 
 
 def normalise(lines: tuple[str, ...] | list[str]) -> list[str]:
-    return [RECORDED_TIME.sub("<recorded time>", line).rstrip() for line in lines]
+    return [TREE_ROOT.sub("<root>", RECORDED_TIME.sub("<recorded time>", line)).rstrip() for line in lines]
 
 
 def run(step: Step, cwd: Path, env: dict[str, str]) -> tuple[int, list[str]]:

@@ -36,6 +36,8 @@ class Point:
     corrected: bool
     document: str | None
     quote: str | None
+    stance: str = "stated"
+    carried_by: str | None = None  # every source that carried it, earliest first: "dawn; dunya; mehr via dawn"
 
 
 COLUMNS = [f.name for f in attrs.fields(Point)]
@@ -121,6 +123,8 @@ def timeline(con: duckdb.DuckDBPyConnection, series_id: str, policy: Policy, vie
                 corrected=row["corrected"],
                 document=row["document"],
                 quote=row["quote"],
+                stance=row.get("stance") or "stated",
+                carried_by=row.get("carried_by"),
             )
         )
     points.sort(key=lambda p: (p.reported_at, p.position))

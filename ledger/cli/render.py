@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from ledger.io.csv_text import cell_text, write_csv
+from ledger.io.formats.csv_text import cell_text, write_csv
 
 ENVELOPE = ("policy", "view", "log_position")  # the fields a read's rows carry from their envelope
 _options = {"wide": False}

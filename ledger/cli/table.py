@@ -15,7 +15,7 @@ import textwrap
 from collections.abc import Sequence
 from typing import Any
 
-from ledger.io.csv_text import cell_text
+from ledger.io.formats.csv_text import cell_text
 
 COMFORTABLE = 24  # text wraps this narrow before any optional column is left out
 MIN_WRAPPED = 12  # and at most this narrow (or its header's width) before more columns go

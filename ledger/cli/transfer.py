@@ -76,7 +76,7 @@ class ProgressBar:
 
 
 def _run_import(ctx: typer.Context, rejects: Path | None, call: Any) -> None:
-    from ledger.io.problems import PROBLEM_COLUMNS, ImportRejected, problem_rows, write_rejects
+    from ledger.io.pipeline.problems import PROBLEM_COLUMNS, ImportRejected, problem_rows, write_rejects
 
     bar = ProgressBar()
     try:
@@ -155,7 +155,7 @@ def import_acled(
 @import_app.command("template")
 def import_template(fmt: str = typer.Option("csv", "--format", "-f", help="csv or jsonl.")) -> None:
     """Print a file to start from: every column with an example row (CSV), or one record of each kind (JSON Lines)."""
-    from ledger.io.ledger_format import template
+    from ledger.io.formats.ledger.reading import template
 
     sys.stdout.write(template(fmt))
 
@@ -164,7 +164,7 @@ def import_template(fmt: str = typer.Option("csv", "--format", "-f", help="csv o
 def import_mapping(dataset: str = typer.Argument(..., help="ucdp or acled")) -> None:
     """Print the shipped mapping of a dataset, to copy and override with --mapping."""
     from ledger.errors import InvalidInput
-    from ledger.io.mapping import shipped_path
+    from ledger.io.pipeline.mapping import shipped_path
 
     names = {"ucdp": "ucdp_ged", "acled": "acled"}
     if dataset not in names:

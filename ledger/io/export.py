@@ -62,7 +62,7 @@ def export(
     manifest: bool = True,
 ) -> ExportResult:
     """Write figures or tallies to `output` (stdout when None) and, for a file, its manifest beside it."""
-    from ledger.io import formats
+    from ledger.io.formats import tables as formats
     from ledger.io.manifest import Query, write_manifest
 
     if what not in FORMATS:
@@ -82,12 +82,12 @@ def export(
             rows = [{**row, "view": meta["view"]} for row in rows]
             columns = TALLY_COLUMNS
             if fmt in ("ucdp", "acled"):
-                from ledger.io.styles import ACLED_COLUMNS, UCDP_COLUMNS, styled_rows
+                from ledger.io.formats.styles import ACLED_COLUMNS, UCDP_COLUMNS, styled_rows
 
                 rows = styled_rows(con, fmt, rows, view, meta)
                 columns = UCDP_COLUMNS if fmt == "ucdp" else ACLED_COLUMNS
         elif fmt == "jsonl":
-            from ledger.io.bundle import bundle_records
+            from ledger.io.formats.ledger.bundle import bundle_records
 
             if incident is not None:
                 raise InvalidInput("export figures --format jsonl: a bundle holds the whole ledger; drop --incident")

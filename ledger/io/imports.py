@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from ledger.errors import InvalidInput
-from ledger.io.importing import ImportReport, run_import
-from ledger.io.sources import Progress, check_file
+from ledger.io.pipeline.run import ImportReport, run_import
+from ledger.io.pipeline.records import Progress, check_file
 
 LEDGER_FORMATS = ("csv", "jsonl")
 
@@ -16,7 +16,7 @@ def import_figures(
     ledger: Any, path: Path, fmt: str | None = None, register_missing: bool = False, progress: Progress | None = None
 ) -> ImportReport:
     """The ledger's own CSV (figures) or JSON Lines (figures, registrations, later facts)."""
-    from ledger.io.ledger_format import LedgerCsv, LedgerJsonl
+    from ledger.io.formats.ledger.reading import LedgerCsv, LedgerJsonl
 
     check_file(path, "import")
     fmt = fmt or ("jsonl" if path.suffix.lower() in (".jsonl", ".ndjson") else "csv")
@@ -30,7 +30,7 @@ def import_ucdp(
     ledger: Any, path: Path, mapping: Path | None = None, parent: str | None = None, progress: Progress | None = None
 ) -> ImportReport:
     """A UCDP GED CSV as published: each event an incident, its deaths figures by side."""
-    from ledger.io.ucdp import UcdpGed
+    from ledger.io.formats.ucdp.reading import UcdpGed
 
     check_file(path, "import")
     return run_import(ledger, UcdpGed(path, mapping, parent), progress)
@@ -45,7 +45,7 @@ def import_acled(
     progress: Progress | None = None,
 ) -> ImportReport:
     """An ACLED export as downloaded: each event an incident with one fatalities figure."""
-    from ledger.io.acled import Acled
+    from ledger.io.formats.acled.reading import Acled
 
     check_file(path, "import")
     return run_import(ledger, Acled(path, mapping, parent, keep_zero), progress)

@@ -115,7 +115,7 @@ def read_manifest(path: Path) -> dict[str, Any]:
 def verify(path: Path, ledger: Any = None, verifiers: Any = None, proofs: Any = ()) -> list[Check]:
     """Check the exported file against its manifest; with a ledger, also export again and compare.
     With `verifiers` (trusted keys), also its signed checkpoint and the tlog proofs in `proofs` (issue 16)."""
-    from ledger.io.formats import count_rows
+    from ledger.io.formats.tables import count_rows
 
     record = read_manifest(path)
     exported = path.parent / record["file"]

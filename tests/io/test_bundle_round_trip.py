@@ -22,7 +22,7 @@ from ledger.domain.values import Location, Period
 from ledger.domain.vocabulary import LocationPrecision
 from ledger.io.export import export
 from ledger.io.imports import import_figures
-from ledger.io.problems import ImportRejected
+from ledger.io.pipeline.problems import ImportRejected
 from ledger.ledger import Ledger
 
 

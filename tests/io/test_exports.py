@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 from ledger import clock
 from ledger.cli.main import app as cli_app
 from ledger.io.export import FORMATS, export
-from ledger.io.formats import HXL_TAGS
+from ledger.io.formats.tables import HXL_TAGS
 from ledger.io.manifest import manifest_path, read_manifest, sha256_file, verify
 from ledger.ledger import Ledger
 from ledger.readmodel.view import View

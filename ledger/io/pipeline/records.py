@@ -19,7 +19,7 @@ from typing import Any
 import attrs
 
 from ledger.errors import InvalidInput
-from ledger.io.problems import RowProblem
+from ledger.io.pipeline.problems import RowProblem
 
 # (phase, bytes read, bytes in the file): "checking" or "writing" and how far the pass has got.
 Progress = Callable[[str, int, int], None]

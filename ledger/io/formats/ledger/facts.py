@@ -17,7 +17,7 @@ from ledger.domain.series import ClaimSeries, Correction
 from ledger.domain.values import ReportedTime
 from ledger.domain.vocabulary import Reliability, parse_enum
 from ledger.errors import LedgerError
-from ledger.io.catalog import Catalog, FieldProblem, RowInvalid
+from ledger.io.pipeline.catalog import Catalog, FieldProblem, RowInvalid
 
 
 def _reason(reason: str | None, what: str) -> None:

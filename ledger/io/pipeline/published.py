@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from ledger.errors import InvalidInput
-from ledger.io.fields import Fields
-from ledger.io.mapping import Mapping, load_mapping
-from ledger.io.sources import Progress, Record, csv_header, csv_records
+from ledger.io.pipeline.fields import Fields
+from ledger.io.pipeline.mapping import Mapping, load_mapping
+from ledger.io.pipeline.records import Progress, Record, csv_header, csv_records
 
 
 class PublishedCsv:

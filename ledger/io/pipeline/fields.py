@@ -10,7 +10,7 @@ import attrs
 from ledger.domain.values import Period, ReportedTime, parse_instant, parse_period
 from ledger.domain.vocabulary import Precision, parse_enum
 from ledger.errors import InvalidInput
-from ledger.io.catalog import Checks, FieldProblem, RowInvalid
+from ledger.io.pipeline.catalog import Checks, FieldProblem, RowInvalid
 
 _TRUE = {"true", "yes", "1", "y", "t"}
 _FALSE = {"false", "no", "0", "n", "f", ""}

@@ -22,8 +22,8 @@ from typing import Any
 import duckdb
 
 from ledger.domain.vocabulary import ROOT_STATUS, VICTIM_CATEGORIES
-from ledger.io.mapping import load_mapping
-from ledger.io.ucdp import GED_COLUMNS
+from ledger.io.pipeline.mapping import load_mapping
+from ledger.io.formats.ucdp.reading import GED_COLUMNS
 from ledger.readmodel import queries
 from ledger.readmodel.view import View
 

@@ -16,7 +16,7 @@ from typing import Any
 import duckdb
 
 from ledger.errors import InvalidInput
-from ledger.io.registry_records import later_records
+from ledger.io.formats.ledger.registry_records import later_records
 from ledger.readmodel.view import View
 
 Row = dict[str, Any]

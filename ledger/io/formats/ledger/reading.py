@@ -19,11 +19,11 @@ from ledger.domain.series import Correction
 from ledger.domain.values import BODY, HEADLINE, Location, SubCounts
 from ledger.domain.vocabulary import LocationPrecision, Outcome, Role, Stance, parse_enum, parse_victim_status
 from ledger.errors import InvalidInput, LedgerError
-from ledger.io.catalog import ClaimantSpec, DocumentSpec, FieldProblem, IncidentSpec, PublisherSpec, RowInvalid, Spec
-from ledger.io.facts import CorrectionFact, Grade, LaterFact, Strike, Withdrawal
-from ledger.io.fields import Fields
-from ledger.io.registry_records import RECORDS as REGISTRY_RECORDS
-from ledger.io.sources import Progress, Record, csv_header, csv_records, jsonl_records
+from ledger.io.pipeline.catalog import ClaimantSpec, DocumentSpec, FieldProblem, IncidentSpec, PublisherSpec, RowInvalid, Spec
+from ledger.io.formats.ledger.facts import CorrectionFact, Grade, LaterFact, Strike, Withdrawal
+from ledger.io.pipeline.fields import Fields
+from ledger.io.formats.ledger.registry_records import RECORDS as REGISTRY_RECORDS
+from ledger.io.pipeline.records import Progress, Record, csv_header, csv_records, jsonl_records
 
 # Column: what goes in it. The first six are required.
 FIGURE_FIELDS = {
@@ -321,7 +321,7 @@ _RECORDS: dict[str, Any] = {
     "withdrawal": _withdrawal,
     "correction": _correction,
     "strike": _strike,
-    **REGISTRY_RECORDS,  # corrections of registrations, closings and reopenings (ledger/io/registry_records.py)
+    **REGISTRY_RECORDS,  # corrections of registrations, closings and reopenings (registry_records.py)
 }
 
 
@@ -346,7 +346,7 @@ _EXAMPLE_TOTAL = {
 def template(fmt: str) -> str:
     """A file to start from: every column, with one example row (CSV) or one record of each kind (JSON Lines)."""
     if fmt == "csv":
-        from ledger.io.csv_text import write_csv
+        from ledger.io.formats.csv_text import write_csv
 
         out = io.StringIO()
         examples = (_EXAMPLE_FIGURE, _EXAMPLE_TOTAL)

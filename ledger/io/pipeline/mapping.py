@@ -1,6 +1,6 @@
 """Mapping files: how a published dataset's codes become the ledger's victim statuses and precisions.
 
-The package ships one per dataset (ledger/io/mappings/*.json). `--mapping FILE` (JSON or TOML)
+The package ships one per dataset, beside its format (ledger/io/formats/<dataset>/mapping.json). `--mapping FILE` (JSON or TOML)
 overrides it key by key: a key in the file replaces the shipped key whole, the rest is kept.
 What the mapping did, and every value it could not map, is counted for the import report.
 """
@@ -19,7 +19,9 @@ import attrs
 
 from ledger.errors import InvalidInput
 
-MAPPINGS_DIR = Path(__file__).resolve().parent / "mappings"
+FORMATS_DIR = Path(__file__).resolve().parent.parent / "formats"
+# A mapping is named by its dataset; the file lives in that format's own folder.
+MAPPING_FOLDERS = {"ucdp_ged": "ucdp", "acled": "acled"}
 
 
 def slug(text: str, limit: int = 48) -> str:
@@ -32,12 +34,12 @@ def slug(text: str, limit: int = 48) -> str:
 
 
 def shipped_path(name: str) -> Path:
-    return MAPPINGS_DIR / f"{name}.json"
+    return FORMATS_DIR / MAPPING_FOLDERS.get(name, name) / "mapping.json"
 
 
 def load_mapping(name: str, override: Path | None = None) -> Mapping:
     data = json.loads(shipped_path(name).read_text(encoding="utf-8"))
-    source = f"shipped {shipped_path(name).name}"
+    source = f"shipped {name} mapping"
     if override is not None:
         data = {**data, **_read(override)}
         source = str(override)

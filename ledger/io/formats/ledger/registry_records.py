@@ -28,8 +28,8 @@ from ledger.domain.base import Entry
 from ledger.domain.values import Location, Period
 from ledger.domain.vocabulary import LocationPrecision, parse_enum
 from ledger.errors import LedgerError
-from ledger.io.catalog import Catalog, FieldProblem, RowInvalid
-from ledger.io.fields import Fields
+from ledger.io.pipeline.catalog import Catalog, FieldProblem, RowInvalid
+from ledger.io.pipeline.fields import Fields
 
 Row = dict[str, Any]
 

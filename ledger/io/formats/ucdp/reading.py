@@ -27,12 +27,12 @@ from pathlib import Path
 from ledger.application.inputs import FigureInput
 from ledger.domain.values import Location, Period, ReportedTime
 from ledger.domain.vocabulary import LocationPrecision, Precision
-from ledger.io.catalog import ClaimantSpec, DocumentSpec, IncidentSpec, PublisherSpec
-from ledger.io.fields import Fields
-from ledger.io.ledger_format import IfMissing, Item
-from ledger.io.mapping import slug
-from ledger.io.published import PublishedCsv, count, day
-from ledger.io.sources import Record
+from ledger.io.pipeline.catalog import ClaimantSpec, DocumentSpec, IncidentSpec, PublisherSpec
+from ledger.io.pipeline.fields import Fields
+from ledger.io.formats.ledger.reading import IfMissing, Item
+from ledger.io.pipeline.mapping import slug
+from ledger.io.pipeline.published import PublishedCsv, count, day
+from ledger.io.pipeline.records import Record
 
 GED_COLUMNS = (
     "id", "relid", "year", "active_year", "code_status", "type_of_violence", "conflict_dset_id", "conflict_new_id",

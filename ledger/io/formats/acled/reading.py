@@ -16,12 +16,12 @@ from pathlib import Path
 from ledger.application.inputs import FigureInput
 from ledger.domain.values import Location, Period, ReportedTime
 from ledger.domain.vocabulary import LocationPrecision, Precision
-from ledger.io.catalog import ClaimantSpec, DocumentSpec, IncidentSpec, PublisherSpec
-from ledger.io.fields import Fields
-from ledger.io.ledger_format import IfMissing, Item
-from ledger.io.mapping import slug
-from ledger.io.published import PublishedCsv, count, day
-from ledger.io.sources import Record
+from ledger.io.pipeline.catalog import ClaimantSpec, DocumentSpec, IncidentSpec, PublisherSpec
+from ledger.io.pipeline.fields import Fields
+from ledger.io.formats.ledger.reading import IfMissing, Item
+from ledger.io.pipeline.mapping import slug
+from ledger.io.pipeline.published import PublishedCsv, count, day
+from ledger.io.pipeline.records import Record
 
 ACLED_COLUMNS = (
     "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type",

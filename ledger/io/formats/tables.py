@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from ledger.io.csv_text import cell_text, write_csv
+from ledger.io.formats.csv_text import cell_text, write_csv
 
 # HXL hashtags (https://hxlstandard.org) for the columns the ledger writes; +civ, +sf, +militant,
 # +min, +max and the like are custom attributes for what core HXL lacks.

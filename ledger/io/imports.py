@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from ledger.errors import InvalidInput
-from ledger.io.pipeline.run import ImportReport, run_import
 from ledger.io.pipeline.records import Progress, check_file
+from ledger.io.pipeline.run import ImportReport, run_import
 
 LEDGER_FORMATS = ("csv", "jsonl")
 

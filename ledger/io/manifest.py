@@ -62,9 +62,7 @@ class Query:
         return " ".join([*parts, "-o", output])
 
 
-def write_manifest(
-    output: Path, query: Query, rows: int, position: int, view: str, store: str, checkpoint: Any = None
-) -> Path:
+def write_manifest(output: Path, query: Query, rows: int, position: int, view: str, store: str, checkpoint: Any = None) -> Path:
     from ledger import __version__
     from ledger.integrity.exports import manifest_entry  # issue 16: the signed checkpoint the export was taken at
 

@@ -19,10 +19,10 @@ from typer.testing import CliRunner
 
 from ledger import clock
 from ledger.cli.main import app as cli_app
-from ledger.io.pipeline.catalog import Catalog
 from ledger.io.export import export
-from ledger.io.imports import import_figures
 from ledger.io.formats.ledger.reading import FIGURE_FIELDS, LedgerCsv, template
+from ledger.io.imports import import_figures
+from ledger.io.pipeline.catalog import Catalog
 from ledger.io.pipeline.problems import ImportRejected
 from ledger.ledger import Ledger
 

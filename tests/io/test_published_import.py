@@ -16,11 +16,11 @@ import pytest
 from conftest import writes_nothing
 
 from ledger.io.export import export
-from ledger.io.pipeline.fields import Fields
+from ledger.io.formats.ucdp.reading import GED_COLUMNS
 from ledger.io.imports import import_acled, import_ucdp
+from ledger.io.pipeline.fields import Fields
 from ledger.io.pipeline.problems import ImportRejected
 from ledger.io.pipeline.published import day
-from ledger.io.formats.ucdp.reading import GED_COLUMNS
 from ledger.ledger import Ledger
 
 DATA = Path(__file__).parent / "data"

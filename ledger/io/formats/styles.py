@@ -22,8 +22,8 @@ from typing import Any
 import duckdb
 
 from ledger.domain.vocabulary import ROOT_STATUS, VICTIM_CATEGORIES
-from ledger.io.pipeline.mapping import load_mapping
 from ledger.io.formats.ucdp.reading import GED_COLUMNS
+from ledger.io.pipeline.mapping import load_mapping
 from ledger.readmodel import queries
 from ledger.readmodel.view import View
 
@@ -176,8 +176,7 @@ def _acled(incident: Row, cells: dict[str, Row], total: Row, figures: list[Row],
     counted = set(exported["fatalities"])
     every_status = counted >= set(VICTIM_CATEGORIES)
     words = "; ".join(
-        f"{s} killed: {_range(c)} ({c['grade']})" for s, c in sorted({**cells, "all victims": total}.items())
-        if c.get("grade")
+        f"{s} killed: {_range(c)} ({c['grade']})" for s, c in sorted({**cells, "all victims": total}.items()) if c.get("grade")
     )
     reported = [f["reported_at"] for f in figures]
     return {

@@ -23,11 +23,11 @@ from ledger.application.inputs import FigureInput
 from ledger.batches import chunks
 from ledger.domain.base import Entry
 from ledger.errors import LedgerError, NotFound
-from ledger.io.pipeline.catalog import Catalog, FieldProblem, RowInvalid
 from ledger.io.formats.ledger.facts import Grade
 from ledger.io.formats.ledger.reading import IfMissing, Item
-from ledger.io.pipeline.problems import ImportRejected, RowProblem
 from ledger.io.formats.ledger.registry_records import RegistryFact
+from ledger.io.pipeline.catalog import Catalog, FieldProblem, RowInvalid
+from ledger.io.pipeline.problems import ImportRejected, RowProblem
 from ledger.io.pipeline.records import Progress, Record, file_sha256
 
 KEPT_LISTED = 50  # registrations kept as they were: list this many, count the rest

@@ -19,10 +19,10 @@ from ledger.domain.series import Correction
 from ledger.domain.values import BODY, HEADLINE, Location, SubCounts
 from ledger.domain.vocabulary import LocationPrecision, Outcome, Role, Stance, parse_enum, parse_victim_status
 from ledger.errors import InvalidInput, LedgerError
-from ledger.io.pipeline.catalog import ClaimantSpec, DocumentSpec, FieldProblem, IncidentSpec, PublisherSpec, RowInvalid, Spec
 from ledger.io.formats.ledger.facts import CorrectionFact, Grade, LaterFact, Strike, Withdrawal
-from ledger.io.pipeline.fields import Fields
 from ledger.io.formats.ledger.registry_records import RECORDS as REGISTRY_RECORDS
+from ledger.io.pipeline.catalog import ClaimantSpec, DocumentSpec, FieldProblem, IncidentSpec, PublisherSpec, RowInvalid, Spec
+from ledger.io.pipeline.fields import Fields
 from ledger.io.pipeline.records import Progress, Record, csv_header, csv_records, jsonl_records
 
 # Column: what goes in it. The first six are required.

@@ -27,9 +27,9 @@ from pathlib import Path
 from ledger.application.inputs import FigureInput
 from ledger.domain.values import Location, Period, ReportedTime
 from ledger.domain.vocabulary import LocationPrecision, Precision
+from ledger.io.formats.ledger.reading import IfMissing, Item
 from ledger.io.pipeline.catalog import ClaimantSpec, DocumentSpec, IncidentSpec, PublisherSpec
 from ledger.io.pipeline.fields import Fields
-from ledger.io.formats.ledger.reading import IfMissing, Item
 from ledger.io.pipeline.mapping import slug
 from ledger.io.pipeline.published import PublishedCsv, count, day
 from ledger.io.pipeline.records import Record

@@ -638,6 +638,7 @@ class _Resolver:
                 "derived": figure.derived.strip() if figure.derived else None,
                 "part_of": part_of,
                 "carried_via": carried_via,
+                "attributed": dict(figure.attributed) if figure.attributed else None,
             },
         )
 

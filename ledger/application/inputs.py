@@ -43,6 +43,9 @@ class FigureInput:
     carried_via: tuple[str, ...] = ()  # publisher keys the carrier cites ("Mehr News via Dawn": dawn)
     quote_part: str | None = None  # where the quote stands: body or headline (default: searched, body first)
     part_of: str | None = None  # the id of the total this figure is a named part of (bundles carry it)
+    # The source a dataset attributes the figure to, as published ({"text": ..., "office": ...}); the
+    # claimant stays the dataset.
+    attributed: dict[str, str] | None = attrs.field(default=None, hash=False)
 
 
 def figure_reference(text: str, what: str) -> uuid.UUID:

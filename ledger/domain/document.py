@@ -67,6 +67,12 @@ class Document(LedgerAggregate):
         self.published = published
         self.headline = headline
 
+    @event("RowsFlagged", topic="ledger:Document.RowsFlagged")
+    def flag_rows(self, flags: list[dict[str, Any]], entry: Entry) -> None:
+        """What an import of this document (a dataset's release) found about its rows: rows odd in
+        the publisher's own terms, recorded as published ({"kind": "odd", "incident", "line", "field",
+        "value", "problem"}), and rows that could not be read, left out ({"kind": "left_out", ...})."""
+
     def locate(self, quote: str, start: int | None = None, part: str | None = None) -> tuple[int, int, str]:
         """Offsets of `quote` in the body (or the headline) and which it was, or a clear error.
 

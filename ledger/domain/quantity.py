@@ -356,6 +356,8 @@ def _parse_cached(text: str, table: VagueTable) -> Quantity:
         return Quantity(text, BoundKind.VAGUE, bounds.low, bounds.best, bounds.high, word, table.label)
     if (affixed := _affixed(norm)) is not None:
         return _bounded(text, *affixed, table)
+    if (estimate := _estimate(text, norm)) is not None:
+        return estimate
     if (pair := _range(norm)) is not None:
         low, high = pair
         if low > high:
@@ -365,6 +367,24 @@ def _parse_cached(text: str, table: VagueTable) -> Quantity:
             )
         return Quantity(text, BoundKind.RANGE, low, low, high)
     raise _rejection(text, norm, table)
+
+
+_BEST = re.compile(r"^(?P<range>.+), best (?P<best>[^,]+)$")
+
+
+def _estimate(text: str, norm: str) -> Quantity | None:
+    """A range with its best estimate inside it, as datasets give them: "8 to 12, best 10"
+    (UCDP's low, high and best). A range alone takes its best at its low."""
+    match = _BEST.match(norm)
+    if match is None or (pair := _range(match["range"])) is None or (best := _whole(match["best"].strip())) is None:
+        return None
+    low, high = pair
+    if not low <= best[0] <= high:
+        raise InvalidInput(
+            f"quantity {text!r}: the best estimate {best[0]} lies outside its range {low} to {high}; "
+            "write a best between the low and the high"
+        )
+    return Quantity(text, BoundKind.RANGE, low, best[0], high)
 
 
 @functools.lru_cache(maxsize=16384)

@@ -133,6 +133,7 @@ class ClaimSeries(LedgerAggregate):
         derived: str | None = None,
         part_of: uuid.UUID | None = None,
         carried_via: tuple[str, ...] = (),
+        attributed: dict[str, str] | None = None,
     ) -> Reported:
         """Record a figure, or one more carrier of the same statement; nothing when it is already here.
 
@@ -153,7 +154,7 @@ class ClaimSeries(LedgerAggregate):
             return Reported(carried, "carried")
         self._figure_reported(
             figure_id, quantity, role, publisher_id, citation, occurred, reported, subcounts, fingerprint, note, entry,
-            stance, stance_source, derived, part_of, list(carried_via),
+            stance, stance_source, derived, part_of, list(carried_via), attributed,
         )  # fmt: skip
         return Reported(figure_id, "new")
 
@@ -218,10 +219,12 @@ class ClaimSeries(LedgerAggregate):
         """A figure as its first carrier gave it. Version 2 adds how its source put it (stance, and
         whether the stance was read from the quote or given by the analyst), how a derived figure
         was worked out, the total it is a named part of, and what its publisher carried it via;
-        version-1 figures read as stated, not derived, part of nothing, carried directly."""
+        version-1 figures read as stated, not derived, part of nothing, carried directly. Version 3
+        adds the source a dataset attributes the figure to (UCDP's source_original, office, article
+        and headline, ACLED's source and notes, as published); earlier figures have none."""
 
         TOPIC = "ledger:ClaimSeries.FigureReported"
-        class_version = 2
+        class_version = 3
         figure_id: uuid.UUID
         quantity: Quantity
         role: str
@@ -238,10 +241,15 @@ class ClaimSeries(LedgerAggregate):
         derived: str | None
         part_of: uuid.UUID | None
         carried_via: list[str]
+        attributed: dict[str, str] | None
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             state.update(stance="stated", stance_source="none", derived=None, part_of=None, carried_via=[])
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            state["attributed"] = None
 
     @event(FigureReported)
     def _figure_reported(
@@ -262,6 +270,7 @@ class ClaimSeries(LedgerAggregate):
         derived: str | None,
         part_of: uuid.UUID | None,
         carried_via: list[str],
+        attributed: dict[str, str] | None,
     ) -> None:
         quote = citation.quote if citation else None
         self.figures[figure_id] = FigureState(quantity, subcounts, occurred, reported, quote, derived, carried_at=[reported])

@@ -192,7 +192,7 @@ SELECT (p.e.figure_id._data_)::UUID::VARCHAR, p.aggregate_id, s.incident_id, s.c
        CASE p.e.reported._data_.precision WHEN 'year' THEN date_trunc('year', (p.e.reported._data_.at)::TIMESTAMPTZ) + INTERVAL 1 YEAR - INTERVAL 1 MICROSECOND
             WHEN 'month' THEN date_trunc('month', (p.e.reported._data_.at)::TIMESTAMPTZ) + INTERVAL 1 MONTH - INTERVAL 1 MICROSECOND
             WHEN 'week' THEN (p.e.reported._data_.at)::TIMESTAMPTZ + INTERVAL 7 DAY - INTERVAL 1 MICROSECOND ELSE (p.e.reported._data_.at)::TIMESTAMPTZ END,
-       coalesce(p.e.carried_via, '[]')
+       coalesce(p.e.carried_via, '[]'), p.e.attributed
 FROM page_figures p JOIN series s ON s.series_id = p.aggregate_id;
 
 -- name: carriers_first
@@ -257,6 +257,7 @@ SELECT position, topic, aggregate_id, aggregate_version, (e.timestamp._data_)::T
          WHEN 'ledger:Publisher.Corrected' THEN format('publisher corrected ({}): {}', concat_ws(', ',
               CASE WHEN e.name IS NOT NULL THEN 'name' END, CASE WHEN e.kind IS NOT NULL THEN 'kind' END,
               CASE WHEN e.url IS NOT NULL THEN 'url' END), e.reason)
+         WHEN 'ledger:Document.RowsFlagged' THEN format('rows flagged: {} of the file as published', json_array_length(e.flags))
          WHEN 'ledger:Document.Archived' THEN format('document {} archived: {} sha256 {}', e.key,
               coalesce(e.title, e.url, ''), coalesce(e.sha256, '-'))
          WHEN 'ledger:Incident.Registered' THEN format('incident {} registered: {}', e.key, e.name)
@@ -368,3 +369,10 @@ UPDATE facts SET summary = CASE p.topic
     ELSE facts.summary END
 FROM page p
 WHERE facts.position = p.position AND (p.topic LIKE 'ledger:Proposal.%' OR p.topic = 'ledger:Extraction.Ran');
+
+-- name: published_flags
+INSERT INTO published_flags
+SELECT p.aggregate_id, f ->> 'incident', (f ->> 'line')::INTEGER, f ->> 'kind', f ->> 'field', f ->> 'value',
+       f ->> 'problem', p.position, (p.e.timestamp._data_)::TIMESTAMPTZ
+FROM page p, unnest(from_json(p.e.flags, '["JSON"]')) AS t(f)
+WHERE p.topic = 'ledger:Document.RowsFlagged';

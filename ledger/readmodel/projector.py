@@ -41,6 +41,8 @@ EVENT_FIELDS: dict[str, object] = {
         "derived", "default_policy",
     )},
     "carried_via": "JSON",
+    "attributed": "JSON",
+    "flags": "JSON",
     "default_roles": "JSON",
     "correction": _data("JSON"),
     **{name: _data("VARCHAR") for name in (
@@ -83,6 +85,7 @@ OPENED_SHAPE = _only("timestamp", "entry", "incident_id", "claimant_id", "victim
 FIGURE_SHAPE = _only(
     "timestamp", "entry", "figure_id", "role", "quantity", "publisher_id", "citation", "occurred", "reported",
     "subcounts", "fingerprint", "note", "stance", "stance_source", "derived", "part_of", "carried_via",
+    "attributed",
 )  # fmt: skip
 
 # The page split by topic, each part parsed into a struct of the fields its statements read.

@@ -205,9 +205,11 @@ class Ledger:
         described = view.describe()
         return TallyResult(chosen.label, at, described, [{**row, "view": described} for row in rows])
 
-    def figures(self, incident: str | None = None, view: View = NOW) -> Rows:
+    def figures(self, incident: str | None = None, view: View = NOW, source_text: str | None = None) -> Rows:
+        """Every figure; source_text: only those a dataset attributes to a source whose words contain it."""
         with self.reading() as con:
-            return Rows(queries.figure_rows(con, incident, view), view.describe(), queries.view_position(con, view))
+            rows = queries.figure_rows(con, incident, view, source_text)
+            return Rows(rows, view.describe(), queries.view_position(con, view))
 
     def audit(
         self,

@@ -190,6 +190,9 @@ def figures(
     reported_before: str | None = REPORTED_BEFORE,
     occurred_from: str | None = OCCURRED_FROM,
     occurred_to: str | None = OCCURRED_TO,
+    source_text: str | None = typer.Option(
+        None, "--source-text", help="Only figures a dataset attributes to a source whose words contain this (UCDP, ACLED)."
+    ),
     fmt: Format = FORMAT,
 ) -> None:
     """Every figure as reported, with its state (standing, superseded, withdrawn, struck) and its bounds in force.
@@ -198,7 +201,7 @@ def figures(
     the ones in force after any correction.
     """
     view = _view(as_of, reported_before, occurred_from, occurred_to)
-    rows = _ledger(ctx).figures(incident, view)
+    rows = _ledger(ctx).figures(incident, view, source_text)
     title = f"Figures, {rows.view}, event-log position {rows.position}"
     columns = cols.FIGURES
     if fmt is Format.table:

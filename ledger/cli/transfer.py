@@ -6,6 +6,7 @@ so `ledger --help` lists them without importing this module; it is imported when
 """
 
 # Real annotations, not strings: Typer reads them when it builds the commands (see ledger/cli/main.py).
+import datetime as dt
 import sys
 import time
 from pathlib import Path
@@ -15,14 +16,28 @@ import typer
 
 from ledger.cli.main import chart_app, export_app, import_app
 from ledger.cli.render import render
+from ledger.errors import InvalidInput
 
+RELEASE = typer.Option(
+    None, "--release", help="The release's name (default: from the file name, e.g. GEDEvent_v23_1.csv is ged-23.1)."
+)
+PUBLISHED = typer.Option(
+    None,
+    "--published",
+    help="The release's publication date, YYYY-MM-DD (default: UCDP the latest date in the file, estimated; "
+    "ACLED its latest timestamp).",
+)
+SCOPE = typer.Option(
+    None, "--scope", help="What the release covers: all, or 'country=A|B;year=2019' (default: its rows' countries and years)."
+)
+SKIP_UNREADABLE = typer.Option(
+    False, "--skip-unreadable", help="Import the rows that can be read; those that cannot are listed and recorded as left out."
+)
 REJECTS = typer.Option(None, "--rejects", help="Also write every problem (line, column, value, problem) to this CSV.")
 MAPPING = typer.Option(None, "--mapping", help="JSON or TOML file overriding sections of the shipped mapping.")
 PARENT = typer.Option(None, "--parent", help="Register every event under this incident (its period must contain them).")
 OUTPUT = typer.Option(None, "--output", "-o", help="File to write (default: stdout; Parquet needs a file).")
-AS_OF = typer.Option(
-    None, "--as-of", help="What the ledger knew at this time (recorded axis): a date, ISO timestamp or 'now'."
-)
+AS_OF = typer.Option(None, "--as-of", help="What the ledger knew at this time (recorded axis): a date, ISO timestamp or 'now'.")
 REPORTED_BEFORE = typer.Option(None, "--reported-before", help="What had been claimed publicly by this time (reported axis).")
 OCCURRED_FROM = typer.Option(None, "--occurred-from", help="Only casualties that occurred on or after this date.")
 OCCURRED_TO = typer.Option(None, "--occurred-to", help="Only casualties that occurred on or before this date.")
@@ -99,6 +114,8 @@ def _run_import(ctx: typer.Context, rejects: Path | None, call: Any) -> None:
         render(["field", "value", "victim status", "rows"], rows, _table(), out=sys.stderr)
         if report.mapping.get("skipped_rows"):
             _say(f"rows skipped (no fatalities): {report.mapping['skipped_rows']}")
+    if report.release and report.release.get("left_out_rows"):
+        render(PROBLEM_COLUMNS, problem_rows(report.release["left_out_rows"]), _table(), out=sys.stderr)
 
 
 def _table() -> Any:
@@ -129,12 +146,19 @@ def import_ucdp(
     file: Path = typer.Argument(..., help="A UCDP GED CSV as published (an HXL row under the header is fine)."),
     mapping: Path | None = MAPPING,
     parent: str | None = PARENT,
+    release: str | None = RELEASE,
+    published: str | None = PUBLISHED,
+    scope: str | None = SCOPE,
+    skip_unreadable: bool = SKIP_UNREADABLE,
     rejects: Path | None = REJECTS,
 ) -> None:
-    """Import UCDP GED events: each an incident, its deaths_* / low / high as figures by victim status."""
+    """Import a UCDP GED release: each event an incident, UCDP's low/best/high its total, the sides' deaths its parts.
+
+    A later release of the same dataset revises, withdraws and corrects what the ledger holds from it."""
     from ledger.io.imports import import_ucdp as run
 
-    _run_import(ctx, rejects, lambda ledger, bar: run(ledger, file, mapping, parent, bar))
+    on = _date(published, "--published")
+    _run_import(ctx, rejects, lambda ledger, bar: run(ledger, file, mapping, parent, bar, release, on, scope, skip_unreadable))
 
 
 @import_app.command("acled")
@@ -144,12 +168,30 @@ def import_acled(
     mapping: Path | None = MAPPING,
     parent: str | None = PARENT,
     keep_zero: bool = typer.Option(False, "--keep-zero", help="Also import events without fatalities (as a figure of 0)."),
+    release: str | None = RELEASE,
+    published: str | None = PUBLISHED,
+    scope: str | None = SCOPE,
+    skip_unreadable: bool = SKIP_UNREADABLE,
     rejects: Path | None = REJECTS,
 ) -> None:
-    """Import ACLED events: each an incident with one fatalities figure, reported at ACLED's timestamp."""
+    """Import an ACLED release: each event an incident with one fatalities figure (default name and date: its latest timestamp).
+
+    A later release of the same dataset revises, withdraws and corrects what the ledger holds from it."""
     from ledger.io.imports import import_acled as run
 
-    _run_import(ctx, rejects, lambda ledger, bar: run(ledger, file, mapping, parent, keep_zero, bar))
+    on = _date(published, "--published")
+    _run_import(
+        ctx, rejects, lambda ledger, bar: run(ledger, file, mapping, parent, keep_zero, bar, release, on, scope, skip_unreadable)
+    )
+
+
+def _date(text: str | None, option: str) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(f"{option} {text!r}: not a date; write YYYY-MM-DD, e.g. 2023-06-15") from None
 
 
 @import_app.command("template")

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from ledger.errors import InvalidInput
-from ledger.io.pipeline.records import Progress, check_file
+from ledger.io.pipeline.published import PublishedCsv, Release, midnight, parse_scope
+from ledger.io.pipeline.records import Progress, check_file, file_sha256
 from ledger.io.pipeline.run import ImportReport, run_import
 
 LEDGER_FORMATS = ("csv", "jsonl")
@@ -27,13 +31,21 @@ def import_figures(
 
 
 def import_ucdp(
-    ledger: Any, path: Path, mapping: Path | None = None, parent: str | None = None, progress: Progress | None = None
+    ledger: Any,
+    path: Path,
+    mapping: Path | None = None,
+    parent: str | None = None,
+    progress: Progress | None = None,
+    release: str | None = None,
+    published: dt.date | None = None,
+    scope: str | None = None,
+    skip_unreadable: bool = False,
 ) -> ImportReport:
-    """A UCDP GED CSV as published: each event an incident, its deaths figures by side."""
+    """A release of UCDP GED as published: each event an incident, its total and its sides' deaths."""
     from ledger.io.formats.ucdp.reading import UcdpGed
 
     check_file(path, "import")
-    return run_import(ledger, UcdpGed(path, mapping, parent), progress)
+    return import_release(ledger, UcdpGed(path, mapping, parent), progress, release, published, scope, skip_unreadable)
 
 
 def import_acled(
@@ -43,9 +55,39 @@ def import_acled(
     parent: str | None = None,
     keep_zero: bool = False,
     progress: Progress | None = None,
+    release: str | None = None,
+    published: dt.date | None = None,
+    scope: str | None = None,
+    skip_unreadable: bool = False,
 ) -> ImportReport:
-    """An ACLED export as downloaded: each event an incident with one fatalities figure."""
+    """A release of ACLED as downloaded: each event an incident with one fatalities figure."""
     from ledger.io.formats.acled.reading import Acled
 
     check_file(path, "import")
-    return run_import(ledger, Acled(path, mapping, parent, keep_zero), progress)
+    source = Acled(path, mapping, parent, keep_zero)
+    return import_release(ledger, source, progress, release, published, scope, skip_unreadable)
+
+
+def import_release(
+    ledger: Any,
+    source: PublishedCsv,
+    progress: Progress | None = None,
+    name: str | None = None,
+    published: dt.date | None = None,
+    scope: str | None = None,
+    skip_unreadable: bool = False,
+) -> ImportReport:
+    """A dataset's release, compared event by event with what the ledger holds from the dataset
+    (ledger/io/pipeline/published.py): new, revised, withdrawn, corrected and unchanged events."""
+    sha = file_sha256(source.path)
+    default_name, default_published = source.release_defaults() if name is None or published is None else (None, None)
+    when = midnight(published) if published is not None else default_published
+    assert when is not None
+    release_key = (name or default_name or "").strip()
+    if not release_key:
+        raise InvalidInput(f"import {source.path}: no release name; give one with --release NAME")
+    release = Release(release_key, source.publisher[0], when, sha, parse_scope(scope) if scope else None)
+    source.skip_unreadable = skip_unreadable
+    source.load(ledger, release)
+    report = run_import(ledger, source, progress)
+    return attrs.evolve(report, release=source.finish(ledger, sha))

@@ -234,7 +234,7 @@ SELECT f.figure_id, i.key AS incident, c.key AS claimant, f.victim_status, f.out
        f.occurred_start, f.occurred_end, f.reported_at, f.reported_precision, f.reported_estimated,
        f.recorded_at, f.analyst, f.women, f.children, f.note, f.position, f.series_id,
        coalesce(f.stance, 'stated') AS stance, coalesce(f.stance_source, 'none') AS stance_source, f.derived,
-       f.part_of, coalesce(f.quote_part, 'body') AS quote_part
+       f.part_of, coalesce(f.quote_part, 'body') AS quote_part, f.attributed
 FROM figures f
 JOIN incidents i USING (incident_id)
 JOIN claimants c USING (claimant_id)
@@ -242,15 +242,21 @@ LEFT JOIN publishers p ON p.publisher_id = f.publisher_id
 LEFT JOIN documents d ON d.document_id = f.document_id
 WHERE ($incident IS NULL OR i.key = $incident)
   AND ($recorded IS NULL OR f.recorded_at <= $recorded)
+  AND ($source_text IS NULL OR contains(lower(CAST(f.attributed AS VARCHAR)), lower($source_text)))
 ORDER BY f.position
 """
 
 
-def figure_rows(con: duckdb.DuckDBPyConnection, incident: str | None = None, view: View = NOW) -> list[Row]:
-    """Every figure the view sees, as reported, with its state then: standing, superseded, withdrawn, struck."""
+def figure_rows(
+    con: duckdb.DuckDBPyConnection, incident: str | None = None, view: View = NOW, source_text: str | None = None
+) -> list[Row]:
+    """Every figure the view sees, as reported, with its state then: standing, superseded, withdrawn, struck.
+
+    source_text: only figures whose attributed source (a dataset's source_original, office, article,
+    headline; ACLED's source and notes) contains these words, case aside."""
     if incident is not None:
         incident_id(con, incident)
-    rows = _rows(con, FIGURES_SQL, {"incident": incident, "recorded": view.recorded_by})
+    rows = _rows(con, FIGURES_SQL, {"incident": incident, "recorded": view.recorded_by, "source_text": source_text})
     # Struck figures are absent from the claims; the view's filters must not make them look struck.
     unfiltered = load_facts(con, View(recorded_by=view.recorded_by))
     filtered = view.reported_by or view.occurred_from or view.occurred_to

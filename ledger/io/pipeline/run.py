@@ -62,6 +62,7 @@ class ImportReport:
     facts: dict[str, int]  # withdrawals, corrections, strikes and grades written
     ignored_columns: list[str]
     mapping: dict[str, Any] | None = None
+    release: dict[str, Any] | None = None  # a dataset's release: what it did to the events held (published.py)
 
     def summary(self) -> list[str]:
         def counts(c: dict[str, int]) -> str:
@@ -72,6 +73,14 @@ class ImportReport:
             f"figures: {self.figures_new} new, {self.figures_known} already recorded",
             f"registered: {counts(self.registered)}; already registered: {counts(self.known)}",
         ]
+        if self.release:
+            r = self.release
+            lines.append(f"release {r['release']} (published {r['published']}, scope: {r['scope']}): "
+                         f"events {r['new']} new, {r['revised']} revised, {r['withdrawn']} withdrawn, "
+                         f"{r['corrected']} corrected, {r['unchanged']} unchanged")  # fmt: skip
+            if r["flagged"] or r["left_out"]:
+                lines.append(f"rows flagged as odd (recorded as published): {r['flagged']}; "
+                             f"rows left out (unreadable): {r['left_out']}")  # fmt: skip
         if any(self.facts.values()):
             lines.append(f"later facts written: {counts(self.facts)}")
         if self.kept:

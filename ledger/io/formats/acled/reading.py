@@ -1,27 +1,31 @@
-"""ACLED events as ledger facts.
+"""ACLED events as ledger facts, release by release (the comparison: ledger/io/pipeline/published.py).
 
 Each event with fatalities becomes an incident (`acled-<event_id_cnty>`) and one figure: its
-`fatalities`, attributed to ACLED (the mapping's claimant), in the victim status the mapping's
-rules give (default `unknown`), carried by the first outlet in `source` and a document naming all
-of them. ACLED's `timestamp` (Unix seconds: when ACLED published or last changed the row) is the
-figure's reported time, so a later export with a changed number is a revision that stands, and an
-unchanged row is the same figure. Events without fatalities are skipped unless keep_zero is set.
+`fatalities`, claimed by ACLED (the mapping's claimant, a dataset), in the victim status the
+mapping's rules give (violence against civilians, and any row ACLED codes `civilian_targeting`:
+civilians; else `unknown`). The release is the document; the row's `source`, `source_scale` and
+`notes` are kept on the figure as the source ACLED attributes it to. ACLED's `timestamp` (when
+it last changed the row) is a new event's reported time; a revision stands at the release's date.
+
+ACLED's codebook fills in a number where reports give none ("Unspecified number of fatalities
+coded as 3", "... coded as 10"): when the notes say so for the row's own number, the figure is the
+vague reading the mapping's `placeholders` give it ("a few", "tens"), its words kept on the figure.
+Events without fatalities are skipped unless keep_zero is set, or the ledger holds them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
-from ledger.application.inputs import FigureInput
 from ledger.domain.values import Location, Period, ReportedTime
 from ledger.domain.vocabulary import LocationPrecision, Precision
-from ledger.io.formats.ledger.reading import IfMissing, Item
-from ledger.io.pipeline.catalog import ClaimantSpec, DocumentSpec, IncidentSpec, PublisherSpec
+from ledger.io.pipeline.catalog import IncidentSpec
 from ledger.io.pipeline.fields import Fields
 from ledger.io.pipeline.mapping import slug
-from ledger.io.pipeline.published import PublishedCsv, count, day
-from ledger.io.pipeline.records import Record
+from ledger.io.pipeline.published import PublishedCsv, PublishedEvent, count, day, midnight
+from ledger.io.pipeline.records import Record, csv_records
 
 ACLED_COLUMNS = (
     "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type",
@@ -45,8 +49,19 @@ class Acled(PublishedCsv):
         super().__init__(path, mapping, parent)
         self.keep_zero = keep_zero
         self.statuses = self.mapping.rules("statuses", "event_type")
+        self.publisher = ("acled", "ACLED")
+        placeholders = self.mapping.data.get("placeholders", {})
+        self.placeholder = re.compile(placeholders.get("pattern", r"(?!)"), re.IGNORECASE)
+        self.placeholder_words = {str(k): str(v) for k, v in placeholders.get("words", {}).items()}
 
-    def parse(self, record: Record) -> list[Item]:
+    def release_defaults(self) -> tuple[str, ReportedTime]:
+        """The latest `timestamp` in the file: when ACLED last changed a row of this export."""
+        cells = ((r.fields.get("timestamp") or "").strip() for r in csv_records(self.path, "reading dates"))
+        stamps = [int(cell) for cell in cells if cell.isdigit()]
+        on = dt.datetime.fromtimestamp(max(stamps), dt.UTC).date() if stamps else dt.date.today()
+        return f"acled-{on.isoformat()}", midnight(on, estimated=not stamps)
+
+    def read_event(self, record: Record) -> PublishedEvent:
         f = Fields(record.fields)
         event = f.required("event_id_cnty")
         on = day(f, "event_date")
@@ -59,36 +74,27 @@ class Acled(PublishedCsv):
             f.problem("timestamp", None, "timestamp: required, but empty; ACLED gives Unix seconds")
         f.done()
         assert on and precision and where and fatalities is not None and stamp is not None
-        if fatalities == 0 and not self.keep_zero:
-            if self.mapping.counting:
-                self.skipped += 1
-            return []
         key = f"acled-{slug(event)}"
         reported = ReportedTime(dt.datetime.fromtimestamp(stamp, dt.UTC), Precision.DAY)
-        claimant = self.mapping.data["claimant"]
-        items: list[Item] = [IfMissing(ClaimantSpec(
-            claimant["key"], claimant["name"], claimant.get("kind", "ngo"), claimant.get("reliability", "F"),
-            claimant.get("default_roles", {}), "registered by the ACLED import",
-        ))]  # fmt: skip
-        outlets = [s.strip() for s in (f.raw("source") or "").split(";") if s.strip()]
-        if outlets:
-            items.append(IfMissing(PublisherSpec(slug(outlets[0]), outlets[0], "media")))
-        items.append(DocumentSpec(
-            key, None, None, f"ACLED {event}: {'; '.join(outlets) or 'no source named'}",
-            slug(outlets[0]) if outlets else None, reported,
-        ))  # fmt: skip
         period = _period(on, Precision(precision))
-        items.append(self._incident(f, key, event, country, period, LocationPrecision(where)))
+        incident = self._incident(f, key, event, country, period, LocationPrecision(where))
         status = self.mapping.classify(self.statuses, record.fields)
         if status is None:
             self.mapping.miss("event_type", f.raw("event_type") or "")
             status = str(self.mapping.data.get("status_unmatched", "unknown"))
-        note = f"ACLED {event}: {f.raw('event_type')} / {f.raw('sub_event_type') or '-'}; notes: {f.raw('notes') or '-'}"
-        items.append(FigureInput(
-            incident=key, claimant=claimant["key"], victim_status=status, outcome="killed", quantity=str(fatalities),
-            reported=reported, document=key, note=note, line=record.line,
-        ))  # fmt: skip
-        return items
+        words = str(fatalities)
+        attributed = {name: value for name, column in (("text", "source"), ("scale", "source_scale"), ("notes", "notes"))
+                      if (value := (f.raw(column) or "").strip())}  # fmt: skip
+        for text in (f.raw("notes") or "", f.raw("tags") or ""):
+            found = self.placeholder.search(text)
+            if found and found.group("n") == words and words in self.placeholder_words:
+                words = self.placeholder_words[words]
+                attributed["placeholder"] = found.group(0).strip()
+                break
+        note = f"ACLED {event}: {f.raw('event_type')} / {f.raw('sub_event_type') or '-'}; fatalities {fatalities}"
+        if "placeholder" in attributed:
+            note += f" ({attributed['placeholder']!r}: ACLED's codebook placeholder, read as {words!r})"
+        return PublishedEvent(key, incident, {status: words}, None, reported, note, attributed or None)
 
     def _incident(
         self, f: Fields, key: str, event: str, country: str, period: Period, precision: LocationPrecision

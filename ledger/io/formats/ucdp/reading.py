@@ -1,20 +1,24 @@
-"""UCDP GED events as ledger facts.
+"""UCDP GED events as ledger facts, release by release (the comparison: ledger/io/pipeline/published.py).
 
-Each event becomes an incident (`ucdp-ged-<id>`) with its location and date precision; its sources
-become a claimant (`source_original`), a publisher (the first `source_office`) and a document
-(`source_article`, without text). Its deaths become figures attributed to that claimant:
+Each event becomes an incident (`ucdp-ged-<id>`) with its location and date precision. UCDP is
+the claimant (the mapping's `claimant`, a dataset) and the release is the document; the event's
+own sources (source_original, source_office, source_article, source_headline, source_date) are kept
+on each figure as the source UCDP attributes it to, and a mapping's `claimants` may name a
+registered claimant for a source_original.
 
-- deaths_a, deaths_b, deaths_civilians and deaths_unknown are UCDP's best estimates per side; each
-  side's deaths are an exact figure in the victim status the mapping gives the side (sides mapped
-  to the same status are added up, and a zero records no figure);
-- low and high are UCDP's range for the event *total* only, so they cannot be put on any one
-  side. The part of the range the per-side figures do not already account for goes to the status
-  `unknown`: its figure is deaths_unknown widened upwards by (high - best) and downwards by up to
-  (best - low). Per event, the tally's bests then add up to UCDP's best and its highs to UCDP's
-  high, and nothing is counted twice. The quantity grammar's ranges take their best at their low,
-  so when that widened figure would need a best strictly inside it, its low is raised to
-  deaths_unknown: the tally's low is then above UCDP's low. Every figure's note keeps UCDP's own
-  low, best and high.
+UCDP's `low`, `best` and `high` are the event's total: a figure at the all-victims root (`all`),
+"low to high, best best". Its named parts are the sides' deaths: deaths_a and deaths_b in the
+victim status the mapping gives each side (sides mapped to the same status are added up),
+deaths_civilians as `civilian`, deaths_unknown as `unknown`; a zero records no part. UCDP gives
+each side a best only, so a part is its best with the event's best-to-low gap below it ("3 to 5,
+best 5" for a side of 5 in an event of low 8, best 10): the parts' lows then never add up above
+UCDP's low, nor their highs above UCDP's high. Per event the tally's low, best and high are
+UCDP's, and each side's best is its deaths column.
+
+A row odd in UCDP's own terms (best above high, low 0 / best 3 / high 0 for aggregated events,
+sides that do not add up to best, a source date before the event or as early as 1753-01-01) is
+recorded as published and flagged: its total is its best alone when low..high cannot hold it, its
+reported time the event's end (estimated) when no source date can be; the flag says so.
 """
 
 from __future__ import annotations
@@ -24,15 +28,12 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from ledger.application.inputs import FigureInput
 from ledger.domain.values import Location, Period, ReportedTime
 from ledger.domain.vocabulary import LocationPrecision, Precision
-from ledger.io.formats.ledger.reading import IfMissing, Item
-from ledger.io.pipeline.catalog import ClaimantSpec, DocumentSpec, IncidentSpec, PublisherSpec
+from ledger.io.pipeline.catalog import IncidentSpec
 from ledger.io.pipeline.fields import Fields
-from ledger.io.pipeline.mapping import slug
-from ledger.io.pipeline.published import PublishedCsv, count, day
-from ledger.io.pipeline.records import Record
+from ledger.io.pipeline.published import Flag, PublishedCsv, PublishedEvent, count, day, midnight, release_name
+from ledger.io.pipeline.records import Record, csv_records
 
 GED_COLUMNS = (
     "id", "relid", "year", "active_year", "code_status", "type_of_violence", "conflict_dset_id", "conflict_new_id",
@@ -47,7 +48,11 @@ GED_COLUMNS = (
 OLDER_COLUMNS = ("gwnoa2nd", "gwnob2nd", "electoral_violence", "source_headline_2", "best_est", "low_est", "high_est")
 DEATHS = ("deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown")
 VIOLENCE = {"1": "state-based conflict", "2": "non-state conflict", "3": "one-sided violence"}
+SOURCES = {"text": "source_original", "office": "source_office", "article": "source_article",
+           "headline": "source_headline", "date": "source_date"}  # fmt: skip
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# GEDEvent_v23_1.csv, ged231.csv, GEDEvent_v24_0_1.csv (a monthly candidate release)
+RELEASE_FILE = r"ged\D{0,8}?(\d{2})[_.]?(\d)(?:[_.](\d+))?"
 
 
 class UcdpGed(PublishedCsv):
@@ -64,8 +69,22 @@ class UcdpGed(PublishedCsv):
         super().__init__(path, mapping, parent)
         self.sides = self.mapping.rules("sides", "side")
         self.claimants = {k.strip().lower(): v for k, v in self.mapping.codes("claimants").items()}
+        self.publisher = ("ucdp", "UCDP")
 
-    def parse(self, record: Record) -> list[Item]:
+    def release_defaults(self) -> tuple[str, ReportedTime]:
+        """The name from the file name (else its stem); the date: the latest the file mentions, estimated."""
+        match = re.search(RELEASE_FILE, self.path.name, re.IGNORECASE)
+        name = (f"ged-{int(match[1])}.{match[2]}" + (f".{match[3]}" if match[3] else "")) if match else None
+        latest = None
+        for record in csv_records(self.path, "reading dates"):
+            for column in ("date_end", "source_date"):
+                for found in _DATE.findall(record.fields.get(column) or ""):
+                    if _valid(found) and (latest is None or found > latest):
+                        latest = found
+        on = dt.date.fromisoformat(latest) if latest else dt.date.today()
+        return name or release_name(self.path, r"^(.+?)\.csv$", "{0}") or self.path.stem, midnight(on, estimated=True)
+
+    def read_event(self, record: Record) -> PublishedEvent:
         f = Fields(record.fields)
         event = (f.raw("id") or "").strip().removesuffix(".0")
         if not event.isdigit():
@@ -77,45 +96,20 @@ class UcdpGed(PublishedCsv):
         country = f.required("country")
         f.done()
         assert start and end and date_precision and where_precision
-        low, best, high = deaths["low"] or 0, deaths["best"] or 0, deaths["high"] or 0
-        sides = sum(deaths[c] or 0 for c in DEATHS)
-        if sides != best or not low <= best <= high:
-            problem = f"best {best}: UCDP's best is the sum of deaths_a..deaths_unknown ({sides}) and lies between low {low}"
-            f.problem("best", str(best), f"{problem} and high {high}; fix the row")
         period = f.check("date_end", end, lambda: Period(start, end, Precision(date_precision)))
         f.done()
         assert period is not None
         key = f"ucdp-ged-{event}"
-        claimant, claimant_item = self._claimant(f)
-        publisher = _first(f.raw("source_office"))
-        items: list[Item] = [claimant_item]
-        if publisher:
-            items.append(IfMissing(PublisherSpec(slug(publisher), publisher, "media")))
-        reported = _reported(f, end)
-        items.append(DocumentSpec(
-            key, None, None, f.raw("source_article") or f.raw("source_headline") or f"UCDP GED event {event} sources",
-            slug(publisher) if publisher else None, reported,
-        ))  # fmt: skip
-        items.append(self._incident(f, key, event, country, period, LocationPrecision(where_precision)))
+        flags: list[Flag] = []
+        figures = self._figures(f, deaths, flags)
+        reported = _reported(f, start, end, flags)
+        incident = self._incident(f, key, event, country, period, LocationPrecision(where_precision))
+        low, best, high = deaths["low"], deaths["best"], deaths["high"]
+        attributed = {name: value for name, column in SOURCES.items() if (value := (f.raw(column) or "").strip())}
+        if (claimant := self.claimants.get(attributed.get("text", "").lower())) is not None:
+            attributed["claimant"] = claimant
         note = f"UCDP GED event {event}: low {low}, best {best}, high {high}"
-        for status, (quantity, columns) in self._figures(f, deaths).items():
-            items.append(FigureInput(
-                incident=key, claimant=claimant, victim_status=status, outcome="killed", quantity=quantity,
-                reported=reported, document=key, note=f"{note}; from {columns}", line=record.line,
-            ))  # fmt: skip
-        return items
-
-    def _claimant(self, f: Fields) -> tuple[str, Item]:
-        original = (f.raw("source_original") or "").strip()
-        if not original:
-            spec = self.mapping.data["fallback_claimant"]
-            return spec["key"], IfMissing(ClaimantSpec(spec["key"], spec["name"], spec["kind"], spec.get("reliability", "F")))
-        key = self.claimants.get(original.lower())
-        settings = self.mapping.data["claimant"]
-        key = key or f"{settings.get('prefix', '')}{slug(original)}"
-        description = "named in UCDP GED source_original; registered by the UCDP import"
-        spec = ClaimantSpec(key, original, settings.get("kind", "other"), settings.get("reliability", "F"), {}, description)
-        return key, IfMissing(spec)
+        return PublishedEvent(key, incident, figures, "all", reported, note, attributed or None, tuple(flags))
 
     def _incident(
         self, f: Fields, key: str, event: str, country: str, period: Period, precision: LocationPrecision
@@ -134,10 +128,9 @@ class UcdpGed(PublishedCsv):
         location = Location(country, f.raw("adm_1"), f.raw("adm_2"), place, precision)
         return IncidentSpec(key, f"{who}: {where}, {period.start}"[:200], location, period, self.parent, "; ".join(parts))
 
-    def _figures(self, f: Fields, deaths: dict[str, int | None]) -> dict[str, tuple[str, str]]:
-        """Victim status -> (quantity words, source columns) for one event."""
+    def _figures(self, f: Fields, deaths: dict[str, int | None], flags: list[Flag]) -> dict[str, str]:
+        """Victim status -> words: the total at `all`, the sides' deaths as its parts."""
         by_status: Counter[str] = Counter()
-        columns: dict[str, list[str]] = {}
         for column, side_column in (("deaths_a", "side_a"), ("deaths_b", "side_b")):
             side = (f.raw(side_column) or "").strip()
             status = self.mapping.classify(self.sides, {"side": side})
@@ -145,39 +138,41 @@ class UcdpGed(PublishedCsv):
                 self.mapping.miss(side_column, side)
                 status = str(self.mapping.data.get("sides_unmatched", "unknown"))
             by_status[status] += deaths[column] or 0
-            columns.setdefault(status, []).append(f"{column} ({side})")
-        for column, status in (("deaths_civilians", "civilian"), ("deaths_unknown", "unknown")):
-            by_status[status] += deaths[column] or 0
-            columns.setdefault(status, []).append(column)
+        by_status["civilian"] += deaths["deaths_civilians"] or 0
+        by_status["unknown"] += deaths["deaths_unknown"] or 0
         low, best, high = deaths["low"] or 0, deaths["best"] or 0, deaths["high"] or 0
-        figures = {s: (str(n), " + ".join(columns[s])) for s, n in by_status.items() if n and s != "unknown"}
-        unknown = by_status["unknown"]
-        words = _widened(unknown, max(0, unknown - (best - low)), unknown + (high - best))
-        if words is not None:
-            figures["unknown"] = (words, " + ".join(columns["unknown"]) + ", widened by the event's low..high")
+        sides = sum(deaths[c] or 0 for c in DEATHS)
+        if sides != best:
+            flags.append(Flag("best", str(best), f"best {best}: the sides' deaths add up to {sides}; recorded as published"))
+        if low <= best <= high:
+            total = str(best) if low == best == high else f"{low} to {high}, best {best}"
+            gap = best - low
+        else:
+            total, gap = str(best), 0
+            flags.append(Flag("best", str(best), (
+                f"low {low}, best {best}, high {high}: not low <= best <= high; the total is recorded as best {best} "
+                "alone, its published low and high kept here"
+            )))  # fmt: skip
+        figures = {"all": total}
+        for status, n in by_status.items():
+            if n:
+                figures[status] = str(n) if gap == 0 else f"{max(0, n - gap)} to {n}, best {n}"
         return figures
 
 
-def _widened(best: int, low: int, high: int) -> str | None:
-    """Words for the status-unknown figure; see the module's docstring for the raised low."""
-    if high == low == best:
-        return str(best) if best else None
-    if low == 0 and best == high:
-        return f"up to {best}"
-    return f"between {best} and {high}" if high > best else str(best)
-
-
-def _first(text: str | None) -> str | None:
-    first = (text or "").split(";")[0].strip()
-    return first or None
-
-
-def _reported(f: Fields, end: dt.date) -> ReportedTime:
-    """The latest source date: the figure stands as of UCDP's last source; else the event's end, estimated."""
-    dates = [dt.date.fromisoformat(d) for d in _DATE.findall(f.raw("source_date") or "") if _valid(d)]
-    if dates:
-        return ReportedTime(dt.datetime.combine(max(dates), dt.time(), tzinfo=dt.UTC), Precision.DAY)
-    return ReportedTime(dt.datetime.combine(end, dt.time(), tzinfo=dt.UTC), Precision.DAY, estimated=True)
+def _reported(f: Fields, start: dt.date, end: dt.date, flags: list[Flag]) -> ReportedTime:
+    """The latest source date on or after the event's start: the figure stands as of UCDP's last source;
+    else the event's end, estimated. Source dates before the event are flagged, never used."""
+    dates = []
+    for text in _DATE.findall(f.raw("source_date") or ""):
+        if not _valid(text):
+            flags.append(Flag("source_date", text, f"source date {text}: not a date; the event's end is used"))
+        elif (on := dt.date.fromisoformat(text)) < start:
+            flags.append(Flag("source_date", text, f"source date {text}: before the event ({start}); not used as "
+                              "the reported date"))  # fmt: skip
+        else:
+            dates.append(on)
+    return midnight(max(dates)) if dates else midnight(end, estimated=True)
 
 
 def _valid(text: str) -> bool:

@@ -72,6 +72,7 @@ class Document(LedgerAggregate):
         """What an import of this document (a dataset's release) found about its rows: rows odd in
         the publisher's own terms, recorded as published ({"kind": "odd", "incident", "line", "field",
         "value", "problem"}), and rows that could not be read, left out ({"kind": "left_out", ...})."""
+        self.flagged = True
 
     def locate(self, quote: str, start: int | None = None, part: str | None = None) -> tuple[int, int, str]:
         """Offsets of `quote` in the body (or the headline) and which it was, or a clear error.

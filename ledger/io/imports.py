@@ -9,6 +9,7 @@ from typing import Any
 import attrs
 
 from ledger.errors import InvalidInput
+from ledger.io.pipeline.problems import ImportRejected
 from ledger.io.pipeline.published import PublishedCsv, Release, midnight, parse_scope
 from ledger.io.pipeline.records import Progress, check_file, file_sha256
 from ledger.io.pipeline.run import ImportReport, run_import
@@ -89,5 +90,10 @@ def import_release(
     release = Release(release_key, source.publisher[0], when, sha, parse_scope(scope) if scope else None)
     source.skip_unreadable = skip_unreadable
     source.load(ledger, release)
-    report = run_import(ledger, source, progress)
+    try:
+        report = run_import(ledger, source, progress)
+    except ImportRejected as rejected:  # a published file is never edited: say how to take the readable rows
+        rejected.args = (f"{rejected.args[0]}; or import the rows that can be read with --skip-unreadable "
+                         "(those left out are listed and recorded on the release)",)  # fmt: skip
+        raise
     return attrs.evolve(report, release=source.finish(ledger, sha))

@@ -36,7 +36,7 @@ from ledger.readmodel.view import View
 @attrs.frozen
 class Line:
     # result, counted, set aside, carried, struck, correction, derived, words, low, best, high, grade,
-    # total, part, combined, unattributed
+    # total, part, combined, unattributed, flagged (a published row's problem flag)
     section: str
     text: str
     figure_id: str | None = None
@@ -100,6 +100,7 @@ def explain(
         lines += ctx.total_lines(own_claims)
     if cell.parts:
         lines += ctx.part_lines(cell, own)
+    lines += published_flag_lines(con, key[0], view)
     return Explanation(
         incident=ctx.incidents.get(key[0], key[0]),
         victim_status=key[1],
@@ -112,6 +113,18 @@ def explain(
         basis=cell.basis,
         lines=tuple(lines),
     )
+
+
+def published_flag_lines(con: duckdb.DuckDBPyConnection, incident_id: str, view: View) -> list[Line]:
+    """What a dataset's release import flagged about the row this incident was read from: the
+    publisher's numbers stand as published, and the flag says what is odd about them."""
+    rows = con.execute(
+        "SELECT p.position, d.key, p.line, p.problem FROM published_flags p JOIN documents d USING (document_id) "
+        "JOIN incidents i ON i.key = p.incident_key WHERE i.incident_id = ? AND p.kind = 'odd' "
+        "AND (?::TIMESTAMPTZ IS NULL OR p.recorded_at <= ?::TIMESTAMPTZ) ORDER BY p.position, p.line",
+        [incident_id, view.recorded_by, view.recorded_by],
+    ).fetchall()
+    return [Line("flagged", f"{problem} (release {release}, line {line})", position=at) for at, release, line, problem in rows]
 
 
 def _basis(cell: Cell) -> str:

@@ -421,6 +421,25 @@ def stale_series(evidence: Evidence, now: dt.datetime, after: dt.timedelta) -> l
     return findings
 
 
+def published_rows(evidence: Evidence) -> list[Finding]:
+    """What release imports flagged: odd rows recorded as published, unreadable rows left out. A stored
+    fact of the import (Document.RowsFlagged), reported here so nobody mistakes them for the ledger's error."""
+    findings = []
+    for release, incident, line, kind, field, problem in evidence.published_flags:
+        where = f"release {release}, line {line}"
+        if kind == "odd":
+            findings.append(Finding(
+                "published_row_odd", Severity.WARNING, f"{release}:{line}:{field}",
+                f"{incident}: {problem} ({where}); the publisher's own numbers, kept as published", incident=incident,
+            ))  # fmt: skip
+        else:
+            findings.append(Finding(
+                "published_row_left_out", Severity.WARNING, f"{release}:{line}",
+                f"{where}: left out, unreadable ({field}: {problem}); the ledger lacks this row", incident=incident,
+            ))  # fmt: skip
+    return findings
+
+
 def run_checks(
     evidence: Evidence, policy: Policy, cells: Mapping[CellKey, Cell], now: dt.datetime, stale_after: dt.timedelta
 ) -> list[Finding]:
@@ -438,4 +457,5 @@ def run_checks(
         *self_contradictions(evidence, policy),
         *enemy_claim_only(evidence),
         *stale_series(evidence, now, stale_after),
+        *published_rows(evidence),
     ]

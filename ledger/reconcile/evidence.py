@@ -66,6 +66,8 @@ class Evidence:
     withdrawals: dict[str, dt.datetime]  # series id -> time of its latest withdrawal
     headlines: dict[str, str] = attrs.Factory(dict)  # document id -> headline, where it has one
     carriers: dict[str, list[CarrierRow]] = attrs.Factory(dict)  # figure id -> its carriers, earliest first
+    # What release imports flagged: (release document key, incident key or None, line, kind, field, problem)
+    published_flags: list[tuple[str, str | None, int | None, str, str | None, str]] = attrs.Factory(list)
 
     def incident_key(self, incident_id: str) -> str:
         found = self.incidents.get(incident_id)
@@ -114,6 +116,13 @@ def load_evidence(con: duckdb.DuckDBPyConnection) -> Evidence:
         withdrawals=withdrawals,
         headlines=dict(con.execute("SELECT document_id, headline FROM documents WHERE headline IS NOT NULL").fetchall()),
         carriers=_carriers(con),
+        published_flags=[
+            tuple(r)  # type: ignore[misc]
+            for r in con.execute(
+                "SELECT d.key, p.incident_key, p.line, p.kind, p.field, p.problem FROM published_flags p "
+                "JOIN documents d USING (document_id) ORDER BY p.position, p.line"
+            ).fetchall()
+        ],
     )
 
 

@@ -40,6 +40,8 @@ KINDS: dict[str, str] = {
     "double_counted_statement": "the same quoted words from one document entered for two claimants in one cell",
     "quote_missing": "a figure's quote is not in its archived document, or the figure has no quote or document",
     "enemy_claim_only": "a cell's only standing claims are parties' claims about their enemies' losses",
+    "published_row_odd": "a row of a dataset's release is odd in the publisher's own terms; recorded as published, flagged",
+    "published_row_left_out": "a row of a dataset's release could not be read and was left out (--skip-unreadable)",
     "stale_series": "a claim series has had no report for longer than the stale period while its incident is open",
 }
 

@@ -290,3 +290,24 @@ class TestUnreadableRows:
         path = write(tmp_path / "GEDEvent_v23_1.csv", [event(1)])
         with pytest.raises(ValueError, match="scope 'countries=Pakistan'"):
             import_ucdp(ledger, path, scope="countries=Pakistan")
+
+
+class TestFlagsAreReported:
+    def test_reconcile_reports_the_flags_and_explain_shows_them(self, released: tuple[Ledger, Path, Path]) -> None:
+        from ledger.history.facade import explain_cell
+        from ledger.reconcile.checks import published_rows
+        from ledger.reconcile.evidence import load_evidence
+
+        ledger, one, _ = released
+        import_ucdp(ledger, one, published=dt.date(2023, 6, 15))
+        with ledger.reading() as con:
+            findings = published_rows(load_evidence(con))
+        assert [(f.kind, f.incident) for f in findings] == [
+            ("published_row_odd", f"ucdp-ged-{n}") for n in (9, 10, 11, 12)
+        ]
+        explained = explain_cell(ledger, "ucdp-ged-10", "all", "killed")
+        [flag] = [line for line in explained.lines if line.section == "flagged"]
+        assert "low 6, best 6, high 5: not low <= best <= high" in flag.text and "release release-ucdp-ged-23.1" in flag.text
+        assert "flagged:" in explained.text()
+        clean = explain_cell(ledger, "ucdp-ged-1", "all", "killed")
+        assert not [line for line in clean.lines if line.section == "flagged"]

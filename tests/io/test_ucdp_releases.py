@@ -311,3 +311,24 @@ class TestFlagsAreReported:
         assert "flagged:" in explained.text()
         clean = explain_cell(ledger, "ucdp-ged-1", "all", "killed")
         assert not [line for line in clean.lines if line.section == "flagged"]
+
+
+class TestReleaseOrder:
+    def test_an_event_back_in_a_later_release_stands_at_that_releases_date(
+        self, released: tuple[Ledger, Path, Path], tmp_path: Path
+    ) -> None:
+        ledger, one, two = released
+        import_ucdp(ledger, one, published=dt.date(2023, 6, 15))
+        import_ucdp(ledger, two, published=dt.date(2024, 6, 12))
+        three = write(tmp_path / "GEDEvent_v25_1.csv", [*second_release(), event(4)])
+        report = import_ucdp(ledger, three, published=dt.date(2025, 6, 10))
+        assert report.release is not None and (report.release["new"], report.release["revised"]) == (0, 1)
+        assert cells(ledger, "ucdp-ged-4") == expected(event(4))
+        standing = {r["reported_at"] for r in ledger.figures("ucdp-ged-4") if r["state"] == "standing"}
+        assert standing == {dt.datetime(2025, 6, 10, tzinfo=dt.UTC)}
+
+    def test_an_earlier_release_after_a_later_one_is_refused(self, released: tuple[Ledger, Path, Path]) -> None:
+        ledger, one, two = released
+        import_ucdp(ledger, two, published=dt.date(2024, 6, 12))
+        with pytest.raises(ValueError, match=r"release-ucdp-ged-24\.1 was published later"):
+            import_ucdp(ledger, one, published=dt.date(2023, 6, 15))

@@ -323,6 +323,7 @@ class PublishedCsv:
                     f"mapping {self.mapping.label}: claimant {key!r} (in claimants) is not registered; {self.unregistered_hint}"
                 ) from None
         with ledger.reading() as con:
+            self._check_order(con, release)
             rows = con.execute(_HELD, [claimant]).fetchall()
         held: dict[str, dict[str, Any]] = {}
         for key, country, adm1, adm2, place, lprec, start, end, dprec, estimated, status, series, figure, words in rows:
@@ -330,9 +331,24 @@ class PublishedCsv:
                 "location": Location(country, adm1, adm2, place, LocationPrecision(lprec)),
                 "period": Period(start, end, Precision(dprec), estimated), "figures": {},
             })  # fmt: skip
-            _, ids = event["figures"].setdefault(status, (words, []))
-            ids.append((series, figure))
+            if status is not None:  # an event whose figures were all withdrawn is held with none: back at the release's date
+                _, ids = event["figures"].setdefault(status, (words, []))
+                ids.append((series, figure))
         self.held = {k: HeldEvent(**v) for k, v in held.items()}
+
+    def _check_order(self, con: Any, release: Release) -> None:
+        """A release imported again after a later one would revise the later one's numbers back: refused."""
+        later = con.execute(
+            "SELECT d.key, d.published_at FROM documents d JOIN publishers p USING (publisher_id) "
+            "WHERE p.key = ? AND d.key LIKE 'release-%' AND d.key <> ? AND d.published_at > ? ORDER BY d.published_at DESC",
+            [release.publisher, release.document, release.published.at],
+        ).fetchone()
+        if later is not None:
+            raise InvalidInput(
+                f"release {release.name} (published {release.published.at.date()}): {later[0]} was published later "
+                f"({later[1].date()}) and is imported; importing an earlier release now would revise its numbers back. "
+                "Give the right --published date if this release is the newer one"
+            )
 
     def finish(self, ledger: Any, sha256: str) -> dict[str, Any]:
         """After the figures: corrections, withdrawals and flags, all attributed to the release."""
@@ -388,14 +404,16 @@ class PublishedCsv:
 # words a comparison reads) and every figure not withdrawn (what a withdrawal acts on).
 _HELD = """
 WITH gone AS (SELECT DISTINCT figure_id FROM figure_events WHERE kind IN ('withdrawn', 'struck')),
+mine AS (SELECT * FROM figures WHERE claimant_id = ? AND outcome = 'killed'),
 live AS (
     SELECT f.incident_id, f.victim_status, f.series_id, f.figure_id, f.quantity_text,
            row_number() OVER (PARTITION BY f.series_id ORDER BY f.reported_at DESC, f.position DESC) AS n
-    FROM figures f WHERE f.claimant_id = ? AND f.outcome = 'killed' AND f.figure_id NOT IN (SELECT figure_id FROM gone)
-)
+    FROM mine f WHERE f.figure_id NOT IN (SELECT figure_id FROM gone)
+),
+events AS (SELECT DISTINCT incident_id FROM mine)
 SELECT i.key, i.country, i.adm1, i.adm2, i.place, i.location_precision, i.occurred_start, i.occurred_end,
        i.date_precision, i.date_estimated, l.victim_status, l.series_id, l.figure_id, l.quantity_text
-FROM live l JOIN incidents i ON i.incident_id = l.incident_id
+FROM events e JOIN incidents i USING (incident_id) LEFT JOIN live l ON l.incident_id = e.incident_id
 ORDER BY i.key, l.victim_status, l.n
 """
 

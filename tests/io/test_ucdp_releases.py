@@ -286,6 +286,19 @@ class TestUnreadableRows:
         assert (kind, line, field) == ("left_out", 4, "date_prec")
         assert ledger.app.document("release-ucdp-ged-23.1").sha256 == report.sha256  # the file is never edited
 
+    def test_an_event_left_out_of_a_later_release_is_not_withdrawn(self, ledger: Ledger, tmp_path: Path) -> None:
+        import_ucdp(ledger, write(tmp_path / "GEDEvent_v23_1.csv", [event(1), event(2)]), published=dt.date(2023, 6, 15))
+        later = write(tmp_path / "GEDEvent_v24_1.csv", [event(1), event(2, date_start="2023-13-01")])
+        report = import_ucdp(ledger, later, published=dt.date(2024, 6, 12), skip_unreadable=True)
+        assert report.release is not None and (report.release["left_out"], report.release["withdrawn"]) == (1, 0)
+        assert cells(ledger, "ucdp-ged-2")["all"] == (6, 6, 6)  # in the release, only unreadable: kept
+        path = tmp_path / "GEDEvent_v25_1.csv"
+        text = write(path, [event(1)]).read_text(encoding="utf-8")
+        path.write_text(text + "2,3\n", encoding="utf-8")  # a row cut short: its event cannot be named
+        cut = import_ucdp(ledger, path, published=dt.date(2025, 6, 10), skip_unreadable=True)
+        assert cut.release is not None and cut.release["withdrawn"] == 0 and cut.release["withdrawals_skipped"]
+        assert any("no event withdrawn" in line for line in cut.summary())
+
     def test_release_scope_and_date_options_are_checked(self, ledger: Ledger, tmp_path: Path) -> None:
         path = write(tmp_path / "GEDEvent_v23_1.csv", [event(1)])
         with pytest.raises(ValueError, match="scope 'countries=Pakistan'"):

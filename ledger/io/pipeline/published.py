@@ -186,10 +186,15 @@ class PublishedCsv:
         self.corrections: list[tuple[str, Location | None, Period | None, str]] = []
         self.countries: set[str] = set()
         self.years: set[int] = set()
+        self.unnamed_left_out = 0  # rows left out whose event cannot be named
 
     # What the format gives.
 
     def read_event(self, record: Record) -> PublishedEvent | None:
+        raise NotImplementedError
+
+    def event_key(self, fields: dict[str, Any]) -> str | None:
+        """The incident key of a row that could not be read whole, when its id can be (None: it cannot)."""
         raise NotImplementedError
 
     def release_defaults(self) -> tuple[str, ReportedTime]:
@@ -207,6 +212,7 @@ class PublishedCsv:
             if record.problem is not None and self.skip_unreadable:
                 if self.mapping.counting:
                     self.left_out.append(record.problem)
+                    self._left_out_event(record)
                 continue
             yield record
 
@@ -223,6 +229,7 @@ class PublishedCsv:
                 raise
             if counting:
                 self.left_out += [RowProblem(record.line, p.column, p.value, p.problem) for p in invalid.problems[:1]]
+                self._left_out_event(record)
             return []
         if event is None:
             return []
@@ -242,10 +249,16 @@ class PublishedCsv:
             items.append(event.incident)
             items += self._figure_items(event, event.figures, event.reported, record.line)
             return items
-        changed = {s: w for s, w in event.figures.items() if held.figures.get(s, ("0",))[0] != w}
-        changed |= {s: "0" for s, (words, _) in held.figures.items() if s not in event.figures and words != "0"}
-        items += self._figure_items(event, changed, self.release.published, record.line)
+        items += self._figure_items(event, _changed(event, held), self.release.published, record.line)
         return items
+
+    def _left_out_event(self, record: Record) -> None:
+        """A row left out is still in the release: its event, if it can be named, is not withdrawn."""
+        key = self.event_key(record.fields) if record.fields else None
+        if key is None:
+            self.unnamed_left_out += 1
+        else:
+            self.seen.add(key)
 
     def _registrations(self) -> list[Item]:
         assert self.release is not None
@@ -292,10 +305,7 @@ class PublishedCsv:
         if held is None:
             self.counts["new"] += 1
             return
-        figures = {s: w for s, (w, _) in held.figures.items()}
-        revised = any(figures.get(s, "0") != w for s, w in event.figures.items()) or any(
-            w != "0" and s not in event.figures for s, w in figures.items()
-        )
+        revised = bool(_changed(event, held))
         location = event.incident.location if event.incident.location != held.location else None
         period = event.incident.period if event.incident.period != held.period else None
         if location or period:
@@ -360,7 +370,8 @@ class PublishedCsv:
         scope = release.scope or Scope(frozenset(self.countries), frozenset(self.years))
         reason = f"not in release {release.name}"
         withdrawn = 0
-        for key, event in self.held.items():
+        # A row left out that cannot be named may be any event held: withdraw none rather than a wrong one.
+        for key, event in (self.held if not self.unnamed_left_out else {}).items():
             if key in self.seen or not scope.covers(event.location.country, event.period.start.year):
                 continue
             standing = [ids for words, ids in event.figures.values()]
@@ -383,7 +394,7 @@ class PublishedCsv:
         return {
             "release": release.name, "document": release.document, "published": release.published.at.date().isoformat(),
             "scope": scope.describe(), "left_out": len(self.left_out), "flagged": len(self.flags),
-            "left_out_rows": list(self.left_out),
+            "left_out_rows": list(self.left_out), "withdrawals_skipped": bool(self.unnamed_left_out),
             **{kind: self.counts[kind] for kind in ("new", "revised", "withdrawn", "corrected", "unchanged")},
         }  # fmt: skip
 
@@ -416,6 +427,13 @@ SELECT i.key, i.country, i.adm1, i.adm2, i.place, i.location_precision, i.occurr
 FROM events e JOIN incidents i USING (incident_id) LEFT JOIN live l ON l.incident_id = e.incident_id
 ORDER BY i.key, l.victim_status, l.n
 """
+
+
+def _changed(event: PublishedEvent, held: HeldEvent) -> dict[str, str]:
+    """The figures a release changes, by victim status: new words, or 0 for a status it no longer gives."""
+    changed = {s: w for s, w in event.figures.items() if held.figures.get(s, ("0",))[0] != w}
+    changed |= {s: "0" for s, (words, _) in held.figures.items() if s not in event.figures and words != "0"}
+    return changed
 
 
 def _period(period: Period) -> str:

@@ -81,6 +81,8 @@ class ImportReport:
             if r["flagged"] or r["left_out"]:
                 lines.append(f"rows flagged as odd (recorded as published): {r['flagged']}; "
                              f"rows left out (unreadable): {r['left_out']}")  # fmt: skip
+            if r.get("withdrawals_skipped"):
+                lines.append("no event withdrawn: a row left out cannot be named, so any event held may be in it")
         if any(self.facts.values()):
             lines.append(f"later facts written: {counts(self.facts)}")
         if self.kept:

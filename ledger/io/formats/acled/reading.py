@@ -61,6 +61,10 @@ class Acled(PublishedCsv):
         on = dt.datetime.fromtimestamp(max(stamps), dt.UTC).date() if stamps else dt.date.today()
         return f"acled-{on.isoformat()}", midnight(on, estimated=not stamps)
 
+    def event_key(self, fields: dict[str, str]) -> str | None:
+        event = (fields.get("event_id_cnty") or "").strip()
+        return f"acled-{slug(event)}" if event else None
+
     def read_event(self, record: Record) -> PublishedEvent:
         f = Fields(record.fields)
         event = f.required("event_id_cnty")

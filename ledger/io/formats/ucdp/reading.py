@@ -84,6 +84,10 @@ class UcdpGed(PublishedCsv):
         on = dt.date.fromisoformat(latest) if latest else dt.date.today()
         return name or release_name(self.path, r"^(.+?)\.csv$", "{0}") or self.path.stem, midnight(on, estimated=True)
 
+    def event_key(self, fields: dict[str, str]) -> str | None:
+        event = (fields.get("id") or "").strip().removesuffix(".0")
+        return f"ucdp-ged-{event}" if event.isdigit() else None
+
     def read_event(self, record: Record) -> PublishedEvent:
         f = Fields(record.fields)
         event = (f.raw("id") or "").strip().removesuffix(".0")

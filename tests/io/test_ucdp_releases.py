@@ -138,6 +138,18 @@ class TestFirstRelease:
         attributed = {json.loads(r["attributed"])["text"] for r in ledger.figures()}
         assert attributed == {"Security officials"}
 
+    def test_a_mapping_names_registered_claimants_for_source_texts(self, released: tuple[Ledger, Path, Path]) -> None:
+        ledger, one, _ = released
+        mapping = one.parent / "mine.json"
+        mapping.write_text(json.dumps({"claimants": {"security OFFICIALS": "ispr"}}), encoding="utf-8")
+        with pytest.raises(ValueError, match=r"claimant 'ispr' .* is not registered"):
+            import_ucdp(ledger, one, mapping, published=dt.date(2023, 6, 15))
+        ledger.app.register_claimant("ispr", "ISPR", "state_forces", {"*": "party_other"}, "F", ledger.entry())
+        import_ucdp(ledger, one, mapping, published=dt.date(2023, 6, 15))
+        figures = ledger.figures("ucdp-ged-1")
+        assert {r["claimant"] for r in figures} == {"ucdp-ged"}  # the dataset claims; the source is attributed
+        assert {json.loads(r["attributed"])["claimant"] for r in figures} == {"ispr"}
+
     def test_the_defaults_come_from_the_file_name_and_its_dates(self, released: tuple[Ledger, Path, Path]) -> None:
         ledger, one, _ = released
         report = import_ucdp(ledger, one)

@@ -131,7 +131,7 @@ class HeldEvent:
 
     location: Location
     period: Period
-    figures: dict[str, tuple[str, list[tuple[str, str]]]]  # status -> (standing words, [(series, figure) not withdrawn])
+    figures: dict[str, str]  # victim status -> the standing figure's words
 
 
 @attrs.frozen
@@ -335,16 +335,17 @@ class PublishedCsv:
         with ledger.reading() as con:
             self._check_order(con, release)
             rows = con.execute(_HELD, [claimant]).fetchall()
-        held: dict[str, dict[str, Any]] = {}
-        for key, country, adm1, adm2, place, lprec, start, end, dprec, estimated, status, series, figure, words in rows:
-            event = held.setdefault(key, {
-                "location": Location(country, adm1, adm2, place, LocationPrecision(lprec)),
-                "period": Period(start, end, Precision(dprec), estimated), "figures": {},
-            })  # fmt: skip
+        # Held whole for the comparison, so kept small: the same names and words are one string each.
+        held: dict[str, HeldEvent] = {}
+        text = _Interned()
+        for key, country, adm1, adm2, place, lprec, start, end, dprec, estimated, status, words in rows:
+            event = held.get(key)
+            if event is None:
+                location = Location(text(country), text(adm1), text(adm2), text(place), LocationPrecision(lprec))
+                event = held[key] = HeldEvent(location, Period(start, end, Precision(dprec), estimated), {})
             if status is not None:  # an event whose figures were all withdrawn is held with none: back at the release's date
-                _, ids = event["figures"].setdefault(status, (words, []))
-                ids.append((series, figure))
-        self.held = {k: HeldEvent(**v) for k, v in held.items()}
+                event.figures[text(status)] = text(words)
+        self.held = held
 
     def _check_order(self, con: Any, release: Release) -> None:
         """A release imported again after a later one would revise the later one's numbers back: refused."""
@@ -369,20 +370,19 @@ class PublishedCsv:
             app.correct_incident(key, reason, entry, location=location, period=period)
         scope = release.scope or Scope(frozenset(self.countries), frozenset(self.years))
         reason = f"not in release {release.name}"
-        withdrawn = 0
+        absent: list[str] = []
         # A row left out that cannot be named may be any event held: withdraw none rather than a wrong one.
         for key, event in (self.held if not self.unnamed_left_out else {}).items():
             if key in self.seen or not scope.covers(event.location.country, event.period.start.year):
                 continue
-            standing = [ids for words, ids in event.figures.values()]
-            if not standing:
-                continue
-            for ids in standing:
-                for series, figure in ids:
-                    app.withdraw_figure(uuid.UUID(series), uuid.UUID(figure), reason, entry, release.published,
-                                        release.document)  # fmt: skip
-            withdrawn += 1
-        self.counts["withdrawn"] = withdrawn
+            if event.figures:
+                absent.append(key)
+        claimant = str(natural_id("claimant", self.claimant["key"].strip().lower()))
+        with ledger.reading() as con:
+            standing = con.execute(_STANDING, [claimant, absent]).fetchall() if absent else []
+        for series, figure in standing:
+            app.withdraw_figure(uuid.UUID(series), uuid.UUID(figure), reason, entry, release.published, release.document)
+        self.counts["withdrawn"] = len(absent)
         document = app.document(release.document)
         flags = self.flags + [
             {"kind": "left_out", "incident": None, "line": p.line, "field": p.column, "value": p.value, "problem": p.problem}
@@ -417,22 +417,34 @@ _HELD = """
 WITH gone AS (SELECT DISTINCT figure_id FROM figure_events WHERE kind IN ('withdrawn', 'struck')),
 mine AS (SELECT * FROM figures WHERE claimant_id = ? AND outcome = 'killed'),
 live AS (
-    SELECT f.incident_id, f.victim_status, f.series_id, f.figure_id, f.quantity_text,
-           row_number() OVER (PARTITION BY f.series_id ORDER BY f.reported_at DESC, f.position DESC) AS n
-    FROM mine f WHERE f.figure_id NOT IN (SELECT figure_id FROM gone)
+    SELECT f.incident_id, f.victim_status, f.quantity_text FROM mine f
+    WHERE f.figure_id NOT IN (SELECT figure_id FROM gone)
+    QUALIFY row_number() OVER (PARTITION BY f.series_id ORDER BY f.reported_at DESC, f.position DESC) = 1
 ),
 events AS (SELECT DISTINCT incident_id FROM mine)
 SELECT i.key, i.country, i.adm1, i.adm2, i.place, i.location_precision, i.occurred_start, i.occurred_end,
-       i.date_precision, i.date_estimated, l.victim_status, l.series_id, l.figure_id, l.quantity_text
+       i.date_precision, i.date_estimated, l.victim_status, l.quantity_text
 FROM events e JOIN incidents i USING (incident_id) LEFT JOIN live l ON l.incident_id = e.incident_id
-ORDER BY i.key, l.victim_status, l.n
 """
+# Every figure of the dataset not withdrawn, for the events a release no longer has: a withdrawal
+# acts on each (the standing one alone would let an earlier one stand again).
+_STANDING = """
+SELECT f.series_id, f.figure_id FROM figures f JOIN incidents i USING (incident_id)
+WHERE f.claimant_id = ? AND f.outcome = 'killed' AND list_contains(?, i.key)
+  AND f.figure_id NOT IN (SELECT figure_id FROM figure_events WHERE kind IN ('withdrawn', 'struck'))
+ORDER BY f.position
+"""
+
+
+class _Interned(dict[str, str]):
+    def __call__(self, value: str | None) -> str | None:
+        return None if value is None else self.setdefault(value, value)
 
 
 def _changed(event: PublishedEvent, held: HeldEvent) -> dict[str, str]:
     """The figures a release changes, by victim status: new words, or 0 for a status it no longer gives."""
-    changed = {s: w for s, w in event.figures.items() if held.figures.get(s, ("0",))[0] != w}
-    changed |= {s: "0" for s, (words, _) in held.figures.items() if s not in event.figures and words != "0"}
+    changed = {s: w for s, w in event.figures.items() if held.figures.get(s, "0") != w}
+    changed |= {s: "0" for s, words in held.figures.items() if s not in event.figures and words != "0"}
     return changed
 
 

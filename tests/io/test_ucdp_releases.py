@@ -327,9 +327,7 @@ class TestFlagsAreReported:
         import_ucdp(ledger, one, published=dt.date(2023, 6, 15))
         with ledger.reading() as con:
             findings = published_rows(load_evidence(con))
-        assert [(f.kind, f.incident) for f in findings] == [
-            ("published_row_odd", f"ucdp-ged-{n}") for n in (9, 10, 11, 12)
-        ]
+        assert [(f.kind, f.incident) for f in findings] == [("published_row_odd", f"ucdp-ged-{n}") for n in (9, 10, 11, 12)]
         explained = explain_cell(ledger, "ucdp-ged-10", "all", "killed")
         [flag] = [line for line in explained.lines if line.section == "flagged"]
         assert "low 6, best 6, high 5: not low <= best <= high" in flag.text and "release release-ucdp-ged-23.1" in flag.text
@@ -357,3 +355,24 @@ class TestReleaseOrder:
         import_ucdp(ledger, two, published=dt.date(2024, 6, 12))
         with pytest.raises(ValueError, match=r"release-ucdp-ged-24\.1 was published later"):
             import_ucdp(ledger, one, published=dt.date(2023, 6, 15))
+
+
+class TestBundles:
+    def test_a_bundle_carries_the_attributed_sources(self, released: tuple[Ledger, Path, Path], tmp_path: Path) -> None:
+        from conftest import make_ledger
+
+        from ledger.io.export import export
+        from ledger.io.imports import import_figures
+
+        ledger, one, _ = released
+        import_ucdp(ledger, one, published=dt.date(2023, 6, 15))
+        bundle = tmp_path / "bundle.jsonl"
+        export(ledger, "figures", bundle, "jsonl")
+        fresh = make_ledger(tmp_path / "fresh")
+        try:
+            import_figures(fresh, bundle)
+            sources = {(r["incident"], r["victim_status"], r["attributed"]) for r in fresh.figures()}
+            assert sources == {(r["incident"], r["victim_status"], r["attributed"]) for r in ledger.figures()}
+            assert all(attributed for _, _, attributed in sources)
+        finally:
+            fresh.close()

@@ -61,7 +61,7 @@ SQL = {
                    d.key AS document, f.quote, f.quote_start, NULLIF(f.quote_part, 'body') AS quote_part,
                    CASE WHEN f.stance_source = 'analyst' THEN f.stance END AS stance, f.derived, f.part_of,
                    f.carried_via, f.occurred_start, f.occurred_end, f.occurred_precision,
-                   f.women, f.children, f.note, f.figure_id, f.position
+                   f.women, f.children, f.note, f.figure_id, f.attributed, f.position
             FROM figures f JOIN incidents i USING (incident_id) JOIN claimants c USING (claimant_id)
             LEFT JOIN publishers p ON p.publisher_id = f.publisher_id LEFT JOIN documents d ON d.document_id = f.document_id
             WHERE $at IS NULL OR f.recorded_at <= $at
@@ -69,7 +69,7 @@ SQL = {
             SELECT i.key, c.key, f.victim_status, f.outcome, k.words, k.reported_at, k.reported_precision,
                    k.reported_estimated, f.role, p.key, d.key, k.quote, k.quote_start, NULLIF(k.quote_part, 'body'),
                    CASE WHEN k.stance_source = 'analyst' THEN k.stance END, NULL, NULL, k.carried_via,
-                   f.occurred_start, f.occurred_end, f.occurred_precision, NULL, NULL, k.note, k.figure_id, k.position
+                   f.occurred_start, f.occurred_end, f.occurred_precision, NULL, NULL, k.note, k.figure_id, NULL, k.position
             FROM carriers k JOIN figures f USING (figure_id) JOIN incidents i USING (incident_id)
             JOIN claimants c USING (claimant_id)
             LEFT JOIN publishers p ON p.publisher_id = k.publisher_id LEFT JOIN documents d ON d.document_id = k.document_id
@@ -101,6 +101,7 @@ def bundle_records(con: duckdb.DuckDBPyConnection, view: View) -> list[Row]:
     for row in _rows(con, SQL["figure"], params):
         # Carriers cite publishers by id in the log; a bundle names them by key, as imports do.
         row["carried_via"] = [publishers.get(i, i) for i in json.loads(row["carried_via"] or "[]")] or None
+        row["attributed"] = json.loads(row["attributed"]) if row["attributed"] else None  # a dataset's source, as published
         records.append({"record": "figure", **_clean("figure", row)})
     for row in _rows(con, SQL["later"], params):
         kind = row.pop("kind")

@@ -56,6 +56,8 @@ FIGURE_FIELDS = {
     "note": "optional: free text",
 }
 REQUIRED = ("incident", "claimant", "victim_status", "outcome", "quantity", "reported")
+# Fields only a bundle carries: the source a dataset attributes a figure to ({"text": ..., "office": ...}).
+JSONL_ONLY = frozenset({"attributed"})
 ALIASES = {"quantity_text": "quantity", "reported_at": "reported", "status": "victim_status"}
 # Columns `ledger export figures` writes that describe a figure's state rather than the claim: read and ignored.
 EXPORT_ONLY = frozenset({
@@ -93,6 +95,7 @@ def figure_from(fields: Fields, line: int) -> FigureInput:
     if quote_part and quote_part not in (BODY, HEADLINE):
         fields.problem("quote_part", quote_part, f"quote_part {quote_part!r}: use body or headline")
     includes = _parts(fields)
+    attributed = _attributed(fields)
     fields.done()
     assert reported is not None
     return FigureInput(
@@ -113,7 +116,18 @@ def figure_from(fields: Fields, line: int) -> FigureInput:
         carried_via=tuple(str(k) for k in fields.items("carried_via")),
         quote_part=quote_part,
         part_of=fields.text("part_of"),
+        attributed=attributed,
     )
+
+
+def _attributed(fields: Fields) -> dict[str, str] | None:
+    value = fields.values.get("attributed")
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        fields.problem("attributed", str(value), 'attributed: should be an object of texts, e.g. {"text": "Police"}')
+        return None
+    return {str(k): v for k, v in value.items()}
 
 
 def _parts(fields: Fields) -> tuple[PartInput, ...]:
@@ -221,7 +235,7 @@ class LedgerJsonl(LedgerCsv):
         if parser is None:
             raise RowInvalid([FieldProblem("record", str(kind), f"record {kind!r}: unknown; use one of {', '.join(_RECORDS)}")])
         if parser is _figure_record:
-            unknown = sorted(set(record.fields) - set(FIGURE_FIELDS) - set(ALIASES) - EXPORT_ONLY)
+            unknown = sorted(set(record.fields) - set(FIGURE_FIELDS) - set(ALIASES) - EXPORT_ONLY - JSONL_ONLY)
             if unknown:
                 problem = f"{unknown[0]}: not a figure field; use {', '.join(FIGURE_FIELDS)}"
                 raise RowInvalid([FieldProblem(unknown[0], None, problem)])

@@ -271,8 +271,8 @@ def query(
     else:
         from ledger.history.facade import query_as_of
 
-        _say(f"figures_asof, tallies_asof and tally_claims_asof: {view.describe()}")
         columns, rows = query_as_of(ledger, sql, view, policy)
+        _say(f"figures_asof, tallies_asof and tally_claims_asof: {view.describe()}")
         meta = {"policy": ledger.policy(policy).label, "view": view.describe(), "log_position": _position(ledger, view)}
     title = f"Query, {meta['view']}, event-log position {meta['log_position']}"
     render(columns, rows, fmt, title=title, meta={**meta, "columns": list(columns)})

@@ -44,12 +44,15 @@ HXL_TAGS = {
 }  # fmt: skip
 
 
-def write_table(fmt: str, columns: Sequence[str], rows: Sequence[dict[str, Any]], out: TextIO, meta: dict[str, Any]) -> None:
+def write_table(
+    fmt: str, columns: Sequence[str], rows: Sequence[dict[str, Any]], out: TextIO, meta: dict[str, Any], raw: bool | None = None
+) -> None:
+    """`raw`: CSV and HXL cells as stored, not neutralised against formulas (see csv_text.py)."""
     values = [[row.get(c) for c in columns] for row in rows]
     if fmt == "csv":
-        write_csv(columns, values, out)
+        write_csv(columns, values, out, raw)
     elif fmt == "hxl":
-        write_csv(columns, [[HXL_TAGS.get(c, "") for c in columns], *values], out)
+        write_csv(columns, [[HXL_TAGS.get(c, "") for c in columns], *values], out, raw)
     elif fmt == "json":
         records = [{c: _json_value(v) for c, v in zip(columns, row, strict=True)} for row in values]
         out.write(json.dumps({**meta, "rows": records}, indent=2, ensure_ascii=False) + "\n")

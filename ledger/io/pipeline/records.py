@@ -19,6 +19,7 @@ from typing import Any
 import attrs
 
 from ledger.errors import InvalidInput
+from ledger.io.formats.csv_text import restored
 from ledger.io.pipeline.problems import RowProblem
 
 # (phase, bytes read, bytes in the file): "checking" or "writing" and how far the pass has got.
@@ -80,7 +81,7 @@ def csv_records(path: Path, phase: str = "reading", progress: Progress | None = 
         lines = _Lines(path, raw)
         reader = csv.reader(iter(lines), strict=True)
         try:
-            header = [h.strip().lower() for h in next(reader)]
+            header = [restored(h).strip().lower() for h in next(reader)]
         except StopIteration:
             raise InvalidInput(f"{path}: empty file; a header row is needed, see `ledger import template`") from None
         except csv.Error as error:
@@ -111,7 +112,8 @@ def csv_records(path: Path, phase: str = "reading", progress: Progress | None = 
                 problem = RowProblem(start, None, None, f"has {len(cells)} fields, the header has {len(header)}")
                 yield Record(start, {}, problem)
                 continue
-            yield Record(start, dict(zip(header, cells, strict=True)))
+            # A cell the ledger neutralised against formulas ("'=x") reads back as written ("=x").
+            yield Record(start, dict(zip(header, map(restored, cells), strict=True)))
         if progress is not None:
             progress(phase, total, total)
 

@@ -8,6 +8,7 @@ rows give the same bytes, which is what lets a manifest's SHA-256 re-create a pu
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -72,7 +73,10 @@ def write_parquet(columns: Sequence[str], rows: Sequence[dict[str, Any]], path: 
     arrays = []
     for column in columns:
         values = [_parquet_value(row.get(column)) for row in rows]
-        array = pa.array(values)
+        try:
+            array = pa.array(values)
+        except OverflowError:  # a tally summing past INT64 (ledger/domain/limits.py): exact as DECIMAL(38)
+            array = pa.array([None if v is None else decimal.Decimal(v) for v in values], pa.decimal128(38, 0))
         arrays.append(pa.array(values, pa.string()) if pa.types.is_null(array.type) else array)
     table = pa.Table.from_arrays(arrays, names=list(columns))
     con = duckdb.connect()

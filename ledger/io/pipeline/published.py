@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from ledger.domain.limits import MAX_YEAR
 from ledger.errors import InvalidInput
 from ledger.io.pipeline.fields import Fields
 from ledger.io.pipeline.mapping import Mapping, load_mapping
@@ -65,9 +66,13 @@ def day(f: Fields, column: str) -> dt.date | None:
         return None
     for parse in (lambda: dt.date.fromisoformat(raw[:10]), lambda: dt.datetime.strptime(raw, "%d %B %Y").date()):
         try:
-            return parse()
+            parsed = parse()
         except ValueError:
             continue
+        if parsed.year > MAX_YEAR:
+            f.problem(column, raw, f"{column} {raw!r}: after the year {MAX_YEAR}; check the year")
+            return None
+        return parsed
     f.problem(column, raw, f"{column} {raw!r}: not a date; the published formats are 2024-01-30 or 30 January 2024")
     return None
 

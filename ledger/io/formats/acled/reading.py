@@ -14,6 +14,7 @@ import datetime as dt
 from pathlib import Path
 
 from ledger.application.inputs import FigureInput
+from ledger.domain.limits import MAX_TIMESTAMP, MAX_YEAR
 from ledger.domain.values import Location, Period, ReportedTime
 from ledger.domain.vocabulary import LocationPrecision, Precision
 from ledger.io.formats.ledger.reading import IfMissing, Item
@@ -57,6 +58,8 @@ class Acled(PublishedCsv):
         stamp = f.integer("timestamp")
         if stamp is None and f.raw("timestamp") is None:
             f.problem("timestamp", None, "timestamp: required, but empty; ACLED gives Unix seconds")
+        elif stamp is not None and not 0 <= stamp < MAX_TIMESTAMP:
+            f.problem("timestamp", str(stamp), f"timestamp {stamp}: not Unix seconds up to the year {MAX_YEAR}; check it")
         f.done()
         assert on and precision and where and fatalities is not None and stamp is not None
         if fatalities == 0 and not self.keep_zero:

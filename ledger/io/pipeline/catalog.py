@@ -20,7 +20,7 @@ from ledger.domain.claimant import Claimant, Publisher
 from ledger.domain.document import Document
 from ledger.domain.ids import check_key, sha256_text
 from ledger.domain.incident import Incident
-from ledger.domain.limits import check_url
+from ledger.domain.limits import check_key_length, check_url
 from ledger.domain.quantity import parse_quantity, states_quantity
 from ledger.domain.series import check_figure, figure_fingerprint, series_id
 from ledger.domain.values import Citation, Location, Period, ReportedTime, SubCounts
@@ -264,6 +264,7 @@ class Catalog:
         self._found.pop((kind, key.strip().lower()), None)
 
     def get(self, kind: str, key: str) -> Any:
+        check_key_length(kind, key)  # a key no registration can have: named briefly, not echoed whole
         slot = (kind, key.strip().lower())
         found = self.row_pending.get(slot) or self.pending.get(slot) or self.existing(kind, key)
         if found is None:

@@ -96,7 +96,15 @@ def _payloads(home: Path, outside: Path) -> list[str]:
 
 def _unresolvable(home: Path) -> list[str]:
     """SELECTs whose file or extension a sealed session cannot even name: a plain SQL error (exit 1), nothing read."""
-    return ["SELECT * FROM '/etc/passwd'", f"SELECT * FROM sqlite_scan('{home / 'events.sqlite'}', 'stored_events')"]
+    events = home / "events.sqlite"
+    return [
+        "SELECT * FROM '/etc/passwd'",
+        f"SELECT * FROM sqlite_scan('{events}', 'stored_events')",
+        # a statement inside DuckDB's query() table function: it takes one SELECT only
+        "SELECT * FROM query('DELETE FROM facts')",
+        f"SELECT * FROM query('COPY facts TO ''{events}'' ')",
+        f"SELECT * FROM query('ATTACH ''{events}'' AS log')",
+    ]
 
 
 def _tree(home: Path) -> dict[str, str]:

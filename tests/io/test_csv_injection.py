@@ -156,8 +156,8 @@ def test_every_csv_read_on_the_cli_neutralises_formula_cells(hostile: Ledger, re
     assert result.exit_code == 0, result.output
     found = _assert_safe(result.stdout, " ".join(read), numeric={"-5"})
     assert found >= 1, f"{read}: no hostile text reached the read"
-    for raw_args, raw_env in ((["--raw-csv"], {}), ([], {"LEDGER_CSV_RAW": "1"})):
-        raw = runner.invoke(cli_app, ["--home", home, *raw_args, *read, "-f", "csv"], env={**env, **raw_env})
+    for before, after, raw_env in ((["--raw-csv"], [], {}), ([], ["--raw-csv"], {}), ([], [], {"LEDGER_CSV_RAW": "1"})):
+        raw = runner.invoke(cli_app, ["--home", home, *before, *read, "-f", "csv", *after], env={**env, **raw_env})
         assert raw.exit_code == 0, raw.output
         raw_cells = [c for row in _cells(raw.stdout) for c in row if c != "-5"]
         assert any(c.startswith(FORMULA_TRIGGERS) for c in raw_cells), f"{read} raw: values changed"

@@ -32,3 +32,10 @@ class StoreUnavailable(LedgerError):
 
 class NoLedger(StoreUnavailable):
     """No ledger where one was looked for: a read never creates one (`ledger init` does)."""
+
+
+class Refused(InvalidInput):
+    """A request the ledger will not run as given (a usage error): `ledger query` given more than one
+    read-only statement, or one that would reach files, settings or extensions."""
+
+    exit_code = 2

@@ -240,6 +240,9 @@ class Ledger:
 
     def query(self, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
         """Read-only SQL over the caught-up read model, its `tallies` current for the ledger's default policy."""
+        from ledger.readmodel.sealed import checked_statement
+
+        checked_statement(sql)  # refused before anything is caught up
         default = self.policy()
         with self.reading() as con:
             queries.tallies(con, default)

@@ -22,6 +22,7 @@ from ledger.domain.configuration import CONFIGURATION_ID, Configuration
 from ledger.domain.document import Document
 from ledger.domain.ids import check_key, natural_id, sha256_text
 from ledger.domain.incident import Incident
+from ledger.domain.limits import check_url
 from ledger.domain.policy import EARLIER_LEDGER_POLICY, NEW_LEDGER_POLICY
 from ledger.domain.quantity import parse_quantity
 from ledger.domain.series import ClaimSeries, Correction, check_figure, figure_fingerprint, series_id
@@ -51,6 +52,7 @@ class RecordedFigure:
     carried: bool = False  # the same statement as an existing figure, carried by one more source
     part_of: uuid.UUID | None = None  # the total this figure is a named part of
     parts: tuple[RecordedFigure, ...] = ()  # a total's named parts, recorded with it
+    differs: tuple[str, ...] = ()  # already recorded, but given with another reported time or note (nothing changed)
 
     @property
     def with_parts(self) -> tuple[RecordedFigure, ...]:
@@ -195,6 +197,7 @@ class LedgerApplication(Application[uuid.UUID]):
     ) -> None:
         """Fix a mistyped publisher registration: a new fact beside the original."""
         publisher = self.publisher(key)
+        check_url(f"publisher {key!r}", url)
         publisher.correct(
             reason,
             entry,
@@ -206,6 +209,7 @@ class LedgerApplication(Application[uuid.UUID]):
 
     def register_publisher(self, key: str, name: str, kind: str, url: str | None, entry: Entry) -> uuid.UUID:
         key = check_key(key, "publisher")
+        check_url(f"publisher {key!r}", url)
         publisher = Publisher(
             key=key,
             name=_required(name, f"publisher {key!r} name"),
@@ -233,6 +237,7 @@ class LedgerApplication(Application[uuid.UUID]):
         if key is None:
             key = f"sha-{digest[:12]}" if digest else f"ref-{sha256_text(url or title or '')[:12]}"
         key = check_key(key, "document")
+        check_url(f"document {key!r}", url)
         publisher_id = self.publisher(publisher).id if publisher else None
         document = Document(
             key=key,
@@ -389,7 +394,10 @@ class LedgerApplication(Application[uuid.UUID]):
             reported = one.report(entry=entry, **{**item.report_kwargs, "part_of": part_of})
             if reported.is_new:
                 pending[item.series_id] = one
-            return RecordedFigure(reported.figure_id, item.series_id, reported.is_new, reported.outcome == "carried", part_of)
+            return RecordedFigure(
+                reported.figure_id, item.series_id, reported.is_new, reported.outcome == "carried", part_of,
+                differs=reported.differs,
+            )  # fmt: skip
 
         results = []
         for total, *parts in batch:

@@ -15,10 +15,10 @@ from typer.core import TyperGroup
 from ledger.errors import LedgerError
 
 # Options of the root command that may also be given after the command, and whether each takes a value.
-GLOBAL_OPTIONS = {"--home": True, "--store": True, "--analyst": True, "--wide": False}
+GLOBAL_OPTIONS = {"--home": True, "--store": True, "--analyst": True, "--wide": False, "--raw-csv": False}
 GLOBALS_EPILOG = (
     "Global options, before or after the command: --home DIR, --store PATH|URL, --analyst NAME, "
-    "--wide (tables show every column). See `ledger --help`."
+    "--wide (tables show every column), --raw-csv (CSV cells as stored). See `ledger --help`."
 )
 
 

@@ -13,6 +13,7 @@ from typer.core import TyperGroup
 from ledger.cli.edge import LedgerGroup, OneLine, WholeHelp
 from ledger.cli.render import Format, records, render, set_wide, with_envelope
 from ledger.errors import InvalidInput, LedgerError
+from ledger.io.formats.csv_text import set_raw
 from ledger.readmodel import columns as cols
 
 if TYPE_CHECKING:
@@ -98,9 +99,15 @@ def main(
     ),
     analyst: str | None = typer.Option(None, envvar="LEDGER_ANALYST", help="Who records facts (default: OS user)."),
     wide: bool = typer.Option(False, "--wide", help="Tables show every column, unwrapped, however wide."),
+    raw_csv: bool = typer.Option(
+        False, "--raw-csv", envvar="LEDGER_CSV_RAW",
+        help="CSV cells exactly as stored, for machines: no quote in front of text starting with = + - @ (see README).",
+    ),
 ) -> None:
     ctx.obj = {"home": home, "store": store, "analyst": analyst}
     set_wide(wide)
+    set_raw(raw_csv)
+    ctx.call_on_close(lambda: set_raw(None))  # the option is this command's, not the process's
 
 
 def _ledger(ctx: typer.Context, create: bool = False) -> "Ledger":
@@ -274,8 +281,8 @@ def query(
     else:
         from ledger.history.facade import query_as_of
 
-        _say(f"figures_asof, tallies_asof and tally_claims_asof: {view.describe()}")
         columns, rows = query_as_of(ledger, sql, view, policy)
+        _say(f"figures_asof, tallies_asof and tally_claims_asof: {view.describe()}")
         meta = {"policy": ledger.policy(policy).label, "view": view.describe(), "log_position": _position(ledger, view)}
     title = f"Query, {meta['view']}, event-log position {meta['log_position']}"
     render(columns, rows, fmt, title=title, meta={**meta, "columns": list(columns)})

@@ -104,6 +104,9 @@ def _run_import(ctx: typer.Context, rejects: Path | None, call: Any) -> None:
             _say(f"{len(rejected.problems)} problems written to {rejects}")
             rejected.written_to(rejects)
         raise
+    except BaseException:
+        bar.close()  # end the progress line, so the error is a line of its own
+        raise
     bar.close()
     for line in report.summary():
         _say(line)

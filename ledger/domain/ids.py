@@ -8,6 +8,7 @@ import re
 import uuid
 from typing import Any
 
+from ledger.domain.limits import check_key_length
 from ledger.errors import InvalidInput
 
 NAMESPACE = uuid.UUID("6f1c7c52-4c1e-5b8e-9a57-2f3d8a0b9e11")
@@ -18,6 +19,7 @@ _KEY = re.compile(r"^[a-z0-9][a-z0-9._:-]*$")
 def check_key(key: str, what: str) -> str:
     """Natural keys are lower-case slugs such as 'ispr' or 'balochistan-2026'."""
     normalized = key.strip().lower()
+    check_key_length(what, normalized)
     if not _KEY.match(normalized):
         raise InvalidInput(
             f"{what} key {key!r}: use lower-case letters, digits, '.', ':', '_' or '-', e.g. 'nushki-standoff'"

@@ -17,6 +17,7 @@ from typing import Any
 
 import attrs
 
+from ledger.domain.limits import MAX_COUNT_DIGITS, check_count_digits
 from ledger.domain.readings import (
     ACLED_VAGUE_TABLE,
     DEFAULT2_TABLE,
@@ -190,7 +191,7 @@ _FIX = (
     "write a whole number such as '14', a bound such as 'at least 216', "
     "a range such as 'between 15 and 20', or a vague word such as 'dozens'"
 )
-_MAX_DIGITS = 15  # longer than any count; a slip of the keyboard, not a number (see ledger/domain/limits.py)
+_MAX_DIGITS = MAX_COUNT_DIGITS  # longer than any count; a slip of the keyboard, not a number (ledger/domain/limits.py)
 
 
 def _small(words: list[str]) -> int | None:
@@ -217,7 +218,7 @@ def _whole(phrase: str) -> tuple[int, bool] | None:
     if _DIGITS.fullmatch(phrase):
         digits = phrase.replace(",", "")
         if len(digits) > _MAX_DIGITS:
-            raise InvalidInput(f"quantity {phrase!r}: {len(digits)} digits is longer than any count; check the number")
+            check_count_digits(f"quantity {phrase[:20]!r}", digits)
         return int(digits), False
     if phrase in _ROUGH:
         return _ROUGH[phrase], True

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
+from ledger.domain.limits import check_count
 from ledger.errors import InvalidInput
 
 # Bound kinds whose bounds a table sets: vague words, "about N", "nearly N".
@@ -37,6 +38,7 @@ def check_bounds(what: str, low: int | None, best: int | None, high: int | None)
             raise InvalidInput(f"{what}: {field} should be a whole number or None, got {value!r}")
         if value < 0:
             raise InvalidInput(f"{what}: {field} should be 0 or more (counts cannot be negative), got {value!r}")
+        check_count(f"{what}: {field}", value)
     for lesser, greater in (("low", "best"), ("best", "high"), ("low", "high")):
         if named[lesser] is not None and named[greater] is not None and named[greater] < named[lesser]:  # type: ignore[operator]
             raise InvalidInput(f"{what}: {greater} should be at least {lesser} ({named[lesser]}), got {named[greater]!r}")

@@ -12,8 +12,10 @@ from typing import Any
 import attrs
 from eventsourcing.domain import event
 
+from ledger import clock
 from ledger.domain.base import Entry, LedgerAggregate
 from ledger.domain.ids import fingerprint, natural_id
+from ledger.domain.limits import check_reported
 from ledger.domain.quantity import Quantity, quantities_in, states_quantity
 from ledger.domain.values import Citation, Period, ReportedTime, SubCounts
 from ledger.errors import Conflict, InvalidInput, NotFound
@@ -40,6 +42,7 @@ class Reported:
 
     figure_id: uuid.UUID
     outcome: str  # "new", "carried", "known"
+    differs: tuple[str, ...] = ()  # known, but given with another reported time or note than recorded (not changed)
 
     @property
     def is_new(self) -> bool:
@@ -111,6 +114,27 @@ class ClaimSeries(LedgerAggregate):
         self.outcome = outcome
         self.figures: dict[uuid.UUID, FigureState] = {}
         self.fingerprints: dict[str, uuid.UUID] = {}  # every carrier's fingerprint, the figure's own included
+        self.as_recorded: dict[str, tuple[ReportedTime, str]] = {}  # per fingerprint: its reported time and note
+
+    def _as_recorded(self) -> dict[str, tuple[ReportedTime, str]]:
+        if not hasattr(self, "as_recorded"):  # a series from a snapshot taken before it was kept
+            self.as_recorded = {}
+        return self.as_recorded
+
+    def differences(self, fingerprint: str, reported: ReportedTime, note: str) -> tuple[str, ...]:
+        """What a statement given again says otherwise than it was recorded: its reported time, its note.
+        A reported time an analyst has since corrected to is no difference."""
+        recorded = self._as_recorded().get(fingerprint)
+        if recorded is None:
+            return ()
+        was_reported, was_note = recorded
+        figure = self.figures.get(self.fingerprints[fingerprint])
+        differing = []
+        if reported != was_reported and (figure is None or reported != figure.reported):
+            differing.append("reported")
+        if (note or "") != (was_note or ""):
+            differing.append("note")
+        return tuple(differing)
 
     # Commands: guards first, then the event.
 
@@ -142,7 +166,7 @@ class ClaimSeries(LedgerAggregate):
         """
         known = self.fingerprints.get(fingerprint, figure_id if figure_id in self.figures else None)
         if known is not None:
-            return Reported(known, "known")
+            return Reported(known, "known", self.differences(fingerprint, reported, note))
         quote = citation.quote if citation else None
         check_figure(quantity, subcounts, occurred, reported, incident_period, quote, derived)
         carried = self.statement_for(quantity, reported)
@@ -275,6 +299,7 @@ class ClaimSeries(LedgerAggregate):
         quote = citation.quote if citation else None
         self.figures[figure_id] = FigureState(quantity, subcounts, occurred, reported, quote, derived, carried_at=[reported])
         self.fingerprints[fingerprint] = figure_id
+        self._as_recorded()[fingerprint] = (reported, note)
 
     @event("FigureCarried", topic="ledger:ClaimSeries.FigureCarried")
     def _figure_carried(
@@ -294,6 +319,7 @@ class ClaimSeries(LedgerAggregate):
         """The same statement carried by one more publisher or document (its words as that one wrote them)."""
         self.figures[figure_id].carried_at.append(reported)
         self.fingerprints[fingerprint] = figure_id
+        self._as_recorded()[fingerprint] = (reported, note)
 
     @event("FigureWithdrawn", topic="ledger:ClaimSeries.FigureWithdrawn")
     def _figure_withdrawn(
@@ -383,6 +409,7 @@ def check_figure(
     derived: str | None = None,
 ) -> None:
     """Guards every figure passes before it is recorded."""
+    check_reported(f"reported time {reported.describe()}:", reported.at, clock.now())
     start = (occurred or incident_period).start
     # A coarse report ("Aug 2024") is consistent with casualties on any day up to its period's end.
     if reported.last_day < start:

@@ -11,6 +11,7 @@ from typing import Any
 
 import attrs
 
+from ledger.domain.limits import check_count, check_year
 from ledger.domain.vocabulary import LocationPrecision, Precision
 from ledger.errors import InvalidInput
 
@@ -175,6 +176,8 @@ class SubCounts:
             value = getattr(self, name)
             if value is not None and value < 0:
                 raise InvalidInput(f"{name} {value}: counts cannot be negative; give 0 or more")
+            if value is not None:
+                check_count(name, value)
 
     def to_dict(self) -> dict[str, Any]:
         return {"women": self.women, "children": self.children}
@@ -228,7 +231,13 @@ _MONTH_YEAR = re.compile(r"^([a-z]{3})[a-z]*\.? (\d{4})$", re.IGNORECASE)
 
 def parse_instant(text: str, what: str) -> tuple[dt.datetime, Precision]:
     """Parse '2026', '2026-02', 'Aug 2024', '2024-W34', '2026-02-03' or an ISO timestamp into a
-    UTC-aware instant (a coarse time: the start of its period) and its precision."""
+    UTC-aware instant (a coarse time: the start of its period) and its precision; no later than MAX_YEAR."""
+    instant, precision = _parse_instant(text, what)
+    check_year(what, instant)
+    return instant, precision
+
+
+def _parse_instant(text: str, what: str) -> tuple[dt.datetime, Precision]:
     raw = text.strip()
     try:
         if len(raw) == 4 and raw.isdigit():

@@ -82,7 +82,9 @@ def lineage(
 def query_as_of(ledger: Ledger, sql: str, view: View, policy: str | None = None) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Read-only SQL with `figures_asof`, `tallies_asof` and `tally_claims_asof` made for the view (see `ledger query --help`)."""
     from ledger.history.snapshot import materialise
+    from ledger.readmodel.sealed import checked_statement
 
+    checked_statement(sql)  # refused before anything is caught up or made
     chosen = ledger.policy(policy)
     settings = ledger.settings
     with ledger.read_model.read_only(ledger.app, settings.store_label, ledger.progress) as con:

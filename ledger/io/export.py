@@ -26,6 +26,7 @@ from ledger.readmodel.view import View
 FIGURE_COLUMNS = read_columns.FIGURES
 TALLY_COLUMNS = read_columns.TALLY
 
+CSV_FORMATS = ("csv", "hxl", "ucdp", "acled")  # the ones a spreadsheet opens, whose text cells are neutralised
 FORMATS = {
     "figures": ("csv", "hxl", "json", "jsonl", "parquet"),
     "tallies": ("csv", "hxl", "json", "parquet", "ucdp", "acled"),
@@ -60,10 +61,18 @@ def export(
     incident: str | None = None,
     view: View = NOW,
     manifest: bool = True,
+    raw_csv: bool | None = None,
 ) -> ExportResult:
-    """Write figures or tallies to `output` (stdout when None) and, for a file, its manifest beside it."""
+    """Write figures or tallies to `output` (stdout when None) and, for a file, its manifest beside it.
+
+    CSV-like formats (csv, hxl, ucdp, acled) neutralise formula cells unless `raw_csv` (default: `--raw-csv`
+    or LEDGER_CSV_RAW, see ledger/io/formats/csv_text.py); the manifest records which, so a rerun matches.
+    """
     from ledger.io.formats import tables as formats
+    from ledger.io.formats.csv_text import raw_cells
     from ledger.io.manifest import Query, write_manifest
+
+    raw = raw_cells() if raw_csv is None else raw_csv
 
     if what not in FORMATS:
         raise InvalidInput(f"export {what!r}: unknown; export 'figures' or 'tallies'")
@@ -108,14 +117,17 @@ def export(
             if fmt == "jsonl":
                 formats.write_jsonl(rows, out)
             else:
-                formats.write_table("csv" if fmt in ("ucdp", "acled") else fmt, columns, rows, out, meta)
+                formats.write_table("csv" if fmt in ("ucdp", "acled") else fmt, columns, rows, out, meta, raw)
     written = None
     if output is not None and manifest:
         query = Query(
             what, fmt, chosen.label if what == "tallies" else None, incident,
             _text(view.recorded_by), _text(view.reported_by), _iso(view.occurred_from), _iso(view.occurred_to),
         )  # fmt: skip
-        written = write_manifest(output, query, len(rows), position, meta["view"], ledger.settings.store_label, checkpoint)
+        cells = ("raw" if raw else "neutralised") if fmt in CSV_FORMATS else None
+        written = write_manifest(
+            output, query, len(rows), position, meta["view"], ledger.settings.store_label, checkpoint, cells
+        )
     return ExportResult(len(rows), position, meta["view"], output, written)
 
 

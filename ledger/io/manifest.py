@@ -62,7 +62,17 @@ class Query:
         return " ".join([*parts, "-o", output])
 
 
-def write_manifest(output: Path, query: Query, rows: int, position: int, view: str, store: str, checkpoint: Any = None) -> Path:
+def write_manifest(
+    output: Path,
+    query: Query,
+    rows: int,
+    position: int,
+    view: str,
+    store: str,
+    checkpoint: Any = None,
+    csv_cells: str | None = None,
+) -> Path:
+    """`csv_cells`: "neutralised" or "raw" for a CSV-like export (how formula cells were written), else None."""
     from ledger import __version__
     from ledger.integrity.exports import manifest_entry  # issue 16: the signed checkpoint the export was taken at
 
@@ -82,6 +92,8 @@ def write_manifest(output: Path, query: Query, rows: int, position: int, view: s
         "ledger_version": __version__,
         "checkpoint": manifest_entry(checkpoint),
     }
+    if csv_cells is not None:
+        record["csv_cells"] = csv_cells
     path = manifest_path(output)
     path.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
@@ -146,8 +158,9 @@ def _rerun(record: dict[str, Any], ledger: Any) -> list[Check]:
     with tempfile.TemporaryDirectory() as scratch:
         again = Path(scratch) / record["file"]
         result = export(
-            ledger, query["what"], again, query["format"], query["policy"] or "default", query["incident"], view, manifest=False
-        )
+            ledger, query["what"], again, query["format"], query["policy"] or "default", query["incident"], view, manifest=False,
+            raw_csv=record.get("csv_cells", "raw") == "raw",  # manifests from before neutralising were written raw
+        )  # fmt: skip
         return [
             Check("re-exported log position", record["log_position"], result.position),
             Check("re-exported sha256", record["sha256"], sha256_file(again)),

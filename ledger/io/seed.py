@@ -18,6 +18,8 @@ import attrs
 
 from ledger.application.inputs import FigureInput
 from ledger.domain.ids import sha256_text
+from ledger.domain.limits import check_url
+from ledger.domain.quantity import parse_quantity
 from ledger.domain.values import Location, ReportedTime, SubCounts, parse_instant, parse_period
 from ledger.domain.vocabulary import LocationPrecision
 from ledger.errors import InvalidInput, NotFound
@@ -64,6 +66,16 @@ def load_seed(ledger: Ledger, path: Path = DEFAULT_SEED, article: Path | None = 
     app, entry = ledger.app, ledger.entry("seed")
     # Every document's text is read and checked before anything is recorded: a missing or altered text writes nothing.
     texts = {d["key"]: _held(app, d) or _document_text(path, d, article) for d in seed.get("documents", [])}
+    # So is every value that needs no registration to check (counts, times, URLs within the ledger's limits).
+    figures = [_figure(f, n) for n, f in enumerate(seed.get("figures", []), start=1)]
+    for figure in figures:
+        try:
+            parse_quantity(figure.quantity)
+        except InvalidInput as error:
+            raise InvalidInput(f"seed {path}: figure {figure.line}: {error}") from None
+    for kind in ("publishers", "documents"):
+        for spec in seed.get(kind, []):
+            check_url(f"seed {kind[:-1]} {spec.get('key')!r}", spec.get("url"))
     documents = []
     for c in seed.get("claimants", []):
         app.register_claimant(
@@ -100,7 +112,6 @@ def load_seed(ledger: Ledger, path: Path = DEFAULT_SEED, article: Path | None = 
             parent=i.get("parent"),
             description=i.get("description", ""),
         )
-    figures = [_figure(f, n) for n, f in enumerate(seed.get("figures", []), start=1)]
     results = ledger.record_figures(figures, via=f"seed:{path.name}")
     figures = [f for r in results for f in r.with_parts]
     new = sum(f.is_new for f in figures)

@@ -57,7 +57,7 @@ EVENT_FIELDS: dict[str, object] = {
                        "vague_word": "VARCHAR", "vague_table": "VARCHAR"}),
     "citation": _data({"document_id": "VARCHAR", "quote": "VARCHAR", "start": "INTEGER", "end": "INTEGER",
                        "part": "VARCHAR"}),
-    "subcounts": _data({"women": "INTEGER", "children": "INTEGER"}),
+    "subcounts": _data({"women": "BIGINT", "children": "BIGINT"}),  # counts, up to 10^12 (ledger/domain/limits.py)
     # ledger:Reconciliation.Recorded
     **{name: "VARCHAR" for name in ("policy", "policy_name", "inputs_digest", "outputs_digest")},
     **{name: "BIGINT" for name in ("policy_version", "log_position", "readmodel_position", "previous_position")},

@@ -400,11 +400,7 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | Non
 
 
 def run_sql(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
-    try:
-        cursor = con.execute(sql)
-    except duckdb.Error as error:
-        first_line = str(error).splitlines()[0]
-        raise InvalidInput(f"query: {first_line}; the read model is read-only, see `ledger query --help`") from None
-    if cursor.description is None:
-        return [], []
-    return [d[0] for d in cursor.description], cursor.fetchall()
+    """User SQL: one SELECT on a sealed read-only connection (ledger/readmodel/sealed.py)."""
+    from ledger.readmodel.sealed import run_sealed
+
+    return run_sealed(con, sql)

@@ -317,8 +317,9 @@ def fill_tally(con: duckdb.DuckDBPyConnection, policy: Policy, view: View, table
         con.execute(sql, _only(params, sql))
     con.execute(
         "CREATE OR REPLACE TEMP TABLE work_rolled (incident INTEGER, victim_status VARCHAR, outcome VARCHAR, "
-        "quantified BOOLEAN, low BIGINT, best BIGINT, high BIGINT, certainty INTEGER, basis VARCHAR, claims INTEGER, "
-        "parts INTEGER, unattributed BIGINT, depth INTEGER, parent INTEGER)"
+        # Sums of counts: HUGEINT, so no number of figures at the ledger's limit overflows (ledger/domain/limits.py).
+        "quantified BOOLEAN, low HUGEINT, best HUGEINT, high HUGEINT, certainty INTEGER, basis VARCHAR, claims INTEGER, "
+        "parts INTEGER, unattributed HUGEINT, depth INTEGER, parent INTEGER)"
     )
     # Level by level from the leaves: a level's cells need their children's cells complete.
     (deepest,) = con.execute("SELECT coalesce(max(depth), -1) FROM work_exact").fetchone() or (-1,)

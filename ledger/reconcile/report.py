@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 from pathlib import Path
 from typing import Any
 
+from ledger.io.formats.csv_text import write_csv
 from ledger.reconcile.findings import KINDS, Finding, Severity
 from ledger.reconcile.run import Result, report_paths
 
@@ -171,11 +171,7 @@ def write(result: Result, directory: Path, fail_on: Severity = Severity.ERROR) -
     _atomic(paths["markdown"], markdown(result, fail_on) + "\n")
     tmp = paths["csv"].with_suffix(".csv.tmp")
     with tmp.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(FINDING_COLUMNS)
-        for f in result.findings:
-            d = f.to_dict()
-            writer.writerow(["" if d.get(c) is None else d[c] for c in FINDING_COLUMNS])
+        write_csv(FINDING_COLUMNS, [[f.to_dict().get(c) for c in FINDING_COLUMNS] for f in result.findings], out)
     os.replace(tmp, paths["csv"])
     return paths
 

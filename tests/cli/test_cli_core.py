@@ -492,9 +492,9 @@ def test_query_reads_in_each_format_and_refuses_writes(world: World, cli: Cli) -
     assert table(cli.ok("query", count).stdout) == [{"n": str(facts)}]
     assert cli.csv("query", count) == [{"n": str(facts)}]
 
-    message = cli.fails("query", "insert into facts select * from facts")
+    message = cli.fails("query", "insert into facts select * from facts", code=2)
     assert message.startswith("Error: query: ") and "read-only" in message
-    assert cli.fails("query", "delete from facts").startswith("Error: query: ")
+    assert cli.fails("query", "delete from facts", code=2).startswith("Error: query: ")
     assert cli.json("query", count)[0]["n"] == facts  # type: ignore[index]
 
 

@@ -21,7 +21,7 @@ from ledger.domain.values import ReportedTime
 from ledger.ledger import Ledger
 from ledger.readmodel.view import View
 
-START = dt.datetime(2026, 2, 3, tzinfo=dt.UTC)
+START = dt.datetime(2026, 2, 11, tzinfo=dt.UTC)  # after every reported day: a report is recorded once it is public
 QUANTITIES = ["12", "at least 20", "dozens", "between 5 and 9", "about 30", "casualties", "more than 40", "up to 15"]
 
 report = st.tuples(

@@ -8,6 +8,7 @@ rows give the same bytes, which is what lets a manifest's SHA-256 re-create a pu
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -44,12 +45,15 @@ HXL_TAGS = {
 }  # fmt: skip
 
 
-def write_table(fmt: str, columns: Sequence[str], rows: Sequence[dict[str, Any]], out: TextIO, meta: dict[str, Any]) -> None:
+def write_table(
+    fmt: str, columns: Sequence[str], rows: Sequence[dict[str, Any]], out: TextIO, meta: dict[str, Any], raw: bool | None = None
+) -> None:
+    """`raw`: CSV and HXL cells as stored, not neutralised against formulas (see csv_text.py)."""
     values = [[row.get(c) for c in columns] for row in rows]
     if fmt == "csv":
-        write_csv(columns, values, out)
+        write_csv(columns, values, out, raw)
     elif fmt == "hxl":
-        write_csv(columns, [[HXL_TAGS.get(c, "") for c in columns], *values], out)
+        write_csv(columns, [[HXL_TAGS.get(c, "") for c in columns], *values], out, raw)
     elif fmt == "json":
         records = [{c: _json_value(v) for c, v in zip(columns, row, strict=True)} for row in values]
         out.write(json.dumps({**meta, "rows": records}, indent=2, ensure_ascii=False) + "\n")
@@ -69,7 +73,10 @@ def write_parquet(columns: Sequence[str], rows: Sequence[dict[str, Any]], path: 
     arrays = []
     for column in columns:
         values = [_parquet_value(row.get(column)) for row in rows]
-        array = pa.array(values)
+        try:
+            array = pa.array(values)
+        except OverflowError:  # a tally summing past INT64 (ledger/domain/limits.py): exact as DECIMAL(38)
+            array = pa.array([None if v is None else decimal.Decimal(v) for v in values], pa.decimal128(38, 0))
         arrays.append(pa.array(values, pa.string()) if pa.types.is_null(array.type) else array)
     table = pa.Table.from_arrays(arrays, names=list(columns))
     con = duckdb.connect()

@@ -20,6 +20,7 @@ from ledger.domain.claimant import Claimant, Publisher
 from ledger.domain.document import Document
 from ledger.domain.ids import check_key, sha256_text
 from ledger.domain.incident import Incident
+from ledger.domain.limits import check_key_length, check_url
 from ledger.domain.quantity import parse_quantity, states_quantity
 from ledger.domain.series import check_figure, figure_fingerprint, series_id
 from ledger.domain.values import Citation, Location, Period, ReportedTime, SubCounts
@@ -121,6 +122,7 @@ class PublisherSpec:
         key = check("key", self.key, lambda: check_key(self.key, "publisher"))
         name = check("name", self.name, lambda: _required(self.name, f"publisher {self.key!r} name"))
         kind = check("kind", self.kind, lambda: parse_enum(ClaimantKind, self.kind, "publisher kind").value)
+        check("url", self.url, lambda: check_url(f"publisher {self.key!r}", self.url))
         check.done()
         return Publisher(key=key, name=name, kind=kind, url=self.url, entry=entry)
 
@@ -142,6 +144,7 @@ class DocumentSpec:
         if self.text is None and not (self.url or self.title):
             check.problems.append(FieldProblem("text", None, "document: give its text, or at least a URL or title"))
         key = check("key", self.key, lambda: check_key(self.key, "document"))
+        check("url", self.url, lambda: check_url(f"document {self.key!r}", self.url))
         publisher = None
         if self.publisher:
             publisher = check("publisher", self.publisher, lambda: catalog.get("publisher", self.publisher or "").id)
@@ -261,6 +264,7 @@ class Catalog:
         self._found.pop((kind, key.strip().lower()), None)
 
     def get(self, kind: str, key: str) -> Any:
+        check_key_length(kind, key)  # a key no registration can have: named briefly, not echoed whole
         slot = (kind, key.strip().lower())
         found = self.row_pending.get(slot) or self.pending.get(slot) or self.existing(kind, key)
         if found is None:

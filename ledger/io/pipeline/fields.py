@@ -7,6 +7,7 @@ from typing import Any
 
 import attrs
 
+from ledger.domain.limits import COUNT_FIX, MAX_COUNT, MAX_NUMBER_TEXT, check_year
 from ledger.domain.values import Period, ReportedTime, parse_instant, parse_period
 from ledger.domain.vocabulary import Precision, parse_enum
 from ledger.errors import InvalidInput
@@ -49,13 +50,21 @@ class Fields:
         raw = self.raw(name)
         if raw is None:
             return None
+        if len(raw.strip()) > MAX_NUMBER_TEXT:  # refused before converting: Python will not convert 4,300+ digits
+            self.problem(name, raw[:40], f"{name}: {len(raw.strip()):,} characters is longer than any count; {COUNT_FIX}")
+            return None
         try:
-            number = float(raw) if "." in raw else int(raw.replace(",", ""))
+            number = float(raw) if "." in raw or "e" in raw.lower() else int(raw.replace(",", ""))
+            if number != number or number in (float("inf"), float("-inf")):
+                raise ValueError(raw)
         except ValueError:
             self.problem(name, raw, f"{name} {raw!r}: not a whole number; write digits only, e.g. 12")
             return None
         if number != int(number):
             self.problem(name, raw, f"{name} {raw!r}: not a whole number; counts have no decimals")
+            return None
+        if abs(int(number)) > MAX_COUNT:
+            self.problem(name, raw, f"{name} {raw!r}: above the ledger's limit; {COUNT_FIX}")
             return None
         return int(number)
 
@@ -123,10 +132,11 @@ class Fields:
         if raw is None:
             return None
         try:
-            return dt.date.fromisoformat(raw.strip()[:10])
+            day = dt.date.fromisoformat(raw.strip()[:10])
         except ValueError:
             self.problem(name, raw, f"{name} {raw!r}: not a date; write YYYY-MM-DD")
             return None
+        return self.check(name, raw, lambda: (check_year(name, day), day)[1])
 
     def problem(self, name: str, value: Any, message: str) -> None:
         self.check.problems.append(FieldProblem(name, None if value is None else str(value), message))

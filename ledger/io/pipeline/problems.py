@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -50,7 +49,7 @@ def problem_rows(problems: Sequence[RowProblem]) -> list[list[object]]:
 
 def write_rejects(problems: Sequence[RowProblem], path: Path) -> None:
     """Every problem as a CSV row (line, column, value, problem), for fixing the file in a spreadsheet."""
+    from ledger.io.formats.csv_text import write_csv
+
     with path.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(PROBLEM_COLUMNS)
-        writer.writerows(["" if v is None else v for v in row] for row in problem_rows(problems))
+        write_csv(PROBLEM_COLUMNS, problem_rows(problems), out)

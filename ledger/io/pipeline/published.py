@@ -39,6 +39,7 @@ from ledger.application.inputs import FigureInput, PartInput
 from ledger.domain.base import Entry
 from ledger.domain.document import Document
 from ledger.domain.ids import natural_id
+from ledger.domain.limits import MAX_YEAR
 from ledger.domain.values import Location, Period, ReportedTime
 from ledger.domain.vocabulary import LocationPrecision, Precision
 from ledger.errors import InvalidInput, NotFound
@@ -466,9 +467,13 @@ def day(f: Fields, column: str) -> dt.date | None:
         return None
     for parse in (lambda: dt.date.fromisoformat(raw[:10]), lambda: dt.datetime.strptime(raw, "%d %B %Y").date()):
         try:
-            return parse()
+            parsed = parse()
         except ValueError:
             continue
+        if parsed.year > MAX_YEAR:
+            f.problem(column, raw, f"{column} {raw!r}: after the year {MAX_YEAR}; check the year")
+            return None
+        return parsed
     f.problem(column, raw, f"{column} {raw!r}: not a date; the published formats are 2024-01-30 or 30 January 2024")
     return None
 

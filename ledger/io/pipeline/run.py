@@ -12,7 +12,7 @@ adds nothing.
 from __future__ import annotations
 
 import uuid
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Protocol
@@ -30,6 +30,7 @@ from ledger.io.pipeline.catalog import Catalog, FieldProblem, RowInvalid
 from ledger.io.pipeline.problems import ImportRejected, RowProblem
 from ledger.io.pipeline.records import Progress, Record, file_sha256
 
+_NAMED = {"reported": "reported time"}
 KEPT_LISTED = 50  # registrations kept as they were: list this many, count the rest
 PREFETCH_ROWS = 500  # rows whose references are looked up together; well under the catalog's cache
 
@@ -63,6 +64,7 @@ class ImportReport:
     ignored_columns: list[str]
     mapping: dict[str, Any] | None = None
     release: dict[str, Any] | None = None  # a dataset's release: what it did to the events held (published.py)
+    differing: list[str] = attrs.Factory(list)  # rows already recorded that the file gives otherwise (not changed)
 
     def summary(self) -> list[str]:
         def counts(c: dict[str, int]) -> str:
@@ -90,6 +92,15 @@ class ImportReport:
             lines += [f"  {k}" for k in self.kept[:KEPT_LISTED]]
         if self.ignored_columns:
             lines.append(f"columns read but not imported: {', '.join(self.ignored_columns)}")
+        if self.differing:
+            lines.append(
+                f"{len(self.differing)} rows already recorded, but the file gives them otherwise; nothing was changed: "
+                "record a corrected reported time with `ledger figure correct ID --reported T --reason WHY` "
+                "(a note stays as first recorded: say what changed in the --reason)"
+            )
+            lines += [f"  {d}" for d in self.differing[:KEPT_LISTED]]
+            if len(self.differing) > KEPT_LISTED:
+                lines.append(f"  ... and {len(self.differing) - KEPT_LISTED} more")
         return lines
 
 
@@ -103,11 +114,17 @@ def run_import(ledger: Any, source: Source, progress: Progress | None = None, ba
         if isinstance(fact, RegistryFact):
             facts[fact.KIND] += fact.apply(ledger.app, entry, new_slots)
     new = known = 0
+    differing: list[str] = []
     if checked.figures:
         figures = _Figures(source, progress)
-        for result in ledger.app.iter_record_figures(figures, entry, batch_size, checked=True):
+        results = ledger.app.iter_record_figures(figures, entry, batch_size, checked=True)
+        for result in results:  # one result per figure of the file, in its order
+            line = figures.lines.popleft()
             for one in result.with_parts:  # a total's named parts are figures of their own
                 new, known = new + one.is_new, known + (not one.is_new)
+                if one.differs:
+                    named = " and ".join(_NAMED.get(d, d) for d in one.differs)
+                    differing.append(f"line {line}: figure {one.figure_id} has another {named}")
     for _, fact in checked.later:
         if isinstance(fact, RegistryFact):
             continue
@@ -126,6 +143,7 @@ def run_import(ledger: Any, source: Source, progress: Progress | None = None, ba
         facts=dict(facts),
         ignored_columns=source.ignored_columns,
         mapping=source.report(),
+        differing=differing,
     )
 
 
@@ -277,9 +295,12 @@ class _Figures:
 
     def __init__(self, source: Source, progress: Progress | None) -> None:
         self.source, self.progress = source, progress
+        self.lines: deque[int] = deque()  # the line of each figure given out and not yet written (a batch or so)
 
     def __iter__(self) -> Iterator[FigureInput]:
+        self.lines.clear()
         for record in self.source.records("writing figures", self.progress):
             for item in self.source.parse(record):
                 if isinstance(item, FigureInput):
+                    self.lines.append(record.line)
                     yield item

@@ -19,6 +19,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from ledger.domain.limits import MAX_TIMESTAMP, MAX_YEAR
 from ledger.domain.values import Location, Period, ReportedTime
 from ledger.domain.vocabulary import LocationPrecision, Precision
 from ledger.io.pipeline.catalog import IncidentSpec
@@ -76,6 +77,8 @@ class Acled(PublishedCsv):
         stamp = f.integer("timestamp")
         if stamp is None and f.raw("timestamp") is None:
             f.problem("timestamp", None, "timestamp: required, but empty; ACLED gives Unix seconds")
+        elif stamp is not None and not 0 <= stamp < MAX_TIMESTAMP:
+            f.problem("timestamp", str(stamp), f"timestamp {stamp}: not Unix seconds up to the year {MAX_YEAR}; check it")
         f.done()
         assert on and precision and where and fatalities is not None and stamp is not None
         key = f"acled-{slug(event)}"

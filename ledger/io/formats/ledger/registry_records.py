@@ -25,6 +25,7 @@ import attrs
 import duckdb
 
 from ledger.domain.base import Entry
+from ledger.domain.limits import check_url
 from ledger.domain.values import Location, Period
 from ledger.domain.vocabulary import LocationPrecision, parse_enum
 from ledger.errors import LedgerError
@@ -87,6 +88,13 @@ class PublisherCorrection(RegistryFact):
     name: str | None = None
     kind: str | None = None
     url: str | None = None
+
+    def check(self, catalog: Catalog, file_figures: object) -> None:
+        super().check(catalog, file_figures)
+        try:
+            check_url(f"publisher {self.key!r}", self.url)
+        except LedgerError as error:
+            raise RowInvalid([FieldProblem("url", self.url, str(error))]) from None
 
     def _apply(self, app: Any, entry: Entry) -> None:
         app.correct_publisher(self.key, self.reason, entry, self.name, self.kind, self.url)

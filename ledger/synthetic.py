@@ -173,7 +173,8 @@ def generate(n_figures: int, seed: int = 1) -> SyntheticLedger:
                     original, document=copy_key, reported=ReportedTime(later_that_day, Precision.DAY), carried_via=via,
                     line=len(figures) + 1,
                 ))  # fmt: skip
-    _backfill(rng, figures)
+    moved_to = _backfill(rng, figures)
+    later = [attrs.evolve(item, index=moved_to.get(item.index, item.index)) for item in later]
     return SyntheticLedger(claimants, publishers, incidents, documents, figures[:n_figures], [
         item for item in later if item.index < n_figures
     ])
@@ -190,11 +191,15 @@ def _figure(
     )  # fmt: skip
 
 
-def _backfill(rng: random.Random, figures: list[FigureInput]) -> None:
-    """Swap some neighbours so older reports are recorded after newer ones, as back-filling does."""
+def _backfill(rng: random.Random, figures: list[FigureInput]) -> dict[int, int]:
+    """Swap some neighbours so older reports are recorded after newer ones, as back-filling does.
+    Returns where each moved figure went, so later facts still name the figure they were made for."""
+    moved_to: dict[int, int] = {}
     for i in range(0, len(figures) - 40, 37):
         j = i + rng.randint(1, 30)
         figures[i], figures[j] = figures[j], figures[i]
+        moved_to[i], moved_to[j] = j, i  # j < i + 37: no figure is swapped twice
+    return moved_to
 
 
 def _incident_tree(rng: random.Random, n: int) -> tuple[list[tuple[str, str | None, str, dt.date]], list[tuple[str, dt.date]]]:

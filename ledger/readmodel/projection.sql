@@ -368,3 +368,17 @@ UPDATE facts SET summary = CASE p.topic
     ELSE facts.summary END
 FROM page p
 WHERE facts.position = p.position AND (p.topic LIKE 'ledger:Proposal.%' OR p.topic = 'ledger:Extraction.Ran');
+
+-- Rows as UCDP and ACLED published them (ledger/domain/published.py; table from migration 060).
+
+-- name: published_rows
+INSERT INTO published_rows
+SELECT aggregate_id, e.key, (e.incident_id._data_)::UUID::VARCHAR, e.dataset, e.file, e.sha256, e.line, e.columns,
+       position, (e.timestamp._data_)::TIMESTAMPTZ, e.entry._data_.analyst, e.entry._data_.via
+FROM page WHERE topic = 'ledger:PublishedRow.Recorded';
+
+-- name: facts_published_rows
+UPDATE facts SET summary = format('row as {} published it, from {} (sha256 {}), line {}: {} columns kept',
+       p.e.dataset, p.e.file, left(p.e.sha256, 12), p.e.line, len(json_keys(p.e.columns)))
+FROM page p
+WHERE facts.position = p.position AND p.topic = 'ledger:PublishedRow.Recorded';

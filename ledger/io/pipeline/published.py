@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from ledger.errors import InvalidInput
+from ledger.io.pipeline.catalog import PublishedRowSpec
 from ledger.io.pipeline.fields import Fields
 from ledger.io.pipeline.mapping import Mapping, load_mapping
-from ledger.io.pipeline.records import Progress, Record, csv_header, csv_records
+from ledger.io.pipeline.records import Progress, Record, csv_header, csv_records, file_sha256
 
 
 class PublishedCsv:
@@ -20,7 +21,7 @@ class PublishedCsv:
     required: tuple[str, ...] = ()  # the columns the import reads
     # Datasets revise their rows between releases: a registration that differs is kept and reported.
     strict = False
-    row_local = frozenset({"incident", "document"})
+    row_local = frozenset({"incident", "document", "published_row"})
 
     def __init__(self, path: Path, mapping: Path | None, parent: str | None) -> None:
         self.path, self.parent = path, parent
@@ -34,6 +35,14 @@ class PublishedCsv:
             )
         self.ignored_columns = [c for c in header if c not in self.columns]
         self.skipped = 0
+        self._sha256: str | None = None
+
+    def published_row(self, incident: str, record: Record) -> PublishedRowSpec:
+        """The row as published, every column of the layout it has, as text: what a faithful export gives back."""
+        if self._sha256 is None:
+            self._sha256 = file_sha256(self.path)
+        columns = {c: _text(record.fields[c]) for c in self.columns if c in record.fields}
+        return PublishedRowSpec(incident, self.label, self.path.name, self._sha256, record.line, columns)
 
     def records(self, phase: str, progress: Progress | None = None) -> Iterator[Record]:
         self.mapping.counting = phase == "checking"
@@ -55,6 +64,10 @@ class PublishedCsv:
                       "fix the row or add the code to your --mapping file")  # fmt: skip
             return None
         return table[raw]
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else value if isinstance(value, str) else str(value)
 
 
 def day(f: Fields, column: str) -> dt.date | None:

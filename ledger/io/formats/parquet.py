@@ -17,7 +17,7 @@ from typing import Any
 
 from ledger.errors import InvalidInput
 
-TEXT, COUNT, FLAG, DAY, INSTANT = "string", "int64", "bool", "date32", "timestamp[us, tz=UTC]"
+TEXT, COUNT, FLAG, DAY, INSTANT = "string", "int64", "bool", "date32[day]", "timestamp[us, tz=UTC]"  # as pyarrow names them
 
 FIGURE_TYPES = {
     "figure_id": TEXT, "incident": TEXT, "claimant": TEXT, "victim_status": TEXT, "outcome": TEXT, "role": TEXT,

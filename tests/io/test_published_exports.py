@@ -24,7 +24,7 @@ from ledger.domain.vocabulary import LocationPrecision, Precision
 from ledger.io.export import export
 from ledger.io.formats.acled.reading import ACLED_COLUMNS
 from ledger.io.formats.ucdp.reading import GED_COLUMNS
-from ledger.io.imports import import_acled, import_ucdp
+from ledger.io.imports import import_acled, import_figures, import_ucdp
 from ledger.io.pipeline.problems import ImportRejected
 from ledger.ledger import Ledger
 
@@ -240,3 +240,24 @@ def test_incidents_the_ledger_recorded_itself_get_the_documented_values(ledger: 
     with pytest.raises(ImportRejected) as rejected:
         import_ucdp(make_ledger(tmp_path / "other"), tmp_path / "ucdp.csv")
     assert any(p.column == "id" for p in rejected.value.problems)
+
+
+def test_a_bundle_carries_the_published_rows_so_its_ledger_exports_the_same(ledger: Ledger, tmp_path: Path) -> None:
+    import_ucdp(ledger, UCDP)
+    import_acled(ledger, ACLED)
+    bundle = tmp_path / "ledger.jsonl"
+    export(ledger, "figures", bundle, "jsonl")
+    again = make_ledger(tmp_path / "again")
+    try:
+        import_figures(again, bundle)
+        for fmt in ("ucdp", "acled"):
+            ours = read_rows(exported(ledger, tmp_path, fmt, f"ours-{fmt}.csv"))
+            theirs = read_rows(exported(again, tmp_path, fmt, f"theirs-{fmt}.csv"))
+            assert [{k: v for k, v in r.items() if k not in REFLECTS} for r in theirs] == [
+                {k: v for k, v in r.items() if k not in REFLECTS} for r in ours
+            ]
+        with ledger.reading() as con, again.reading() as con_again:
+            query = "SELECT row_id, summary FROM published_rows JOIN facts ON facts.aggregate_id = row_id ORDER BY key"
+            assert con_again.execute(query).fetchall() == con.execute(query).fetchall()  # the same facts, the same words
+    finally:
+        again.close()

@@ -209,10 +209,10 @@ class PublishedRowSpec:
     sha256: str
     line: int
     columns: dict[str, str]
-
-    @property
-    def key(self) -> str:
-        return published_row_key(self.incident, self.columns)
+    # Worked out once: the pipeline asks for a spec's key several times per row.
+    key: str = attrs.field(
+        init=False, default=attrs.Factory(lambda spec: published_row_key(spec.incident, spec.columns), takes_self=True)
+    )
 
     def build(self, catalog: Catalog, entry: Entry) -> PublishedRow:
         incident = catalog.get("incident", self.incident)

@@ -36,16 +36,21 @@ class PublishedCsv:
         self.ignored_columns = [c for c in header if c not in self.columns]
         self.skipped = 0
         self._sha256: str | None = None
+        self.phase = ""
 
-    def published_row(self, incident: str, record: Record) -> PublishedRowSpec:
-        """The row as published, every column of the layout it has, as text: what a faithful export gives back."""
+    def published_row(self, incident: str, record: Record) -> list[PublishedRowSpec]:
+        """The row as published, every column of the layout it has, as text: what a faithful export
+        gives back. Registered with the incident; the pass that writes figures has no use for it."""
+        if self.phase == "writing figures":
+            return []
         if self._sha256 is None:
             self._sha256 = file_sha256(self.path)
         columns = {c: _text(record.fields[c]) for c in self.columns if c in record.fields}
-        return PublishedRowSpec(incident, self.label, self.path.name, self._sha256, record.line, columns)
+        return [PublishedRowSpec(incident, self.label, self.path.name, self._sha256, record.line, columns)]
 
     def records(self, phase: str, progress: Progress | None = None) -> Iterator[Record]:
         self.mapping.counting = phase == "checking"
+        self.phase = phase
         if self.mapping.counting:
             self.skipped = 0
         return csv_records(self.path, phase, progress)

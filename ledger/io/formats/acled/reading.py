@@ -88,7 +88,7 @@ class Acled(PublishedCsv):
             incident=key, claimant=claimant["key"], victim_status=status, outcome="killed", quantity=str(fatalities),
             reported=reported, document=key, note=note, line=record.line,
         ))  # fmt: skip
-        items.append(self.published_row(key, record))  # the row whole, for `export --format acled`
+        items += self.published_row(key, record)  # the row whole, for `export --format acled`
         return items
 
     def _incident(

@@ -103,7 +103,7 @@ class UcdpGed(PublishedCsv):
                 incident=key, claimant=claimant, victim_status=status, outcome="killed", quantity=quantity,
                 reported=reported, document=key, note=f"{note}; from {columns}", line=record.line,
             ))  # fmt: skip
-        items.append(self.published_row(key, record))  # the row whole, for `export --format ucdp`
+        items += self.published_row(key, record)  # the row whole, for `export --format ucdp`
         return items
 
     def _claimant(self, f: Fields) -> tuple[str, Item]:

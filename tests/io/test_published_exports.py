@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -261,3 +262,20 @@ def test_a_bundle_carries_the_published_rows_so_its_ledger_exports_the_same(ledg
             assert con_again.execute(query).fetchall() == con.execute(query).fetchall()  # the same facts, the same words
     finally:
         again.close()
+
+
+def test_events_imported_before_rows_were_kept_export_as_the_ledger_s_own(tmp_path: Path) -> None:
+    """The previous release's ledger imported the UCDP sample without keeping its rows: its events
+    get the documented values for the ledger's own incidents, and nothing is made up."""
+    previous = Path(__file__).parents[1] / "app" / "data" / "previous_release" / "events.sqlite"
+    home = tmp_path / "previous"
+    home.mkdir()
+    shutil.copy(previous, home / "events.sqlite")  # a copy: the fixture itself is never written
+    old = make_ledger(home)
+    try:
+        rows = {r["relid"]: r for r in read_rows(exported(old, tmp_path, "ucdp"))}
+        standoff = rows["ucdp-ged-501001"]
+        assert (standoff["id"], standoff["side_a"], standoff["latitude"], standoff["date_prec"]) == ("", "", "", "1")
+        assert standoff["best"] == str(root(old, "ucdp-ged-501001")["best"])
+    finally:
+        old.close()

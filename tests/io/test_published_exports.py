@@ -279,3 +279,25 @@ def test_events_imported_before_rows_were_kept_export_as_the_ledger_s_own(tmp_pa
         assert standoff["best"] == str(root(old, "ucdp-ged-501001")["best"])
     finally:
         old.close()
+
+
+def test_an_analyst_s_correction_of_dates_or_place_is_the_ledger_s_and_is_exported(ledger: Ledger, tmp_path: Path) -> None:
+    import_ucdp(ledger, UCDP)
+    import_acled(ledger, ACLED)
+    entry = ledger.entry("test")
+    ledger.app.correct_incident(
+        "ucdp-ged-501005", "the firing began the evening before", entry,
+        period=Period(dt.date(2024, 2, 10), dt.date(2024, 2, 11), Precision.DAY),
+    )  # fmt: skip
+    ledger.app.correct_incident(
+        "acled-pak100002", "the village lies across the district line", entry,
+        location=Location("Pakistan", "Balochistan", "Gwadar", "Turbat", LocationPrecision.PLACE),
+    )  # fmt: skip
+    ged = {r["id"]: r for r in read_rows(exported(ledger, tmp_path, "ucdp"))}
+    assert (ged["501005"]["date_start"], ged["501005"]["date_end"]) == ("2024-02-10 00:00:00.000", "2024-02-11 00:00:00.000")
+    assert (ged["501005"]["date_prec"], ged["501005"]["relid"]) == ("1", "PAK-2024-1-501005")  # the rest is GED's
+    assert ged["501001"]["date_start"] == "2024-01-30 00:00:00.000"  # uncorrected events keep GED's text
+    acled = {r["event_id_cnty"]: r for r in read_rows(exported(ledger, tmp_path, "acled"))}
+    assert (acled["PAK100002"]["admin2"], acled["PAK100002"]["location"]) == ("Gwadar", "Turbat")
+    assert acled["PAK100002"]["event_date"] == "2024-02-04"  # still inside the period: ACLED's date stands
+    assert acled["PAK100004"]["event_date"] == "2024-02-07"  # week-dated, uncorrected

@@ -8,8 +8,9 @@ a total's unattributed part cannot be apportioned to them and is left out).
 - An event imported from ACLED is written as ACLED published it (the latest row recorded for it:
   `ledger/domain/published.py`): `event_id_cnty`, `event_date` as given at its `time_precision`
   (a week- or month-dated event keeps its date), actors, admin levels, coordinates, source, notes
-  and tags, as text. `timestamp` is ACLED's, or the latest reported time of the figures behind the
-  number where that is later (a revision the ledger recorded since).
+  and tags, as text (dates and admin levels an analyst corrected since are the ledger's).
+  `timestamp` is ACLED's, or the latest reported time of the figures behind the number where that
+  is later (a revision the ledger recorded since).
 - An incident the ledger recorded itself (or imported before rows were kept): `event_id_cnty` its
   key; `event_date` its day, or the middle of its week or month (ACLED's `time_precision` 2 or 3,
   which the import reads back as the same week or month); `geo_precision` from its place's
@@ -18,6 +19,8 @@ a total's unattributed part cannot be apportioned to them and is left out).
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 from ledger.domain.vocabulary import VICTIM_CATEGORIES
 from ledger.io.formats.acled.reading import ACLED_COLUMNS as PUBLISHED_COLUMNS
@@ -37,6 +40,8 @@ class AcledWriter:
     def __call__(self, t: IncidentTally) -> Row:
         published = t.published.get(DATASET)
         row: Row = dict(published) if published else self._own(t)
+        if published:
+            row.update(_corrected(t, published))
         every_status = self.counted >= set(VICTIM_CATEGORIES)
         row["fatalities"] = (t.total["low"] or 0) if every_status else cell_sum(t.cells, "low", self.counted)
         reported = [int(f["reported_at"].timestamp()) for f in t.figures]
@@ -64,6 +69,35 @@ class AcledWriter:
             "notes": f"{incident['name']}. Tally: {words or 'no figures'}. "
                      f"Claimants: {join(f['claimant_name'] for f in figures)}",
         }  # fmt: skip
+
+
+def _corrected(t: IncidentTally, published: dict[str, str]) -> Row:
+    """Where an analyst corrected the incident's dates or place since ACLED published it, the
+    ledger's: the period's day or middle (ACLED's date no longer lies in it), its country and admin
+    levels."""
+    incident, changes = t.incident, {}
+    start, end = incident["occurred_start"], incident["occurred_end"]
+    given = _day(published.get("event_date", ""))
+    if given is None or not start <= given <= end:
+        on = start if incident["date_precision"] == "day" else start + (end - start) // 2
+        changes.update(event_date=on.isoformat(), year=on.year)
+    place = (incident["country"], incident["adm1"] or "", incident["adm2"] or "")
+    if (published.get("country", ""), published.get("admin1", ""), published.get("admin2", "")) != place:
+        changes.update(country=place[0], admin1=place[1], admin2=place[2])
+    return changes
+
+
+def _day(text: str) -> dt.date | None:
+    """ACLED's date as it writes it ('2024-01-30' or '30 January 2024')."""
+    text = text.strip()
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        pass
+    try:
+        return dt.datetime.strptime(text, "%d %B %Y").date()
+    except ValueError:
+        return None
 
 
 def _range(cell: Row) -> str:

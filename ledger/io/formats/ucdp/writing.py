@@ -8,11 +8,12 @@ its best.
 
 - An event imported from UCDP is written as GED published it (the latest row recorded for it:
   `ledger/domain/published.py`): ids, `relid`, sides, dyad and conflict, coordinates, type of
-  violence, precision codes, `number_of_sources` and the source columns, as text. Each side's
-  deaths come from the status the import's mapping gives that side (`militant/bla` for BLA), so a
-  non-state dyad keeps its two sides; where two columns share a status (two governments; side B
-  `Civilians` beside `deaths_civilians`), the cell is split as GED split it while the cell still
-  holds GED's number, else it goes to the first column.
+  violence, precision codes, `number_of_sources` and the source columns, as text (dates and admin
+  levels an analyst corrected since are the ledger's). Each side's deaths come from the status the
+  import's mapping gives that side (`militant/bla` for BLA), so a non-state dyad keeps its two
+  sides; where two columns share a status (two governments; side B `Civilians` beside
+  `deaths_civilians`), the cell is split as GED split it while the cell still holds GED's number,
+  else it goes to the first column.
 - An incident the ledger recorded itself (or imported before rows were kept): `id` empty (the
   ledger invents no GED ids), `relid` its key, `year`, `where_prec`/`date_prec` from its
   precisions, place names, sources summarised from its figures (`number_of_sources` the distinct
@@ -46,6 +47,8 @@ class UcdpWriter:
     def __call__(self, t: IncidentTally) -> Row:
         published = t.published.get(DATASET)
         row: Row = dict(published) if published else self._own(t)
+        if published:
+            row.update(self._corrected(t, published))
         deaths = self._deaths(t, published) if published else self._own_deaths(t)
         total = t.total
         row.update(deaths)
@@ -79,6 +82,18 @@ class UcdpWriter:
         # Any part of the total no side column accounts for (other statuses, an unattributed total).
         deaths["deaths_unknown"] += max(0, (t.total["best"] or 0) - sum(deaths.values()))
         return deaths
+
+    def _corrected(self, t: IncidentTally, published: dict[str, str]) -> Row:
+        """Where an analyst corrected the incident's dates or place since GED published it, the
+        ledger's: its days (and year), its country and admin levels; GED's precision codes stay."""
+        incident, changes = t.incident, {}
+        start, end = incident["occurred_start"], incident["occurred_end"]
+        if (published.get("date_start", "")[:10], published.get("date_end", "")[:10]) != (start.isoformat(), end.isoformat()):
+            changes.update(date_start=_ged_date(start), date_end=_ged_date(end), year=start.year)
+        place = (incident["country"], incident["adm1"] or "", incident["adm2"] or "")
+        if (published.get("country", ""), published.get("adm_1", ""), published.get("adm_2", "")) != place:
+            changes.update(country=place[0], adm_1=place[1], adm_2=place[2])
+        return changes
 
     # Incidents the ledger recorded itself.
 

@@ -291,13 +291,14 @@ def test_an_analyst_s_correction_of_dates_or_place_is_the_ledger_s_and_is_export
     )  # fmt: skip
     ledger.app.correct_incident(
         "acled-pak100002", "the village lies across the district line", entry,
-        location=Location("Pakistan", "Balochistan", "Gwadar", "Turbat", LocationPrecision.PLACE),
+        location=Location("Pakistan", "Balochistan", "Gwadar", "Turbat East", LocationPrecision.PLACE),
     )  # fmt: skip
     ged = {r["id"]: r for r in read_rows(exported(ledger, tmp_path, "ucdp"))}
     assert (ged["501005"]["date_start"], ged["501005"]["date_end"]) == ("2024-02-10 00:00:00.000", "2024-02-11 00:00:00.000")
     assert (ged["501005"]["date_prec"], ged["501005"]["relid"]) == ("1", "PAK-2024-1-501005")  # the rest is GED's
     assert ged["501001"]["date_start"] == "2024-01-30 00:00:00.000"  # uncorrected events keep GED's text
     acled = {r["event_id_cnty"]: r for r in read_rows(exported(ledger, tmp_path, "acled"))}
-    assert (acled["PAK100002"]["admin2"], acled["PAK100002"]["location"]) == ("Gwadar", "Turbat")
+    assert (acled["PAK100002"]["admin2"], acled["PAK100002"]["location"]) == ("Gwadar", "Turbat East")
+    assert acled["PAK100002"]["latitude"] == ""  # ACLED's coordinates were of the place it named
     assert acled["PAK100002"]["event_date"] == "2024-02-04"  # still inside the period: ACLED's date stands
     assert acled["PAK100004"]["event_date"] == "2024-02-07"  # week-dated, uncorrected

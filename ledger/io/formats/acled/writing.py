@@ -73,8 +73,8 @@ class AcledWriter:
 
 def _corrected(t: IncidentTally, published: dict[str, str]) -> Row:
     """Where an analyst corrected the incident's dates or place since ACLED published it, the
-    ledger's: the period's day or middle (ACLED's date no longer lies in it), its country and admin
-    levels."""
+    ledger's: the period's day or middle (ACLED's date no longer lies in it), its country, admin
+    levels and place, without ACLED's coordinates."""
     incident, changes = t.incident, {}
     start, end = incident["occurred_start"], incident["occurred_end"]
     given = _day(published.get("event_date", ""))
@@ -83,7 +83,9 @@ def _corrected(t: IncidentTally, published: dict[str, str]) -> Row:
         changes.update(event_date=on.isoformat(), year=on.year)
     place = (incident["country"], incident["adm1"] or "", incident["adm2"] or "")
     if (published.get("country", ""), published.get("admin1", ""), published.get("admin2", "")) != place:
-        changes.update(country=place[0], admin1=place[1], admin2=place[2])
+        named = incident["place"] or incident["adm2"] or incident["adm1"] or incident["country"]
+        changes.update(country=place[0], admin1=place[1], admin2=place[2], location=named)
+        changes.update(latitude=None, longitude=None)  # ACLED's coordinates are of the place it named
     return changes
 
 

@@ -92,7 +92,9 @@ class UcdpWriter:
             changes.update(date_start=_ged_date(start), date_end=_ged_date(end), year=start.year)
         place = (incident["country"], incident["adm1"] or "", incident["adm2"] or "")
         if (published.get("country", ""), published.get("adm_1", ""), published.get("adm_2", "")) != place:
-            changes.update(country=place[0], adm_1=place[1], adm_2=place[2])
+            named = incident["place"] or incident["adm2"] or incident["adm1"] or incident["country"]
+            changes.update(country=place[0], adm_1=place[1], adm_2=place[2], where_coordinates=named)
+            changes.update(latitude=None, longitude=None, geom_wkt=None, priogrid_gid=None)  # GED's are of its place
         return changes
 
     # Incidents the ledger recorded itself.

@@ -22,7 +22,7 @@ from typing import Any, TextIO
 
 from ledger.domain.vocabulary import ROOT_STATUS
 from ledger.io.formats.csv_text import write_csv
-from ledger.io.formats.per_incident import IncidentTally, Row, join
+from ledger.io.formats.per_incident import IncidentTally, Row, coordinates, join
 
 # Victim categories and the attribute each one's columns carry.
 CATEGORY_ATTRIBUTES = {
@@ -78,12 +78,12 @@ FIGURE_TAGS = {
 def tally_row(t: IncidentTally) -> Row:
     """One incident's HXL row (the ledger's columns are added by `per_incident.incident_rows`)."""
     incident = t.incident
-    coordinates = next((p for p in t.published.values() if p.get("latitude")), {})
+    latitude, longitude = coordinates(t)
     reported = [f["reported_at"] for f in t.figures]
     row: Row = {
         "incident": incident["key"], "incident_name": incident["name"], "country": incident["country"],
         "adm1": incident["adm1"], "adm2": incident["adm2"], "place": incident["place"],
-        "latitude": _number(coordinates.get("latitude")), "longitude": _number(coordinates.get("longitude")),
+        "latitude": _number(latitude), "longitude": _number(longitude),
         "location_precision": incident["location_precision"], "occurred_start": incident["occurred_start"],
         "occurred_end": incident["occurred_end"], "date_precision": incident["date_precision"],
         "reported": max(reported).astimezone(dt.UTC).date() if reported else None,

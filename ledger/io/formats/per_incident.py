@@ -136,6 +136,18 @@ def _sources(con: duckdb.DuckDBPyConnection, view: View) -> dict[str, list[Row]]
     return by_incident
 
 
+def coordinates(t: IncidentTally) -> tuple[str | None, str | None]:
+    """Latitude and longitude from a dataset's row of the incident, as text, while the row names the
+    place the incident is registered at (an analyst may have moved it since); else none."""
+    incident = t.incident
+    where = (incident["country"] or "", incident["adm1"] or "", incident["adm2"] or "")
+    for row in t.published.values():
+        named = (row.get("country", ""), row.get("adm_1", row.get("admin1", "")), row.get("adm_2", row.get("admin2", "")))
+        if row.get("latitude") and row.get("longitude") and named == where:
+            return row["latitude"], row["longitude"]
+    return None, None
+
+
 def join(values: Any) -> str:
     return "; ".join(sorted({str(v) for v in values if v}))
 

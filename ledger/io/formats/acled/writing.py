@@ -24,7 +24,7 @@ import datetime as dt
 
 from ledger.domain.vocabulary import VICTIM_CATEGORIES
 from ledger.io.formats.acled.reading import ACLED_COLUMNS as PUBLISHED_COLUMNS
-from ledger.io.formats.per_incident import LEDGER_COLUMNS, IncidentTally, Row, cell_sum, join
+from ledger.io.formats.per_incident import LEDGER_COLUMNS, IncidentTally, Row, cell_sum, coordinates, join
 from ledger.io.pipeline.mapping import load_mapping
 
 ACLED_COLUMNS = [*PUBLISHED_COLUMNS, *LEDGER_COLUMNS]
@@ -57,13 +57,13 @@ class AcledWriter:
         on = start if precision == "day" else start + (end - start) // 2
         every_cell = sorted({**cells, "all victims": total}.items())
         words = "; ".join(f"{s} killed: {_range(c)} ({c['grade']})" for s, c in every_cell if c.get("grade"))
-        coordinates = next(iter(t.published.values()), {})  # a GED row of the same incident, if any
+        latitude, longitude = coordinates(t)  # from a GED row of the same incident, if any
         return {
             "event_id_cnty": incident["key"], "event_date": on.isoformat(), "year": on.year,
             "time_precision": TIME_PRECISION.get(precision, 1),
             "country": incident["country"], "admin1": incident["adm1"], "admin2": incident["adm2"],
             "location": incident["place"] or incident["adm2"] or incident["adm1"] or incident["country"],
-            "latitude": coordinates.get("latitude") or None, "longitude": coordinates.get("longitude") or None,
+            "latitude": latitude, "longitude": longitude,
             "geo_precision": GEO_PRECISION.get(incident["location_precision"], 3),
             "source": join(f["publisher_name"] or f["claimant_name"] for f in figures),
             "notes": f"{incident['name']}. Tally: {words or 'no figures'}. "

@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ledger.io.formats.per_incident import LEDGER_COLUMNS, IncidentTally, Row, cell_sum, join
+from ledger.io.formats.per_incident import LEDGER_COLUMNS, IncidentTally, Row, cell_sum, coordinates, join
 from ledger.io.formats.ucdp.reading import DEATHS, GED_COLUMNS
 from ledger.io.pipeline.mapping import Mapping, load_mapping
 
@@ -113,7 +113,7 @@ class UcdpWriter:
         start, end = incident["occurred_start"], incident["occurred_end"]
         precision = incident["date_precision"]
         where = incident["location_precision"]
-        coordinates = next(iter(t.published.values()), {})  # an ACLED row of the same incident, if any
+        latitude, longitude = coordinates(t)  # from an ACLED row of the same incident, if any
         return {
             "relid": incident["key"], "year": start.year,
             "number_of_sources": len({f["document"] or f["publisher"] or f["claimant"] for f in figures}),
@@ -124,7 +124,7 @@ class UcdpWriter:
             "where_prec": WHERE_PREC.get(where), "where_description": incident["name"],
             "where_coordinates": incident["place"] or incident["adm2"] or incident["adm1"] or incident["country"],
             "adm_1": incident["adm1"], "adm_2": incident["adm2"], "country": incident["country"],
-            "latitude": coordinates.get("latitude") or None, "longitude": coordinates.get("longitude") or None,
+            "latitude": latitude, "longitude": longitude,
             "date_prec": DATE_PREC.get(precision, 1), "date_start": _ged_date(start), "date_end": _ged_date(end),
         }  # fmt: skip
 

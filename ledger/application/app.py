@@ -24,6 +24,7 @@ from ledger.domain.ids import check_key, natural_id, sha256_text
 from ledger.domain.incident import Incident
 from ledger.domain.limits import check_url
 from ledger.domain.policy import EARLIER_LEDGER_POLICY, NEW_LEDGER_POLICY
+from ledger.domain.published import PublishedRow
 from ledger.domain.quantity import parse_quantity
 from ledger.domain.series import ClaimSeries, Correction, check_figure, figure_fingerprint, series_id
 from ledger.domain.stance import read_stance
@@ -472,6 +473,9 @@ class LedgerApplication(Application[uuid.UUID]):
     def incident(self, key: str) -> Incident:
         return self._get(Incident, natural_id("incident", key.strip().lower()), f"incident {key!r}", "incident add")
 
+    def published_row(self, key: str) -> PublishedRow:
+        return self._get(PublishedRow, natural_id("published_row", key), f"published row {key!r}", "import ucdp")
+
     def series(self, series_id: uuid.UUID, figure_id: uuid.UUID) -> ClaimSeries:
         return self._get(ClaimSeries, series_id, f"figure {figure_id}", "figures")
 
@@ -651,7 +655,10 @@ class _Resolver:
         )
 
 
-_KINDS: dict[str, type] = {"incident": Incident, "claimant": Claimant, "document": Document, "publisher": Publisher}
+_KINDS: dict[str, type] = {
+    "incident": Incident, "claimant": Claimant, "document": Document, "publisher": Publisher,
+    "published_row": PublishedRow,
+}  # fmt: skip
 
 
 def _open_series(item: _PreparedFigure, entry: Entry) -> ClaimSeries:

@@ -247,7 +247,9 @@ def export_figures(
 def export_tallies(
     ctx: typer.Context,
     output: Path | None = OUTPUT,
-    fmt: str = typer.Option("csv", "--format", "-f", help="csv, hxl, json, parquet, ucdp or acled."),
+    fmt: str = typer.Option(
+        "csv", "--format", "-f", help="csv, json or parquet (a row per cell); hxl, ucdp or acled (a row per incident)."
+    ),
     policy: str = typer.Option("default", help="Policy name or name@version (default: the ledger's own)."),
     incident: str | None = typer.Option(None, help="Only this incident and its sub-incidents."),
     as_of: str | None = AS_OF,

@@ -1,7 +1,8 @@
 """Exports of figures and tallies in the formats analysts use, each traceable through its manifest.
 
 figures: csv, hxl, json, parquet, and jsonl (the ledger's own bundle, importable again).
-tallies: csv, hxl, json, parquet, ucdp (UCDP GED columns), acled (ACLED columns).
+tallies: csv, json, parquet (one row per cell); hxl, ucdp (UCDP GED columns), acled (ACLED columns),
+one row per incident. Each format's writer lives with the format (ledger/io/formats/).
 Every export is taken as of one instant (see `manifest`), written whole or not at all.
 """
 
@@ -31,6 +32,9 @@ FORMATS = {
     "figures": ("csv", "hxl", "json", "jsonl", "parquet"),
     "tallies": ("csv", "hxl", "json", "parquet", "ucdp", "acled"),
 }
+
+
+PER_INCIDENT = ("hxl", "ucdp", "acled")  # tally exports written one row per incident
 
 
 @attrs.frozen
@@ -90,11 +94,8 @@ def export(
             _, rows = queries.tally_rows(con, chosen, incident, view)
             rows = [{**row, "view": meta["view"]} for row in rows]
             columns = TALLY_COLUMNS
-            if fmt in ("ucdp", "acled"):
-                from ledger.io.formats.styles import ACLED_COLUMNS, UCDP_COLUMNS, styled_rows
-
-                rows = styled_rows(con, fmt, rows, view, meta)
-                columns = UCDP_COLUMNS if fmt == "ucdp" else ACLED_COLUMNS
+            if fmt in PER_INCIDENT:
+                rows, columns = _per_incident(con, fmt, rows, view, meta)
         elif fmt == "jsonl":
             from ledger.io.formats.ledger.bundle import bundle_records
 
@@ -110,12 +111,19 @@ def export(
 
         checkpoint = export_checkpoint(ledger)
     if fmt == "parquet":
+        from ledger.io.formats.parquet import write_parquet
+
         assert output is not None
-        _write_file(output, lambda path: formats.write_parquet(columns, rows, path))
+        _write_file(output, lambda path: write_parquet(what, columns, rows, path))
     else:
         with _target(output) as out:
             if fmt == "jsonl":
                 formats.write_jsonl(rows, out)
+            elif fmt == "hxl":
+                from ledger.io.formats import hxl
+
+                tags = hxl.TALLY_TAGS if what == "tallies" else hxl.FIGURE_TAGS
+                hxl.write_hxl(columns, tags, [[row.get(c) for c in columns] for row in rows], out, raw)
             else:
                 formats.write_table("csv" if fmt in ("ucdp", "acled") else fmt, columns, rows, out, meta, raw)
     written = None
@@ -129,6 +137,26 @@ def export(
             output, query, len(rows), position, meta["view"], ledger.settings.store_label, checkpoint, cells
         )
     return ExportResult(len(rows), position, meta["view"], output, written)
+
+
+def _per_incident(
+    con: Any, fmt: str, rows: list[dict[str, Any]], view: View, meta: dict[str, Any]
+) -> tuple[list[Any], list[str]]:
+    """Tally rows as one row per incident, in the columns of UCDP GED, ACLED or HXL."""
+    from ledger.io.formats.per_incident import incident_rows
+
+    if fmt == "ucdp":
+        from ledger.io.formats.ucdp.writing import UCDP_COLUMNS, UcdpWriter
+
+        return incident_rows(con, rows, view, meta, UcdpWriter()), UCDP_COLUMNS
+    if fmt == "acled":
+        from ledger.io.formats.acled.writing import ACLED_COLUMNS, AcledWriter
+
+        return incident_rows(con, rows, view, meta, AcledWriter()), ACLED_COLUMNS
+    from ledger.io.formats.hxl import TALLY_COLUMNS as HXL_COLUMNS
+    from ledger.io.formats.hxl import tally_row
+
+    return incident_rows(con, rows, view, meta, tally_row), HXL_COLUMNS
 
 
 def export_csv(

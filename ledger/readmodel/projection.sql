@@ -376,3 +376,16 @@ SELECT p.aggregate_id, f ->> 'incident', (f ->> 'line')::INTEGER, f ->> 'kind', 
        f ->> 'problem', p.position, (p.e.timestamp._data_)::TIMESTAMPTZ
 FROM page p, unnest(from_json(p.e.flags, '["JSON"]')) AS t(f)
 WHERE p.topic = 'ledger:Document.RowsFlagged';
+-- Rows as UCDP and ACLED published them (ledger/domain/published.py; table from migration 060).
+
+-- name: published_rows
+INSERT INTO published_rows
+SELECT aggregate_id, e.key, (e.incident_id._data_)::UUID::VARCHAR, e.dataset, e.file, e.sha256, e.line, e.columns,
+       position, (e.timestamp._data_)::TIMESTAMPTZ, e.entry._data_.analyst, e.entry._data_.via
+FROM page WHERE topic = 'ledger:PublishedRow.Recorded';
+
+-- name: facts_published_rows
+UPDATE facts SET summary = format('row as {} published it, from {} (sha256 {}), line {}: {} columns kept',
+       p.e.dataset, p.e.file, left(p.e.sha256, 12), p.e.line, len(json_keys(p.e.columns)))
+FROM page p
+WHERE facts.position = p.position AND p.topic = 'ledger:PublishedRow.Recorded';

@@ -67,6 +67,8 @@ EVENT_FIELDS: dict[str, object] = {
     "document_id": _data("VARCHAR"),
     **{name: "VARCHAR" for name in ("extractor", "recorded")},
     **{name: "JSON" for name in ("proposed", "proposal_ids", "unread", "part_ids")},
+    # ledger:PublishedRow.Recorded (ledger/domain/published.py)
+    "dataset": "VARCHAR", "file": "VARCHAR", "line": "BIGINT", "columns": "JSON",
 }
 EVENT_SHAPE = json.dumps(EVENT_FIELDS)
 

@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 from ledger import clock
 from ledger.cli.main import app as cli_app
 from ledger.io.export import FORMATS, export
-from ledger.io.formats.tables import HXL_TAGS
+from ledger.io.formats.hxl import TALLY_TAGS
 from ledger.io.manifest import manifest_path, read_manifest, sha256_file, verify
 from ledger.ledger import Ledger
 from ledger.readmodel.view import View
@@ -87,8 +87,8 @@ def test_the_hxl_row_sits_under_the_header(recorded: World, tmp_path: Path) -> N
     target = tmp_path / "tallies.hxl.csv"
     export(recorded.ledger, "tallies", target, "hxl")
     header, tags, *rows = list(csv.reader(target.open(encoding="utf-8", newline="")))
-    assert tags == [HXL_TAGS[c] for c in header]
-    assert tags[header.index("incident")] == "#event+id" and tags[header.index("low")] == "#affected+min"
+    assert tags == [TALLY_TAGS[c] for c in header]
+    assert tags[header.index("incident")] == "#event+id" and tags[header.index("killed_low")] == "#affected+killed+min"
     assert len(rows) == read_manifest(manifest_path(target))["rows"]
 
 

@@ -187,20 +187,20 @@ class TestStyledExports:
         target = tmp_path / "ged.csv"
         export(ledger, "tallies", target, "ucdp")
         rows = {r["id"]: r for r in csv.DictReader(target.open(encoding="utf-8", newline=""))}
-        original = {f"ucdp-ged-{r['id']}": r for r in published(UCDP)}
-        assert set(rows) == set(original)
-        for key in ("ucdp-ged-501001", "ucdp-ged-501002", "ucdp-ged-501004"):  # state-based and one-sided events
+        original = {r["id"]: r for r in published(UCDP)}
+        assert set(rows) == set(original)  # GED's own ids (tests/io/test_published_exports.py: every column)
+        for key in ("501001", "501002", "501004"):  # state-based and one-sided events
             for column in ("deaths_a", "deaths_b", "deaths_civilians", "best", "high", "date_start", "country"):
-                assert rows[key][column] == original[key][column].removesuffix(" 00:00:00.000"), (key, column)
-        assert rows["ucdp-ged-501001"]["where_prec"] == "1" and rows["ucdp-ged-501004"]["date_prec"] == "4"
-        # source_original comes back from the figures' attributed source: the export side (issue 13, export part)
+                assert rows[key][column] == original[key][column], (key, column)
+        assert rows["501001"]["where_prec"] == "1" and rows["501004"]["date_prec"] == "4"
+        assert rows["501001"]["source_original"] == "Security officials; Local police"
 
     def test_acled_style_export_has_acled_columns(self, ledger: Ledger, tmp_path: Path) -> None:
         import_acled(ledger, ACLED)
         target = tmp_path / "acled.csv"
         export(ledger, "tallies", target, "acled")
         rows = {r["event_id_cnty"]: r for r in csv.DictReader(target.open(encoding="utf-8", newline=""))}
-        assert rows["acled-pak100001"]["fatalities"] == "11"
-        assert rows["acled-pak100001"]["timestamp"] == "1706832000"
-        assert rows["acled-pak100005"]["time_precision"] == "3"
-        # source comes back from the figures' attributed source: the export side (issue 13, export part)
+        assert rows["PAK100001"]["fatalities"] == "11"
+        assert rows["PAK100001"]["timestamp"] == "1706832000"
+        assert rows["PAK100005"]["time_precision"] == "3"
+        assert rows["PAK100002"]["source"] == "Balochistan Post"

@@ -38,17 +38,25 @@ import attrs
 from ledger.application.inputs import FigureInput, PartInput
 from ledger.domain.base import Entry
 from ledger.domain.document import Document
-from ledger.domain.ids import natural_id
+from ledger.domain.ids import check_key, natural_id
 from ledger.domain.limits import MAX_YEAR
 from ledger.domain.values import Location, Period, ReportedTime
 from ledger.domain.vocabulary import LocationPrecision, Precision
 from ledger.errors import InvalidInput, NotFound
 from ledger.io.formats.ledger.reading import IfMissing, Item
-from ledger.io.pipeline.catalog import Catalog, ClaimantSpec, DocumentSpec, IncidentSpec, PublisherSpec, RowInvalid
+from ledger.io.pipeline.catalog import (
+    Catalog,
+    ClaimantSpec,
+    DocumentSpec,
+    IncidentSpec,
+    PublishedRowSpec,
+    PublisherSpec,
+    RowInvalid,
+)
 from ledger.io.pipeline.fields import Fields
 from ledger.io.pipeline.mapping import Mapping, load_mapping
 from ledger.io.pipeline.problems import RowProblem
-from ledger.io.pipeline.records import Progress, Record, csv_header, csv_records
+from ledger.io.pipeline.records import Progress, Record, csv_header, csv_records, file_sha256
 
 
 @attrs.frozen
@@ -144,7 +152,8 @@ class ReleaseSpec(DocumentSpec):
     def build(self, catalog: Catalog, entry: Entry) -> Document:
         publisher = catalog.get("publisher", self.publisher).id if self.publisher else None
         return Document(
-            key=self.key, sha256=self.sha256, text=None, url=self.url, title=self.title, publisher_id=publisher,
+            key=check_key(self.key, "document"), sha256=self.sha256, text=None, url=self.url, title=self.title,
+            publisher_id=publisher,
             published=self.published, entry=entry, headline=None,
         )  # fmt: skip
 
@@ -157,7 +166,7 @@ class PublishedCsv:
     required: tuple[str, ...] = ()  # the columns the import reads
     # Datasets revise their rows between releases: a registration that differs is kept and reported.
     strict = False
-    row_local = frozenset({"incident", "document"})
+    row_local = frozenset({"incident", "document", "published_row"})
     unregistered_hint = "register it with `ledger claimant add`, or remove it from the mapping's claimants"
 
     def __init__(self, path: Path, mapping: Path | None, parent: str | None) -> None:
@@ -177,6 +186,8 @@ class PublishedCsv:
         self.release: Release | None = None
         self.held: dict[str, HeldEvent] = {}
         self.claimant = self.mapping.data["claimant"]
+        self._sha256: str | None = None
+        self.phase = ""
         self._reset()
 
     def _reset(self) -> None:
@@ -202,10 +213,21 @@ class PublishedCsv:
         """The release's name and publication date when the user gives neither."""
         raise NotImplementedError
 
+    def published_row(self, incident: str, record: Record) -> list[PublishedRowSpec]:
+        """The row as published, every column of the layout it has, as text: what a faithful export
+        gives back. Registered with the incident; the pass that writes figures has no use for it."""
+        if self.phase == "writing figures":
+            return []
+        if self._sha256 is None:
+            self._sha256 = file_sha256(self.path)
+        columns = {c: _text(record.fields[c]) for c in self.columns if c in record.fields}
+        return [PublishedRowSpec(incident, self.label, self.path.name, self._sha256, record.line, columns)]
+
     # The pipeline's side (run.Source).
 
     def records(self, phase: str, progress: Progress | None = None) -> Iterator[Record]:
         self.mapping.counting = phase == "checking"
+        self.phase = phase
         if self.mapping.counting:
             self.skipped = 0
             self._reset()
@@ -248,10 +270,10 @@ class PublishedCsv:
         items: list[Item] = self._registrations()
         if held is None:
             items.append(event.incident)
-            items += self._figure_items(event, event.figures, event.reported, record.line)
-            return items
-        items += self._figure_items(event, _changed(event, held), self.release.published, record.line)
-        return items
+        items += self.published_row(event.key, record)  # the row whole, for `export --format ucdp|acled`
+        if held is None:
+            return items + self._figure_items(event, event.figures, event.reported, record.line)
+        return items + self._figure_items(event, _changed(event, held), self.release.published, record.line)
 
     def _left_out_event(self, record: Record) -> None:
         """A row left out is still in the release: its event, if it can be named, is not withdrawn."""
@@ -457,6 +479,10 @@ def _period(period: Period) -> str:
 def _place(location: Location) -> str:
     parts = [p for p in (location.place, location.adm2, location.adm1, location.country) if p]
     return f"{', '.join(parts)} ({location.precision.value})"
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else value if isinstance(value, str) else str(value)
 
 
 def day(f: Fields, column: str) -> dt.date | None:

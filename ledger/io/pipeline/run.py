@@ -68,7 +68,7 @@ class ImportReport:
 
     def summary(self) -> list[str]:
         def counts(c: dict[str, int]) -> str:
-            return ", ".join(f"{n} {kind}s" for kind, n in sorted(c.items()) if n) or "none"
+            return ", ".join(f"{n} {kind.replace('_', ' ')}s" for kind, n in sorted(c.items()) if n) or "none"
 
         lines = [
             f"imported {self.source} ({self.format}, sha256 {self.sha256[:12]}…): {self.rows} records",

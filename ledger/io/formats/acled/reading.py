@@ -58,7 +58,8 @@ class Acled(PublishedCsv):
     def release_defaults(self) -> tuple[str, ReportedTime]:
         """The latest `timestamp` in the file: when ACLED last changed a row of this export."""
         cells = ((r.fields.get("timestamp") or "").strip() for r in csv_records(self.path, "reading dates"))
-        stamps = [int(cell) for cell in cells if cell.isdigit() and int(cell) < MAX_TIMESTAMP]  # the rest are refused
+        # Timestamps beyond the limit are refused row by row; they name no release.
+        stamps = [int(cell) for cell in cells if cell.isdigit() and len(cell) <= 12 and int(cell) < MAX_TIMESTAMP]
         on = dt.datetime.fromtimestamp(max(stamps), dt.UTC).date() if stamps else dt.date.today()
         return f"acled-{on.isoformat()}", midnight(on, estimated=not stamps)
 

@@ -1,9 +1,10 @@
 """The whole ledger as JSON Lines records that `ledger import figures FILE.jsonl` reads back.
 
-Registrations first, as first made (in log order, so a parent comes before its incidents), then
-their later facts in log order (grades, corrections, closings, reopenings), then every figure as
-reported, then withdrawals, corrections and strikes. Natural ids make a figure's
-id the same in any ledger, so the later facts name figures by id. Imported into an empty ledger
+Registrations first, as first made (in log order, so a parent comes before its incidents), the
+rows UCDP and ACLED published for imported incidents, then the registrations' later facts in log
+order (grades, corrections, closings, reopenings), then every figure as reported, then
+withdrawals, corrections and strikes. Natural ids make a figure's id the same in any ledger, so
+the later facts name figures by id. Imported into an empty ledger
 it gives the same tallies and the same provenance; recorded times are the importing ledger's own.
 """
 
@@ -48,6 +49,11 @@ SQL = {
         FROM incidents i JOIN registry_facts r ON r.aggregate_id = i.incident_id AND r.position = i.position
         LEFT JOIN incidents p ON p.incident_id = r.fields->>'parent_id'
         WHERE $at IS NULL OR i.recorded_at <= $at ORDER BY i.position""",
+    # Rows as UCDP and ACLED published them (migration 060), after the incidents they belong to.
+    "published_row": """
+        SELECT i.key AS incident, r.dataset, r.file, r.sha256, r.line, r.columns::VARCHAR AS columns
+        FROM published_rows r JOIN incidents i USING (incident_id)
+        WHERE $at IS NULL OR r.recorded_at <= $at ORDER BY r.position""",
     "grade": """
         SELECT g.position, c.key AS claimant, g.reliability, g.reason
         FROM claimant_grades g JOIN claimants c USING (claimant_id)
@@ -95,6 +101,8 @@ def bundle_records(con: duckdb.DuckDBPyConnection, view: View) -> list[Row]:
     for kind in ("claimant", "publisher", "document", "incident"):
         for row in _rows(con, SQL[kind], params):
             records.append({"record": kind, **_clean(kind, row)})
+    for row in _rows(con, SQL["published_row"], params):
+        records.append({"record": "published_row", **row, "columns": json.loads(row["columns"])})
     later = [(row.pop("position"), {"record": "grade", **_clean("grade", row)}) for row in _rows(con, SQL["grade"], params)]
     later += later_records(con, view.recorded_by)
     records += [record for _, record in sorted(later, key=lambda pair: pair[0])]

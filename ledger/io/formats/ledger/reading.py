@@ -21,7 +21,16 @@ from ledger.domain.vocabulary import LocationPrecision, Outcome, Role, Stance, p
 from ledger.errors import InvalidInput, LedgerError
 from ledger.io.formats.ledger.facts import CorrectionFact, Grade, LaterFact, Strike, Withdrawal
 from ledger.io.formats.ledger.registry_records import RECORDS as REGISTRY_RECORDS
-from ledger.io.pipeline.catalog import ClaimantSpec, DocumentSpec, FieldProblem, IncidentSpec, PublisherSpec, RowInvalid, Spec
+from ledger.io.pipeline.catalog import (
+    ClaimantSpec,
+    DocumentSpec,
+    FieldProblem,
+    IncidentSpec,
+    PublishedRowSpec,
+    PublisherSpec,
+    RowInvalid,
+    Spec,
+)
 from ledger.io.pipeline.fields import Fields
 from ledger.io.pipeline.records import Progress, Record, csv_header, csv_records, jsonl_records
 
@@ -291,6 +300,15 @@ def _incident(f: Fields) -> Item:
     )  # fmt: skip
 
 
+def _published_row(f: Fields) -> Item:
+    """A row as UCDP or ACLED published it (a bundle carries it so its export stays faithful)."""
+    columns = {str(k): "" if v is None else str(v) for k, v in f.mapping("columns").items()}
+    return PublishedRowSpec(
+        f.required("incident"), f.required("dataset"), f.required("file"), f.required("sha256"), f.integer("line") or 0,
+        columns,
+    )  # fmt: skip
+
+
 def _uuid(f: Fields, name: str) -> uuid.UUID:
     raw = f.raw(name) or ""
     try:
@@ -331,6 +349,7 @@ _RECORDS: dict[str, Any] = {
     "publisher": _publisher,
     "document": _document,
     "incident": _incident,
+    "published_row": _published_row,
     "grade": _grade,
     "withdrawal": _withdrawal,
     "correction": _correction,

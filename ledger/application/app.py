@@ -14,6 +14,7 @@ from eventsourcing.persistence import IntegrityError, Recording, Transcoder
 
 from ledger.application.inputs import FigureInput, figure_reference
 from ledger.application.streams import select_streams
+from ledger.application.transcoder import OrjsonTranscoder
 from ledger.application.transcodings import VALUE_TRANSCODINGS
 from ledger.batches import chunks
 from ledger.domain.base import Entry, LedgerAggregate
@@ -80,7 +81,12 @@ class LedgerApplication(Application[uuid.UUID]):
     name = "Ledger"
 
     def construct_transcoder(self) -> Transcoder:
-        transcoder = super().construct_transcoder()
+        # The stock JSON, written by orjson (the same bytes); a TRANSCODER_TOPIC setting still wins.
+        if self.env.get(self.factory.TRANSCODER_TOPIC):
+            transcoder = super().construct_transcoder()
+        else:
+            transcoder = OrjsonTranscoder()
+            self.register_transcodings(transcoder)
         for transcoding in VALUE_TRANSCODINGS:
             transcoder.register(transcoding)  # type: ignore[attr-defined]
         return transcoder

@@ -343,7 +343,7 @@ def _parse_cached(text: str, table: VagueTable) -> Quantity:
         raise _rejection(unread.text, unread.norm, table) from None
 
 
-class _Unread(Exception):  # noqa: N818 - not an error to report: the words are simply not a quantity
+class _Unread(Exception):  # not an error to report: the words are simply not a quantity
     """Words no rule reads. Only a rejection shown to someone needs its "did you mean" suggestion,
     which costs a hundred times the parse; scanning running text tries many such phrases."""
 

@@ -395,7 +395,8 @@ class LedgerApplication(Application[uuid.UUID]):
             one = series.get(item.series_id)
             if one is None:
                 one = series[item.series_id] = _open_series(item, entry)
-            reported = one.report(entry=entry, **{**item.report_kwargs, "part_of": part_of})
+            # Every figure was checked as it was prepared (or by the import's first pass): not again here.
+            reported = one.report(entry=entry, checked=True, **{**item.report_kwargs, "part_of": part_of})
             if reported.is_new:
                 pending[item.series_id] = one
             return RecordedFigure(reported.figure_id, item.series_id, reported.is_new, reported.outcome == "carried", part_of)

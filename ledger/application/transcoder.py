@@ -53,13 +53,16 @@ class OrjsonTranscoder(JSONTranscoder):
                 raise _Unsure
             return obj
         if kind is dict:
-            plain = self._plain
-            if not all(type(key) is str for key in obj):
-                raise _Unsure  # json writes int, float, bool and None keys as strings; orjson refuses them
-            return {key: plain(value) for key, value in obj.items()}
+            plain, copy = self._plain, {}
+            for key, value in obj.items():
+                if type(key) is not str:
+                    raise _Unsure  # json writes int, float, bool and None keys as strings; orjson refuses them
+                # Strings and None are most values: kept as they are without a call.
+                copy[key] = value if type(value) is str or value is None else plain(value)
+            return copy
         if kind is list or kind is tuple:
             plain = self._plain
-            return [plain(value) for value in obj]
+            return [value if type(value) is str else plain(value) for value in obj]
         transcoding = self.types.get(kind)
         if transcoding is None:
             raise _Unsure  # floats (json writes repr, orjson its own form), subclasses, unregistered types

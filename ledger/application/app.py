@@ -41,7 +41,9 @@ from ledger.errors import Conflict, InvalidInput, LedgerError, NotFound
 
 A = TypeVar("A", bound=LedgerAggregate)
 
-BATCH_SIZE = 5000  # input figures per transaction; a batch and what it names are what an import holds
+# Input figures per transaction. A batch and what it names are what an import holds: 1000 peaked at
+# 77 MiB importing 10k CSV rows, 2000 at 92 MiB, 5000 at 139 MiB, with no clear gain in speed beyond 2000.
+BATCH_SIZE = 2000
 
 
 @attrs.frozen

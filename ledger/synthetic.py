@@ -263,7 +263,9 @@ def apply_later(ledger: Any, synthetic: SyntheticLedger, figure_ids: list[Any], 
         series, figure = series_ids[item.index], figure_ids[item.index]
         if item.kind == "withdraw":
             ledger.app.withdraw_figure(series, figure, item.reason, entry)
-        else:
+        elif ledger.app.series(series, figure).figures[figure].quote is None:
+            # (A figure recorded as one more carrier of a quoted statement is that statement: its quote
+            # states the number, so no mistyped one slipped past entry.)
             ledger.app.correct_figure(series, figure, Correction(quantity=parse_quantity(item.quantity)), item.reason, entry)
 
 

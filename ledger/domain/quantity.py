@@ -338,6 +338,21 @@ def parse_quantity(text: str, table: VagueTable = ENTRY_TABLE) -> Quantity:
 # twice or more; a Quantity is immutable, so a reading can be shared.
 @functools.lru_cache(maxsize=4096)
 def _parse_cached(text: str, table: VagueTable) -> Quantity:
+    try:
+        return _parse(text, table)
+    except _Unread as unread:
+        raise _rejection(unread.text, unread.norm, table) from None
+
+
+class _Unread(Exception):  # not an error to report: the words are simply not a quantity
+    """Words no rule reads. Only a rejection shown to someone needs its "did you mean" suggestion,
+    which costs a hundred times the parse; scanning running text tries many such phrases."""
+
+    def __init__(self, text: str, norm: str) -> None:
+        self.text, self.norm = text, norm
+
+
+def _parse(text: str, table: VagueTable) -> Quantity:
     text = text.strip()
     if not text:
         # An empty cell is more likely a slip than a claim; make "no number given" explicit.
@@ -367,7 +382,7 @@ def _parse_cached(text: str, table: VagueTable) -> Quantity:
                 f"write the lower number first, as 'between {high} and {low}'"
             )
         return Quantity(text, BoundKind.RANGE, low, low, high)
-    raise _rejection(text, norm, table)
+    raise _Unread(text, norm)
 
 
 _BEST = re.compile(r"^(?P<range>.+), best (?P<best>[^,]+)$")
@@ -392,8 +407,8 @@ def _estimate(text: str, norm: str) -> Quantity | None:
 def _reading(text: str, table: VagueTable) -> Quantity | None:
     """`parse_quantity`, or None where the table cannot read the words."""
     try:
-        return _parse_cached(text, table)
-    except InvalidInput:
+        return _parse(text, table)
+    except (InvalidInput, _Unread):
         return None
 
 
@@ -440,5 +455,11 @@ def quantities_in(text: str, table: VagueTable = ENTRY_TABLE) -> list[tuple[str,
 def states_quantity(text: str, quantity: Quantity, table: VagueTable = ENTRY_TABLE) -> bool:
     """Whether running text states this quantity, in digits or words, with its bound ("at least")."""
     wanted = _reading(quantity.text, table) or quantity
-    key = (wanted.reading, wanted.vague_word)
-    return any((q.reading, q.vague_word) == key for _, q in quantities_in(text, table))
+    return (wanted.reading, wanted.vague_word) in _stated(text, table)
+
+
+# A figure's quote is checked where the import checks the row, where it is prepared and in its
+# series' guard; scanning running text is the dearest of those checks, so the last few are kept.
+@functools.lru_cache(maxsize=4096)
+def _stated(text: str, table: VagueTable) -> frozenset[tuple[tuple[str, int | None, int | None, int | None], str | None]]:
+    return frozenset((q.reading, q.vague_word) for _, q in quantities_in(text, table))

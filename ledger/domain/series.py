@@ -158,17 +158,21 @@ class ClaimSeries(LedgerAggregate):
         part_of: uuid.UUID | None = None,
         carried_via: tuple[str, ...] = (),
         attributed: dict[str, str] | None = None,
+        checked: bool = False,
     ) -> Reported:
         """Record a figure, or one more carrier of the same statement; nothing when it is already here.
 
         The same number from this claimant, reported the same day through another publisher or
         document, is the same statement carried again (a republication), not a revision.
+        checked: the caller has run `check_figure` on these very values (an import checks every
+        figure before it writes any); scanning a quote again for its number is most of a write.
         """
         known = self.fingerprints.get(fingerprint, figure_id if figure_id in self.figures else None)
         if known is not None:
             return Reported(known, "known", self.differences(fingerprint, reported, note))
         quote = citation.quote if citation else None
-        check_figure(quantity, subcounts, occurred, reported, incident_period, quote, derived)
+        if not checked:
+            check_figure(quantity, subcounts, occurred, reported, incident_period, quote, derived)
         carried = self.statement_for(quantity, reported)
         if carried is not None:
             self._figure_carried(

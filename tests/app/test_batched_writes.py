@@ -9,16 +9,18 @@ stored byte: events outlive code. Each test runs on every backend.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import uuid
 from pathlib import Path
 
+import attrs
 import pytest
-from conftest import ledger_on
+from conftest import ledger_on, make_ledger
 from eventsourcing.application import AggregateNotFoundError, Application
 
 from ledger import clock, synthetic
 from ledger.application import streams
-from ledger.application.app import LedgerApplication, _open_series, _PreparedFigure, _Resolver
+from ledger.application.app import LedgerApplication, RejectedImport, _open_series, _PreparedFigure, _Resolver
 from ledger.application.inputs import FigureInput
 from ledger.domain.base import Entry
 from ledger.domain.series import ClaimSeries
@@ -127,3 +129,24 @@ def test_other_aggregates_are_saved_by_the_library_save() -> None:
     other = Aggregate()
     app.save(other)
     assert app.repository.get(other.id).version == 1
+
+
+def test_the_garbage_collector_is_paused_while_figures_are_written_and_restored_after(tmp_path: Path) -> None:
+    ledger = make_ledger(tmp_path)
+    try:
+        data = synthetic.generate(30)
+        synthetic.register(ledger.app, data, ledger.entry("synthetic"))
+        during = [gc.isenabled() for _ in ledger.app.iter_record_figures(data.figures, ledger.entry("test"), batch_size=7)]
+        assert during and not any(during)  # young objects are collected per batch instead
+        assert gc.isenabled()
+        with pytest.raises(RejectedImport):
+            ledger.app.record_figures([attrs.evolve(data.figures[0], incident="no-such-incident")], ledger.entry("test"))
+        assert gc.isenabled()  # restored however the import ends
+        gc.disable()
+        try:
+            ledger.app.record_figures(data.figures[:3], ledger.entry("test"))
+            assert not gc.isenabled()  # a caller that turned it off keeps it off
+        finally:
+            gc.enable()
+    finally:
+        ledger.close()

@@ -19,8 +19,9 @@ from typing import Any, Protocol
 
 import attrs
 
+from ledger.application.app import BATCH_SIZE
 from ledger.application.inputs import FigureInput
-from ledger.batches import chunks
+from ledger.batches import batch_done, chunks, young_collections_only
 from ledger.domain.base import Entry
 from ledger.errors import LedgerError, NotFound
 from ledger.io.formats.ledger.facts import Grade
@@ -104,7 +105,8 @@ class ImportReport:
         return lines
 
 
-def run_import(ledger: Any, source: Source, progress: Progress | None = None, batch_size: int = 1000) -> ImportReport:
+@young_collections_only()
+def run_import(ledger: Any, source: Source, progress: Progress | None = None, batch_size: int = BATCH_SIZE) -> ImportReport:
     sha = file_sha256(source.path)
     entry = ledger.entry(f"import:{sha}")
     checked = _check(ledger.app, source, entry, progress)
@@ -164,6 +166,7 @@ def _check(app: Any, source: Source, entry: Entry, progress: Progress | None) ->
     file_figures: set[uuid.UUID] = set()
     keep_ids = getattr(source, "later_facts", False)  # bundles: facts may name the file's own figures
     for chunk in _parsed(source, "checking", progress, catalog):
+        batch_done()
         for record, items in chunk:
             checked.rows += 1
             if record.problem is not None:

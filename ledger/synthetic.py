@@ -252,6 +252,7 @@ def apply_later(ledger: Any, synthetic: SyntheticLedger, figure_ids: list[Any], 
     """Withdrawals and corrections of already recorded figures."""
     from ledger.domain.quantity import parse_quantity
     from ledger.domain.series import Correction
+    from ledger.errors import InvalidInput
 
     entry = ledger.entry("synthetic")
     for item in synthetic.later:
@@ -259,7 +260,12 @@ def apply_later(ledger: Any, synthetic: SyntheticLedger, figure_ids: list[Any], 
         if item.kind == "withdraw":
             ledger.app.withdraw_figure(series, figure, item.reason, entry)
         else:
-            ledger.app.correct_figure(series, figure, Correction(quantity=parse_quantity(item.quantity)), item.reason, entry)
+            correction = Correction(quantity=parse_quantity(item.quantity))
+            try:
+                ledger.app.correct_figure(series, figure, correction, item.reason, entry)
+            except InvalidInput:  # a quoted number corrected to one its quote does not state: marked derived, as an analyst must
+                correction = attrs.evolve(correction, derived="synthetic: the corrected number was worked out, not quoted")
+                ledger.app.correct_figure(series, figure, correction, item.reason, entry)
 
 
 def build(ledger: Any, n_figures: int, seed: int = 1, progress: Callable[[str], None] | None = None) -> SyntheticLedger:

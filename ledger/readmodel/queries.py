@@ -19,6 +19,7 @@ from ledger.domain.values import describe_reported
 from ledger.domain.vocabulary import ROOT_STATUS, status_level
 from ledger.errors import InvalidInput, NotFound
 from ledger.readmodel.catchup import position
+from ledger.readmodel.incremental_tally import refresh_tally
 from ledger.readmodel.sql_tally import fill_tally
 from ledger.readmodel.view import INCIDENTS_AS_OF, View
 
@@ -137,7 +138,8 @@ TALLY_CLAIMS = {"tallies": "tally_claims", "view_tallies": "view_tally_claims"}
 def tallies(con: duckdb.DuckDBPyConnection, policy: Policy, view: View = NOW) -> tuple[str, int]:
     """Make a tally table for this policy and view; returns its name and the log position it reflects.
 
-    The current tally is kept in `tallies` until the log moves; other views go to a temporary table.
+    The current tally is kept in `tallies`; when the log moves, only the cells the new facts reach
+    are tallied again (incremental_tally). Other views go to a temporary table.
     The claims behind each cell go to the matching table in TALLY_CLAIMS.
     """
     at = view_position(con, view)
@@ -154,7 +156,10 @@ def tallies(con: duckdb.DuckDBPyConnection, policy: Policy, view: View = NOW) ->
         con.execute("CREATE OR REPLACE TEMP TABLE view_tally_claims AS SELECT * FROM tally_claims LIMIT 0")
     con.execute("BEGIN")
     try:
-        fill_tally(con, policy, view, table, TALLY_CLAIMS[table], at)
+        if view.is_now:
+            refresh_tally(con, policy, at)
+        else:
+            fill_tally(con, policy, view, table, TALLY_CLAIMS[table], at)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

@@ -5,10 +5,11 @@ A rolled-up cell depends only on the exact cells below it: those of its incident
 under it, for its victim status and the statuses under it, same outcome (tally._roll_up). So when
 new figures, withdrawals, corrections, strikes or carriers touch some exact cells, the cells to
 tally again (the affected cells) are those cells and their ancestors in both trees, up to each
-incident tree's root and the all-victims total. Their own claims are weighed again by the full
-engine's statements, limited to their claim series (sql_tally.claims_sql, COUNTED, EXACT); then
-they are rolled up level by level from the deepest, each part taken from this run where it is
-affected and from the cached tally where it is not.
+incident tree's root and the all-victims total. They are few (a few per touched cell), so the
+reference engine (ledger.domain.tally) weighs them from their own claims, loaded for their claim
+series alone, and rolls them up, each part taken from this run where it is affected and from the
+cached tally where it is not: one statement of the SQL engine costs more to plan than these cells
+cost to compute. Finding them, and writing them with their claims, is SQL over a few tables.
 
 A change that reaches cells without naming them tallies everything again (sql_tally.fill_tally):
 a claimant's grade, an incident moved or its period corrected, the ledger's configuration, and
@@ -19,27 +20,18 @@ checks, on random ledgers with random changes, that both paths give the same cel
 
 from __future__ import annotations
 
+from collections import defaultdict
+from functools import cache
+from typing import Any
+
 import attrs
 import duckdb
 
+from ledger.domain.claims import Claim
 from ledger.domain.policy import Policy
-from ledger.domain.vocabulary import ROOT_STATUS
-from ledger.readmodel.sql_tally import (
-    _CATEGORY,
-    _CERTAINTY_GRADE,
-    _IS_CATEGORY,
-    _WITH_OWN,
-    CERTAINTY,
-    COMBINED,
-    COUNTED,
-    EXACT,
-    PARTS,
-    _only,
-    _params,
-    _readings,
-    claims_sql,
-    fill_tally,
-)
+from ledger.domain.tally import Bounds, Cell, CellKey, _combine, sum_bounds, weigh
+from ledger.domain.vocabulary import ROOT_STATUS, Grade, status_level, status_parent
+from ledger.readmodel.sql_tally import _CATEGORY, _only, fill_tally
 from ledger.readmodel.view import View
 
 # Facts about one figure: they touch its own cell only (the cell of its claim series).
@@ -145,9 +137,8 @@ WHERE series_id IN (
 )
 """
 
-# work_chain: each touched incident with itself and its ancestors (distance 0, 1, ...).
-# work_tree: those incidents with their depth and parent, keyed by id (incident = incident_id:
-# the sets are small, so the full engine's numbering would cost more than it saves).
+# work_chain: each touched incident with itself and its ancestors; work_tree: those incidents with
+# their parents (the current tree: a change to it tallies everything again).
 CHAIN = """
 CREATE OR REPLACE TEMP TABLE work_chain AS
 WITH RECURSIVE up(incident_id, ancestor, distance) AS (
@@ -156,15 +147,15 @@ WITH RECURSIVE up(incident_id, ancestor, distance) AS (
     SELECT up.incident_id, i.parent_id, up.distance + 1
     FROM up JOIN incidents i ON i.incident_id = up.ancestor WHERE i.parent_id IS NOT NULL
 )
-SELECT *, (max(distance) OVER (PARTITION BY incident_id) - distance)::INTEGER AS depth FROM up
+SELECT DISTINCT incident_id, ancestor FROM up
 """
 TREE = """
 CREATE OR REPLACE TEMP TABLE work_tree AS
-SELECT DISTINCT c.ancestor AS incident_id, c.ancestor AS incident, c.depth, i.parent_id AS parent
+SELECT DISTINCT c.ancestor AS incident, i.parent_id AS parent
 FROM work_chain c JOIN incidents i ON i.incident_id = c.ancestor
 """
 
-# work_affected: the touched cells and every cell they roll into, with the incident's depth and parent;
+# work_affected: the touched cells and every cell they roll into;
 # work_scope: the claim series of those cells, whose claims are weighed again.
 AFFECTED = f"""
 CREATE OR REPLACE TEMP TABLE work_affected AS
@@ -173,8 +164,8 @@ WITH statuses AS (
     UNION SELECT incident_id, {_CATEGORY}, outcome FROM work_touched WHERE contains(victim_status, '/')
     UNION SELECT incident_id, '{ROOT_STATUS}', outcome FROM work_touched
 )
-SELECT DISTINCT c.ancestor AS incident, s.victim_status, s.outcome, t.depth, t.parent
-FROM statuses s JOIN work_chain c USING (incident_id) JOIN work_tree t ON t.incident = c.ancestor
+SELECT DISTINCT c.ancestor AS incident, s.victim_status, s.outcome
+FROM statuses s JOIN work_chain c USING (incident_id)
 """
 SCOPE = """
 CREATE OR REPLACE TEMP TABLE work_scope AS
@@ -184,15 +175,14 @@ JOIN work_affected a ON a.incident = s.incident_id AND a.victim_status = s.victi
 
 # work_cached: the cached cells the affected cells take as parts and that stay as they are: the
 # cells of the affected incidents and of their children, the affected cells aside.
-CACHED = f"""
+CACHED = """
 CREATE OR REPLACE TEMP TABLE work_cached AS
 WITH near AS (
-    SELECT incident, depth, parent FROM work_tree
+    SELECT incident, parent FROM work_tree
     UNION
-    SELECT i.incident_id, t.depth + 1, i.parent_id FROM incidents i JOIN work_tree t ON i.parent_id = t.incident
+    SELECT i.incident_id, i.parent_id FROM incidents i JOIN work_tree t ON i.parent_id = t.incident
 )
-SELECT c.incident_id AS incident, c.victim_status, c.outcome, c.best IS NOT NULL AS quantified,
-       c.low, c.best, c.high, {CERTAINTY} AS certainty, n.depth, n.parent
+SELECT c.incident_id AS incident, c.victim_status, c.outcome, c.low, c.best, c.high, c.grade, n.parent
 FROM tallies c JOIN near n ON n.incident = c.incident_id
 WHERE c.policy = $policy AND NOT EXISTS (
     SELECT 1 FROM work_affected a
@@ -200,90 +190,128 @@ WHERE c.policy = $policy AND NOT EXISTS (
 )
 """
 
-# One level of the affected cells, as sql_tally.LEVEL rolls one level of every cell: each combines
-# with its child incidents' cells, then each category with its sub-statuses' cells, then each total
-# with its categories' cells. Parts come from this run (work_rolled, with_children, with_subs) or
-# the cache (work_cached). An affected cell nothing rolls into any more (its figures all struck)
-# has no grade (certainty NULL): it is no part and is not kept.
-_BOUNDS = "incident, victim_status, outcome, quantified, low, best, high, certainty"
-_BESIDE = f"SELECT {_BOUNDS} FROM work_cached WHERE depth = $depth"
-LEVEL = f"""
-INSERT INTO work_rolled
-WITH cells AS (SELECT incident, victim_status, outcome FROM work_affected WHERE depth = $depth),
-below AS (
-    SELECT {_BOUNDS}, parent FROM work_rolled WHERE depth = $depth + 1
-    UNION ALL
-    SELECT {_BOUNDS}, parent FROM work_cached WHERE depth = $depth + 1
-),
-children AS ({PARTS.format(key="parent AS incident, victim_status, outcome", cells="below")}),
-with_children AS MATERIALIZED ({COMBINED.format(cells=_WITH_OWN.format(cells="cells", own="work_exact"), parts="children")}),
-subs AS ({
-    PARTS.format(
-        key=f"incident, {_CATEGORY} AS victim_status, outcome",
-        cells=f"(SELECT {_BOUNDS} FROM with_children WHERE certainty IS NOT NULL UNION ALL {_BESIDE}) "
-        "WHERE contains(victim_status, '/')",
-    )
-}),
-with_subs AS MATERIALIZED ({COMBINED.format(cells="with_children own", parts="subs")}),
-categories AS ({
-    PARTS.format(
-        key=f"incident, '{ROOT_STATUS}' AS victim_status, outcome",
-        cells=f"(SELECT {_BOUNDS} FROM with_subs WHERE certainty IS NOT NULL UNION ALL {_BESIDE}) WHERE {_IS_CATEGORY}",
-    )
-}),
-with_root AS ({COMBINED.format(cells="with_subs own", parts="categories")})
-SELECT with_root.*,
-       CASE WHEN $show_remainder AND with_root.victim_status = '{ROOT_STATUS}' AND with_root.quantified
-            THEN greatest(0, with_root.best - coalesce(c.best, 0)) END AS unattributed,
-       $depth AS depth, t.parent
-FROM with_root JOIN work_tree t USING (incident)
-LEFT JOIN categories c USING (incident, victim_status, outcome)
-WHERE with_root.certainty IS NOT NULL
-"""
-
 _MATCHES = "{table}.incident_id = a.incident AND {table}.victim_status = a.victim_status AND {table}.outcome = a.outcome"
 WRITE = (
     f"DELETE FROM tallies USING work_affected a WHERE tallies.policy = $policy AND {_MATCHES.format(table='tallies')}",
     "UPDATE tallies SET log_position = $at WHERE policy = $policy AND log_position <> $at",
-    "INSERT INTO tallies SELECT $policy, $at, r.incident, r.victim_status, r.outcome, "
-    "CASE WHEN r.quantified THEN r.low END, CASE WHEN r.quantified THEN r.best END, "
-    "CASE WHEN r.quantified THEN r.high END, r.quantified AND r.high IS NULL, "
-    f"CASE r.certainty {_CERTAINTY_GRADE} END, r.basis, r.claims, r.parts, "
-    f"CASE WHEN r.victim_status = '{ROOT_STATUS}' THEN 0 WHEN contains(r.victim_status, '/') THEN 2 ELSE 1 END, "
-    f"r.victim_status = '{ROOT_STATUS}' AND r.parent IS NULL, r.unattributed FROM work_rolled r",
+    "INSERT INTO tallies BY NAME SELECT * FROM delta_cells",
     "DELETE FROM tally_claims USING work_affected a "
     f"WHERE tally_claims.policy = $policy AND {_MATCHES.format(table='tally_claims')}",
     "UPDATE tally_claims SET log_position = $at WHERE policy = $policy AND log_position <> $at",
-    "INSERT INTO tally_claims SELECT $policy, $at, incident_id, victim_status, outcome, figure_id, claimant_id FROM work_counted",
+    "INSERT INTO tally_claims BY NAME SELECT * FROM delta_claims",
 )
-
-WORK_TABLES = (
-    "work_touched", "work_chain", "work_tree", "work_affected", "work_scope", "work_cached", "work_readings",
-    "work_claims", "work_counted", "work_exact", "work_rolled",
-)  # fmt: skip
+WORK_TABLES = ("work_touched", "work_chain", "work_tree", "work_affected", "work_scope", "work_cached")
 
 
 def _tally_affected(con: duckdb.DuckDBPyConnection, policy: Policy, at: int) -> int:
     """Tally the cells work_touched reaches again, over the cached tally; returns how many."""
+    import pyarrow as pa
+
+    from ledger.readmodel.queries import load_facts  # queries calls this module
+
     for sql in (CHAIN, TREE, AFFECTED, SCOPE):
         con.execute(sql)
-    params = _params(policy, View())
-    con.execute(claims_sql("work_scope"), _only(params, claims_sql("work_scope")))
-    _readings(con, policy)
-    for sql in (COUNTED, EXACT):
-        con.execute(sql, _only(params, sql))
     con.execute(CACHED, {"policy": policy.label})
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE work_rolled (incident VARCHAR, victim_status VARCHAR, outcome VARCHAR, "
-        "quantified BOOLEAN, low BIGINT, best BIGINT, high BIGINT, certainty INTEGER, basis VARCHAR, claims INTEGER, "
-        "parts INTEGER, unattributed BIGINT, depth INTEGER, parent VARCHAR)"
-    )
-    (deepest,) = con.execute("SELECT coalesce(max(depth), -1) FROM work_affected").fetchone() or (-1,)
-    for depth in range(deepest, -1, -1):
-        con.execute(LEVEL, {"depth": depth, "show_remainder": policy.show_remainder})
-    (affected,) = con.execute("SELECT count(*) FROM work_affected").fetchone() or (0,)
+    tree: dict[str, str | None] = dict(con.execute("SELECT incident, parent FROM work_tree").fetchall())
+    affected: list[CellKey] = [
+        (str(i), str(s), str(o))
+        for i, s, o in con.execute("SELECT incident, victim_status, outcome FROM work_affected").fetchall()
+    ]
+    cached: dict[CellKey, Cell] = {}
+    by_incident: dict[CellKey, list[CellKey]] = defaultdict(list)  # a cell's child incidents' cells
+    by_status: dict[CellKey, list[CellKey]] = defaultdict(list)  # a cell's statuses one level below
+
+    def place(key: CellKey, parent: str | None) -> None:
+        incident, status, outcome = key
+        if parent is not None:
+            by_incident[(parent, status, outcome)].append(key)
+        if (upper := status_parent(status)) is not None:
+            by_status[(incident, upper, outcome)].append(key)
+
+    for incident, status, outcome, low, best, high, grade, parent in con.execute("SELECT * FROM work_cached").fetchall():
+        key = (incident, status, outcome)
+        bounds = None if best is None else Bounds(low, best, high)
+        cached[key] = Cell(incident, status, outcome, bounds=bounds, grade=Grade(grade), basis="cached")
+        place(key, parent)
+    for key in affected:
+        place(key, tree[key[0]])
+
+    facts = load_facts(con, View(), scope="work_scope")
+    own: dict[CellKey, list[Claim]] = defaultdict(list)
+    for claim in facts.claims:
+        own[(claim.incident_id, claim.victim_status, claim.outcome)].append(claim)
+    exact = {key: weigh(key, claims, facts.reliability, policy) for key, claims in own.items()}
+    rolled: dict[CellKey, Cell | None] = {}
+
+    def roll(key: CellKey) -> Cell | None:  # as tally._roll_up rolls every cell
+        if key in cached:
+            return cached[key]
+        if key not in rolled:
+            cell, statuses = exact.get(key), []
+            for part_keys in (sorted(by_incident.get(key, ())), sorted(by_status.get(key, ()))):
+                statuses = [part for k in part_keys if (part := roll(k)) is not None]
+                if statuses:
+                    cell = _combine(key, cell, statuses)
+            if cell is not None and key[1] == ROOT_STATUS and policy.show_remainder and cell.bounds is not None:
+                accounted = sum_bounds(p.bounds for p in statuses)
+                cell = attrs.evolve(cell, unattributed=max(0, cell.bounds.best - (accounted.best if accounted else 0)))
+            rolled[key] = cell
+        return rolled[key]
+
+    cells = [cell for key in affected if (cell := roll(key)) is not None]
+    con.register("delta_cells", pa.Table.from_pylist([_row(cell, policy, at, tree) for cell in cells], _schemas()[0]))
+    claims = [
+        {"policy": policy.label, "log_position": at, "incident_id": c.incident_id, "victim_status": c.victim_status,
+         "outcome": c.outcome, "figure_id": c.figure_id, "claimant_id": c.claimant_id}
+        for key in affected if key in exact for c in exact[key].claims
+    ]  # fmt: skip
+    con.register("delta_claims", pa.Table.from_pylist(claims, _schemas()[1]))
     for sql in WRITE:
         con.execute(sql, _only({"policy": policy.label, "at": at}, sql))
+    con.unregister("delta_cells")
+    con.unregister("delta_claims")
     for name in WORK_TABLES:
         con.execute(f"DROP TABLE {name}")
-    return int(affected)
+    return len(affected)
+
+
+def _row(cell: Cell, policy: Policy, at: int, tree: dict[str, str | None]) -> dict[str, Any]:
+    """A cell as a row of `tallies` (queries._tally_row, which the SQL engine's rows equal)."""
+    bounds = cell.bounds
+    return {
+        "policy": policy.label,
+        "log_position": at,
+        "incident_id": cell.incident_id,
+        "victim_status": cell.victim_status,
+        "outcome": cell.outcome,
+        "low": bounds.low if bounds else None,
+        "best": bounds.best if bounds else None,
+        "high": bounds.high if bounds else None,
+        "high_open": bool(bounds and bounds.high is None),
+        "grade": cell.grade.value,
+        "basis": cell.basis,
+        "claims": len(cell.claims),
+        "parts": len(cell.parts),
+        "status_level": status_level(cell.victim_status),
+        "top": cell.victim_status == ROOT_STATUS and tree.get(cell.incident_id) is None,
+        "unattributed": cell.unattributed,
+    }
+
+
+@cache
+def _schemas() -> tuple[Any, Any]:
+    """The Arrow shapes of `tallies` and `tally_claims` rows (pyarrow is loaded by the catch-up already)."""
+    import pyarrow as pa
+
+    text, number, flag = pa.string(), pa.int64(), pa.bool_()
+    cells = pa.schema(
+        [("policy", text), ("log_position", number), ("incident_id", text), ("victim_status", text), ("outcome", text),
+         ("low", number), ("best", number), ("high", number), ("high_open", flag), ("grade", text), ("basis", text),
+         ("claims", pa.int32()), ("parts", pa.int32()), ("status_level", pa.int32()), ("top", flag),
+         ("unattributed", number)]
+    )  # fmt: skip
+    claims = pa.schema(
+        [("policy", text), ("log_position", number), ("incident_id", text), ("victim_status", text), ("outcome", text),
+         ("figure_id", text), ("claimant_id", text)]
+    )  # fmt: skip
+    return cells, claims

@@ -21,7 +21,7 @@ from ledger.errors import InvalidInput, NotFound
 from ledger.readmodel.catchup import position
 from ledger.readmodel.incremental_tally import refresh_tally
 from ledger.readmodel.sql_tally import fill_tally
-from ledger.readmodel.view import INCIDENTS_AS_OF, View
+from ledger.readmodel.view import INCIDENTS_AS_OF, View, incidents_as_of
 
 Row = dict[str, Any]
 
@@ -37,9 +37,14 @@ class Facts:
     parents: dict[str, str | None]
 
 
-def load_facts(con: duckdb.DuckDBPyConnection, view: View = NOW) -> Facts:
-    """The facts a view sees: recorded by T (what we knew), or reported by T (what had been claimed)."""
+def load_facts(con: duckdb.DuckDBPyConnection, view: View = NOW, scope: str | None = None) -> Facts:
+    """The facts a view sees: recorded by T (what we knew), or reported by T (what had been claimed).
+
+    With a scope (a table of series_id), only the claims of those series, and no incident tree:
+    the caller has the part of the tree it asks about (incremental_tally, explain)."""
     params = {"recorded": view.recorded_by}
+    within = "true" if scope is None else f"series_id IN (SELECT series_id FROM {scope})"
+    incidents = incidents_as_of(None if scope is None else f"SELECT incident_id FROM series WHERE {within}")
     reported = [
         Claim(
             figure_id=r[0],
@@ -65,8 +70,9 @@ def load_facts(con: duckdb.DuckDBPyConnection, view: View = NOW) -> Facts:
             "f.quantity, f.reported_at, f.position, coalesce(f.occurred_start, i.occurred_start), "
             "coalesce(f.occurred_end, i.occurred_end), coalesce(f.stance, 'stated'), f.document_id, "
             "coalesce(f.quote_part, 'body'), f.reported_until, f.fingerprint "
-            f"FROM figures f JOIN ({INCIDENTS_AS_OF}) i USING (incident_id) "
-            "WHERE $recorded IS NULL OR f.recorded_at <= $recorded ORDER BY f.position",
+            f"FROM figures f JOIN ({incidents}) i USING (incident_id) "
+            f"WHERE {within} AND ($recorded IS NULL OR f.recorded_at <= $recorded) "
+            "ORDER BY f.position",
             params,
         ).fetchall()
     ]
@@ -75,7 +81,7 @@ def load_facts(con: duckdb.DuckDBPyConnection, view: View = NOW) -> Facts:
     struck: set[str] = set()
     for kind, figure_id, correction, withdrawn_at in con.execute(
         "SELECT kind, figure_id, correction, coalesce(reported_until, recorded_at) FROM figure_events "
-        "WHERE $recorded IS NULL OR recorded_at <= $recorded ORDER BY position",
+        f"WHERE {within} AND ($recorded IS NULL OR recorded_at <= $recorded) ORDER BY position",
         params,
     ).fetchall():
         if kind == "corrected":
@@ -88,7 +94,7 @@ def load_facts(con: duckdb.DuckDBPyConnection, view: View = NOW) -> Facts:
     carriers: dict[str, list[Carrier]] = defaultdict(list)
     for r in con.execute(
         "SELECT figure_id, reported_at, reported_until, fingerprint, document_id, quote_part, stance FROM carriers "
-        "WHERE NOT is_first AND ($recorded IS NULL OR recorded_at <= $recorded) ORDER BY position",
+        f"WHERE NOT is_first AND {within} AND ($recorded IS NULL OR recorded_at <= $recorded) ORDER BY position",
         params,
     ).fetchall():
         carriers[r[0]].append(Carrier(*r[1:]))
@@ -105,7 +111,9 @@ def load_facts(con: duckdb.DuckDBPyConnection, view: View = NOW) -> Facts:
             params,
         ).fetchall()
     )
-    parents = dict(con.execute(f"SELECT incident_id, parent_id FROM ({INCIDENTS_AS_OF})", params).fetchall())
+    parents: dict[str, str | None] = {}
+    if scope is None:
+        parents = dict(con.execute(f"SELECT incident_id, parent_id FROM ({INCIDENTS_AS_OF})", params).fetchall())
     return Facts(claims, reliability, parents)
 
 

@@ -156,7 +156,7 @@ FROM work_chain c JOIN incidents i ON i.incident_id = c.ancestor
 """
 
 # work_affected: the touched cells and every cell they roll into;
-# work_scope: the claim series of those cells, whose claims are weighed again.
+# work_scope: the claim series of those cells, whose claims are weighed again, with their incidents.
 AFFECTED = f"""
 CREATE OR REPLACE TEMP TABLE work_affected AS
 WITH statuses AS (
@@ -169,25 +169,35 @@ FROM statuses s JOIN work_chain c USING (incident_id)
 """
 SCOPE = """
 CREATE OR REPLACE TEMP TABLE work_scope AS
-SELECT s.series_id FROM series s
+SELECT s.series_id, s.incident_id FROM series s
 JOIN work_affected a ON a.incident = s.incident_id AND a.victim_status = s.victim_status AND a.outcome = s.outcome
 """
 
-# work_cached: the cached cells the affected cells take as parts and that stay as they are: the
-# cells of the affected incidents and of their children, the affected cells aside.
-CACHED = """
+# work_cached: the cached cells that are parts of affected cells and stay as they are: the same
+# status of a child incident, or a status one level below at the same incident.
+CACHED = f"""
 CREATE OR REPLACE TEMP TABLE work_cached AS
 WITH near AS (
     SELECT incident, parent FROM work_tree
     UNION
     SELECT i.incident_id, i.parent_id FROM incidents i JOIN work_tree t ON i.parent_id = t.incident
+),
+candidates AS (
+    SELECT c.incident_id AS incident, c.victim_status, c.outcome, c.low, c.best, c.high, c.grade, n.parent,
+           CASE WHEN contains(c.victim_status, '/') THEN {_CATEGORY.replace("victim_status", "c.victim_status")}
+                WHEN c.victim_status <> '{ROOT_STATUS}' THEN '{ROOT_STATUS}' END AS upper
+    FROM tallies c JOIN near n ON n.incident = c.incident_id
+    WHERE c.policy = $policy
+),
+parts AS (
+    SELECT c.* FROM candidates c
+    JOIN work_affected a ON a.incident = c.parent AND a.victim_status = c.victim_status AND a.outcome = c.outcome
+    UNION
+    SELECT c.* FROM candidates c
+    JOIN work_affected a ON a.incident = c.incident AND a.victim_status = c.upper AND a.outcome = c.outcome
 )
-SELECT c.incident_id AS incident, c.victim_status, c.outcome, c.low, c.best, c.high, c.grade, n.parent
-FROM tallies c JOIN near n ON n.incident = c.incident_id
-WHERE c.policy = $policy AND NOT EXISTS (
-    SELECT 1 FROM work_affected a
-    WHERE a.incident = c.incident_id AND a.victim_status = c.victim_status AND a.outcome = c.outcome
-)
+SELECT p.* EXCLUDE (upper) FROM parts p
+ANTI JOIN work_affected a ON a.incident = p.incident AND a.victim_status = p.victim_status AND a.outcome = p.outcome
 """
 
 _MATCHES = "{table}.incident_id = a.incident AND {table}.victim_status = a.victim_status AND {table}.outcome = a.outcome"

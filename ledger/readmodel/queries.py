@@ -40,11 +40,11 @@ class Facts:
 def load_facts(con: duckdb.DuckDBPyConnection, view: View = NOW, scope: str | None = None) -> Facts:
     """The facts a view sees: recorded by T (what we knew), or reported by T (what had been claimed).
 
-    With a scope (a table of series_id), only the claims of those series, and no incident tree:
-    the caller has the part of the tree it asks about (incremental_tally, explain)."""
+    With a scope (a table of series_id and incident_id), only the claims of those series, and no
+    incident tree: the caller has the part of the tree it asks about (incremental_tally, explain)."""
     params = {"recorded": view.recorded_by}
     within = "true" if scope is None else f"series_id IN (SELECT series_id FROM {scope})"
-    incidents = incidents_as_of(None if scope is None else f"SELECT incident_id FROM series WHERE {within}")
+    incidents = incidents_as_of(None if scope is None else f"SELECT incident_id FROM {scope}")
     reported = [
         Claim(
             figure_id=r[0],
@@ -206,7 +206,7 @@ def _tally_row(cell: Cell, names: dict[str, str], parents: dict[str, str | None]
 
 
 TALLY_SQL = """
-WITH RECURSIVE tree AS ({tree}),
+WITH RECURSIVE tree AS MATERIALIZED ({tree}),  -- once, not at every step of the recursion
 scope(incident_id) AS (
     SELECT incident_id FROM incidents WHERE $incident IS NULL OR key = $incident
     UNION ALL

@@ -36,15 +36,10 @@ def _until(at: str, precision: str) -> str:
 
 # work_claims: every claim the view sees, as it stands after corrections (claims.fold) and with its
 # primary carrier (claims.with_carriers): the earliest by reported time, ties to the lower fingerprint.
-# With a scope (a table of series_id), only the claims of those series: the incremental engine
-# (incremental_tally.py) weighs again only the cells a change reaches.
-def claims_sql(scope: str | None = None) -> str:
-    within = "true" if scope is None else f"series_id IN (SELECT series_id FROM {scope})"
-    figures = "figures" if scope is None else f"(SELECT * FROM figures WHERE {within})"
-    return f"""
+CLAIMS = f"""
 CREATE OR REPLACE TEMP TABLE work_claims AS
 WITH events AS (
-    SELECT * FROM figure_events WHERE {within} AND ($recorded IS NULL OR recorded_at <= $recorded)
+    SELECT * FROM figure_events WHERE $recorded IS NULL OR recorded_at <= $recorded
 ),
 fixes AS (  -- each field takes its latest correction that names it
     SELECT figure_id,
@@ -64,8 +59,7 @@ more AS (  -- the carriers after a figure's first, as the view sees them
     SELECT figure_id, min(reported_until) AS until,
            arg_min({{'at': reported_at, 'fingerprint': fingerprint, 'document_id': document_id,
                     'quote_part': quote_part, 'stance': stance}}, (reported_at, fingerprint)) AS earliest
-    FROM carriers WHERE NOT is_first AND {within} AND ($recorded IS NULL OR recorded_at <= $recorded)
-    GROUP BY figure_id
+    FROM carriers WHERE NOT is_first AND ($recorded IS NULL OR recorded_at <= $recorded) GROUP BY figure_id
 ),
 claims AS (
     SELECT f.figure_id, f.series_id, f.incident_id, f.claimant_id, f.victim_status, f.outcome, f.position,
@@ -88,7 +82,7 @@ claims AS (
            coalesce(x.quantity ->> 'text', f.quantity_text) AS text,
            x.stance AS fixed_stance, coalesce(f.stance, 'stated') AS own_stance, f.document_id AS own_document,
            coalesce(f.quote_part, 'body') AS own_part, m.earliest, m.until AS more_until
-    FROM {figures} f
+    FROM figures f
     JOIN ({INCIDENTS_AS_OF}) i USING (incident_id)
     LEFT JOIN fixes x USING (figure_id)
     LEFT JOIN withdrawn w USING (figure_id)
@@ -110,9 +104,6 @@ WHERE ($reported IS NULL OR least(coalesce(own_until, own_at), more_until) <= $r
   AND ($occurred_from IS NULL OR occurred_end IS NULL OR occurred_end >= $occurred_from)
   AND ($occurred_to IS NULL OR occurred_start IS NULL OR occurred_start <= $occurred_to)
 """
-
-
-CLAIMS = claims_sql()
 
 # work_counted: per claim series its standing claim (latest non-withdrawn by reported time, a
 # document's body over its headline at the same time), when the policy counts it, with its bounds

@@ -80,14 +80,23 @@ class Explanation:
 
 
 def explain(
-    con: duckdb.DuckDBPyConnection, incident: str, victim_status: str, outcome: str, policy: Policy, view: View
+    con: duckdb.DuckDBPyConnection,
+    incident: str,
+    victim_status: str,
+    outcome: str,
+    policy: Policy,
+    view: View,
+    scoped: bool = True,
 ) -> Explanation:
+    """Why a cell reads what it reads. Scoped (the default), from the facts of the cell and the cells
+    under it alone; otherwise from the whole ledger's, the reference tests hold the scoped read to."""
     key = cell_key(con, incident, victim_status, outcome)
-    snapshot = take(con, policy, view)
+    scope = "cell_scope" if scoped else None
+    snapshot = take(con, policy, view, below=key if scoped else None)  # what the cell is made of, not the ledger
     cell = find_cell(snapshot, key, f"{incident} / {key[1]} / {key[2]}")
     ctx = _Context(
-        snapshot, sources.figure_sources(con, view), sources.figure_events(con, view), sources.incident_keys(con),
-        sources.carrier_sources(con, view),
+        snapshot, sources.figure_sources(con, view, scope), sources.figure_events(con, view, scope),
+        sources.incident_keys(con), sources.carrier_sources(con, view, scope),
     )  # fmt: skip
     own_claims = [c for c in snapshot.facts.claims if (c.incident_id, c.victim_status, c.outcome) == key]
     own = weigh(key, own_claims, snapshot.facts.reliability, policy) if own_claims else None

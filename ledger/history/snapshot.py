@@ -7,15 +7,14 @@ from __future__ import annotations
 
 import attrs
 import duckdb
-import pyarrow as pa
 
 from ledger.domain.policy import Policy
 from ledger.domain.tally import Bounds, Cell, CellKey, tally
-from ledger.domain.vocabulary import Outcome, parse_enum, parse_victim_status
+from ledger.domain.vocabulary import ROOT_STATUS, Outcome, parse_enum, parse_victim_status
 from ledger.errors import InvalidInput, NotFound
 from ledger.readmodel import queries
 from ledger.readmodel.queries import Facts, load_facts
-from ledger.readmodel.view import View
+from ledger.readmodel.view import INCIDENTS_AS_OF, View
 
 
 @attrs.frozen
@@ -31,10 +30,41 @@ class Snapshot:
         return f"policy {self.policy.label}, {self.view.describe()}, event-log position {self.position}"
 
 
-def take(con: duckdb.DuckDBPyConnection, policy: Policy, view: View) -> Snapshot:
-    facts = load_facts(con, view)
+def take(con: duckdb.DuckDBPyConnection, policy: Policy, view: View, below: CellKey | None = None) -> Snapshot:
+    """The view tallied; `below` a cell, only that cell and the cells under it (what it is made of):
+    their facts alone are loaded, in table `cell_scope` (series_id, incident_id), so a cell of a large
+    ledger explains without tallying the rest."""
+    if below is None:
+        facts = load_facts(con, view)
+    else:
+        incident, status, outcome = below
+        params = {"recorded": view.recorded_by, "incident": incident, "status": status, "outcome": outcome}
+        con.execute(CELL_SCOPE, params)
+        facts = load_facts(con, view, scope="cell_scope")
+        parents = dict(con.execute(SUBTREE, {"recorded": view.recorded_by, "incident": incident}).fetchall())
+        facts = attrs.evolve(facts, parents={**parents, incident: None})  # the cell's incident is the top here
     cells = tally(facts.claims, facts.reliability, facts.parents, policy)
     return Snapshot(view, policy, queries.view_position(con, view), facts, cells)
+
+
+# An incident and the incidents under it, as the view's tree has them.
+SUBTREE = f"""
+WITH RECURSIVE tree AS MATERIALIZED ({INCIDENTS_AS_OF}),
+sub(incident_id, parent_id) AS (
+    SELECT $incident::VARCHAR, NULL::VARCHAR
+    UNION ALL SELECT t.incident_id, t.parent_id FROM tree t JOIN sub ON t.parent_id = sub.incident_id
+)
+SELECT incident_id, parent_id FROM sub
+"""
+# The claim series under a cell: of its incident and the incidents under it, its victim status and
+# the statuses under it, its outcome.
+CELL_SCOPE = f"""
+CREATE OR REPLACE TEMP TABLE cell_scope AS
+WITH sub AS ({SUBTREE})
+SELECT series_id, incident_id FROM series
+WHERE incident_id IN (SELECT incident_id FROM sub) AND outcome = $outcome
+  AND ($status = '{ROOT_STATUS}' OR victim_status = $status OR starts_with(victim_status, $status || '/'))
+"""
 
 
 def cell_key(con: duckdb.DuckDBPyConnection, incident: str, victim_status: str, outcome: str) -> CellKey:
@@ -74,17 +104,6 @@ def same_axis(start: View, end: View) -> str:
 
 # --- `ledger query --as-of` -----------------------------------------------------------------------
 
-STATES = pa.schema(
-    [
-        ("figure_id", pa.string()),
-        ("state", pa.string()),
-        ("corrected", pa.bool_()),
-        ("current_quantity", pa.string()),
-        ("view", pa.string()),
-        ("log_position", pa.int64()),
-    ]
-)
-
 
 def materialise(con: duckdb.DuckDBPyConnection, policy: Policy, view: View) -> list[str]:
     """Temporary tables of one view for user SQL; returns their names.
@@ -93,6 +112,18 @@ def materialise(con: duckdb.DuckDBPyConnection, policy: Policy, view: View) -> l
     tallies_asof: the policy's tally then; tally_claims_asof: the figures each of its cells counted.
     All carry `view` and `log_position` columns saying which instant.
     """
+    import pyarrow as pa  # only here: explain and diff need no Arrow
+
+    states_schema = pa.schema(
+        [
+            ("figure_id", pa.string()),
+            ("state", pa.string()),
+            ("corrected", pa.bool_()),
+            ("current_quantity", pa.string()),
+            ("view", pa.string()),
+            ("log_position", pa.int64()),
+        ]
+    )
     at = queries.view_position(con, view)
     described = view.describe()
     rows = queries.figure_rows(con, None, view)
@@ -108,7 +139,7 @@ def materialise(con: duckdb.DuckDBPyConnection, policy: Policy, view: View) -> l
             }
             for r in rows
         ],
-        schema=STATES,
+        schema=states_schema,
     )
     con.register("asof_states", states)
     con.execute(

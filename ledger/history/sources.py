@@ -92,8 +92,14 @@ class FigureEvent:
     analyst: str | None
 
 
-def figure_sources(con: duckdb.DuckDBPyConnection, view: View) -> dict[str, FigureSource]:
-    """Every figure recorded by the view's instant (all of them on the reported axis), by id."""
+def _within(scope: str | None, alias: str) -> str:
+    """A filter to the claim series in table `scope` (no filter without one)."""
+    return "true" if scope is None else f"{alias}.series_id IN (SELECT series_id FROM {scope})"
+
+
+def figure_sources(con: duckdb.DuckDBPyConnection, view: View, scope: str | None = None) -> dict[str, FigureSource]:
+    """Every figure recorded by the view's instant (all of them on the reported axis), by id; with a
+    scope (a table of series_id), those series' figures only."""
     rows = con.execute(
         "SELECT f.figure_id, f.series_id, f.position, f.recorded_at, f.reported_at, f.reported_precision, "
         "f.reported_estimated, f.quantity_text, i.key, c.key, c.name, f.victim_status, f.outcome, f.role, "
@@ -102,7 +108,7 @@ def figure_sources(con: duckdb.DuckDBPyConnection, view: View) -> dict[str, Figu
         "FROM figures f JOIN incidents i USING (incident_id) JOIN claimants c USING (claimant_id) "
         "LEFT JOIN publishers p ON p.publisher_id = f.publisher_id "
         "LEFT JOIN documents d ON d.document_id = f.document_id "
-        "WHERE $recorded IS NULL OR f.recorded_at <= $recorded ORDER BY f.position",
+        f"WHERE {_within(scope, 'f')} AND ($recorded IS NULL OR f.recorded_at <= $recorded) ORDER BY f.position",
         {"recorded": view.recorded_by},
     ).fetchall()
     return {
@@ -136,7 +142,7 @@ def figure_sources(con: duckdb.DuckDBPyConnection, view: View) -> dict[str, Figu
     }
 
 
-def carrier_sources(con: duckdb.DuckDBPyConnection, view: View) -> dict[str, list[CarrierSource]]:
+def carrier_sources(con: duckdb.DuckDBPyConnection, view: View, scope: str | None = None) -> dict[str, list[CarrierSource]]:
     """Every figure's carriers recorded by the view's instant, earliest first (the primary one first)."""
     names = dict(con.execute("SELECT publisher_id, name FROM publishers").fetchall())
     rows = con.execute(
@@ -144,7 +150,8 @@ def carrier_sources(con: duckdb.DuckDBPyConnection, view: View) -> dict[str, lis
         "k.reported_precision, k.reported_estimated, k.stance, k.carried_via, k.recorded_at, k.fingerprint "
         "FROM carriers k LEFT JOIN publishers p ON p.publisher_id = k.publisher_id "
         "LEFT JOIN documents d ON d.document_id = k.document_id "
-        "WHERE $recorded IS NULL OR k.recorded_at <= $recorded ORDER BY k.figure_id, k.reported_at, k.fingerprint",
+        f"WHERE {_within(scope, 'k')} AND ($recorded IS NULL OR k.recorded_at <= $recorded) "
+        "ORDER BY k.figure_id, k.reported_at, k.fingerprint",
         {"recorded": view.recorded_by},
     ).fetchall()
     found: dict[str, list[CarrierSource]] = defaultdict(list)
@@ -174,12 +181,12 @@ def carrier_sources(con: duckdb.DuckDBPyConnection, view: View) -> dict[str, lis
     return dict(found)
 
 
-def figure_events(con: duckdb.DuckDBPyConnection, view: View) -> dict[str, list[FigureEvent]]:
+def figure_events(con: duckdb.DuckDBPyConnection, view: View, scope: str | None = None) -> dict[str, list[FigureEvent]]:
     """Withdrawals, corrections and strikes recorded by the view's instant, per figure, in log order."""
     rows = con.execute(
         "SELECT e.position, e.kind, e.figure_id, e.series_id, e.reason, e.recorded_at, e.reported_at, d.key, e.quote, "
         "e.correction, e.analyst FROM figure_events e LEFT JOIN documents d ON d.document_id = e.document_id "
-        "WHERE $recorded IS NULL OR e.recorded_at <= $recorded ORDER BY e.position",
+        f"WHERE {_within(scope, 'e')} AND ($recorded IS NULL OR e.recorded_at <= $recorded) ORDER BY e.position",
         {"recorded": view.recorded_by},
     ).fetchall()
     events: dict[str, list[FigureEvent]] = defaultdict(list)

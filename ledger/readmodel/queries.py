@@ -19,8 +19,9 @@ from ledger.domain.values import describe_reported
 from ledger.domain.vocabulary import ROOT_STATUS, status_level
 from ledger.errors import InvalidInput, NotFound
 from ledger.readmodel.catchup import position
+from ledger.readmodel.incremental_tally import refresh_tally
 from ledger.readmodel.sql_tally import fill_tally
-from ledger.readmodel.view import INCIDENTS_AS_OF, View
+from ledger.readmodel.view import INCIDENTS_AS_OF, View, incidents_as_of
 
 Row = dict[str, Any]
 
@@ -36,9 +37,14 @@ class Facts:
     parents: dict[str, str | None]
 
 
-def load_facts(con: duckdb.DuckDBPyConnection, view: View = NOW) -> Facts:
-    """The facts a view sees: recorded by T (what we knew), or reported by T (what had been claimed)."""
+def load_facts(con: duckdb.DuckDBPyConnection, view: View = NOW, scope: str | None = None) -> Facts:
+    """The facts a view sees: recorded by T (what we knew), or reported by T (what had been claimed).
+
+    With a scope (a table of series_id and incident_id), only the claims of those series, and no
+    incident tree: the caller has the part of the tree it asks about (incremental_tally, explain)."""
     params = {"recorded": view.recorded_by}
+    within = "true" if scope is None else f"series_id IN (SELECT series_id FROM {scope})"
+    incidents = incidents_as_of(None if scope is None else f"SELECT incident_id FROM {scope}")
     reported = [
         Claim(
             figure_id=r[0],
@@ -64,8 +70,9 @@ def load_facts(con: duckdb.DuckDBPyConnection, view: View = NOW) -> Facts:
             "f.quantity, f.reported_at, f.position, coalesce(f.occurred_start, i.occurred_start), "
             "coalesce(f.occurred_end, i.occurred_end), coalesce(f.stance, 'stated'), f.document_id, "
             "coalesce(f.quote_part, 'body'), f.reported_until, f.fingerprint "
-            f"FROM figures f JOIN ({INCIDENTS_AS_OF}) i USING (incident_id) "
-            "WHERE $recorded IS NULL OR f.recorded_at <= $recorded ORDER BY f.position",
+            f"FROM figures f JOIN ({incidents}) i USING (incident_id) "
+            f"WHERE {within} AND ($recorded IS NULL OR f.recorded_at <= $recorded) "
+            "ORDER BY f.position",
             params,
         ).fetchall()
     ]
@@ -74,7 +81,7 @@ def load_facts(con: duckdb.DuckDBPyConnection, view: View = NOW) -> Facts:
     struck: set[str] = set()
     for kind, figure_id, correction, withdrawn_at in con.execute(
         "SELECT kind, figure_id, correction, coalesce(reported_until, recorded_at) FROM figure_events "
-        "WHERE $recorded IS NULL OR recorded_at <= $recorded ORDER BY position",
+        f"WHERE {within} AND ($recorded IS NULL OR recorded_at <= $recorded) ORDER BY position",
         params,
     ).fetchall():
         if kind == "corrected":
@@ -87,7 +94,7 @@ def load_facts(con: duckdb.DuckDBPyConnection, view: View = NOW) -> Facts:
     carriers: dict[str, list[Carrier]] = defaultdict(list)
     for r in con.execute(
         "SELECT figure_id, reported_at, reported_until, fingerprint, document_id, quote_part, stance FROM carriers "
-        "WHERE NOT is_first AND ($recorded IS NULL OR recorded_at <= $recorded) ORDER BY position",
+        f"WHERE NOT is_first AND {within} AND ($recorded IS NULL OR recorded_at <= $recorded) ORDER BY position",
         params,
     ).fetchall():
         carriers[r[0]].append(Carrier(*r[1:]))
@@ -104,7 +111,9 @@ def load_facts(con: duckdb.DuckDBPyConnection, view: View = NOW) -> Facts:
             params,
         ).fetchall()
     )
-    parents = dict(con.execute(f"SELECT incident_id, parent_id FROM ({INCIDENTS_AS_OF})", params).fetchall())
+    parents: dict[str, str | None] = {}
+    if scope is None:
+        parents = dict(con.execute(f"SELECT incident_id, parent_id FROM ({INCIDENTS_AS_OF})", params).fetchall())
     return Facts(claims, reliability, parents)
 
 
@@ -137,7 +146,8 @@ TALLY_CLAIMS = {"tallies": "tally_claims", "view_tallies": "view_tally_claims"}
 def tallies(con: duckdb.DuckDBPyConnection, policy: Policy, view: View = NOW) -> tuple[str, int]:
     """Make a tally table for this policy and view; returns its name and the log position it reflects.
 
-    The current tally is kept in `tallies` until the log moves; other views go to a temporary table.
+    The current tally is kept in `tallies`; when the log moves, only the cells the new facts reach
+    are tallied again (incremental_tally). Other views go to a temporary table.
     The claims behind each cell go to the matching table in TALLY_CLAIMS.
     """
     at = view_position(con, view)
@@ -154,7 +164,10 @@ def tallies(con: duckdb.DuckDBPyConnection, policy: Policy, view: View = NOW) ->
         con.execute("CREATE OR REPLACE TEMP TABLE view_tally_claims AS SELECT * FROM tally_claims LIMIT 0")
     con.execute("BEGIN")
     try:
-        fill_tally(con, policy, view, table, TALLY_CLAIMS[table], at)
+        if view.is_now:
+            refresh_tally(con, policy, at)
+        else:
+            fill_tally(con, policy, view, table, TALLY_CLAIMS[table], at)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -193,7 +206,7 @@ def _tally_row(cell: Cell, names: dict[str, str], parents: dict[str, str | None]
 
 
 TALLY_SQL = """
-WITH RECURSIVE tree AS ({tree}),
+WITH RECURSIVE tree AS MATERIALIZED ({tree}),  -- once, not at every step of the recursion
 scope(incident_id) AS (
     SELECT incident_id FROM incidents WHERE $incident IS NULL OR key = $incident
     UNION ALL

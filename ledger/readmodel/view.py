@@ -87,9 +87,15 @@ def _text(at: dt.datetime) -> str:
     return at.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
 
 
-# Each incident's parent and period as recorded by $recorded (all of them, as now, when it is NULL).
-INCIDENTS_AS_OF = """
+# Each incident's parent and period as recorded by $recorded (all of them, as now, when it is NULL);
+# with `among` (SQL giving incident ids), those incidents only.
+def incidents_as_of(among: str | None = None) -> str:
+    only = "" if among is None else f"incident_id IN ({among}) AND "
+    return f"""
 SELECT incident_id, arg_max_null(parent_id, position) AS parent_id, arg_max(occurred_start, position) AS occurred_start,
        arg_max(occurred_end, position) AS occurred_end
-FROM incident_versions WHERE $recorded IS NULL OR recorded_at <= $recorded GROUP BY incident_id
+FROM incident_versions WHERE {only}($recorded IS NULL OR recorded_at <= $recorded) GROUP BY incident_id
 """
+
+
+INCIDENTS_AS_OF = incidents_as_of()

@@ -257,7 +257,6 @@ def apply_later(ledger: Any, synthetic: SyntheticLedger, figure_ids: list[Any], 
     """Withdrawals and corrections of already recorded figures."""
     from ledger.domain.quantity import parse_quantity
     from ledger.domain.series import Correction
-    from ledger.errors import InvalidInput
 
     entry = ledger.entry("synthetic")
     for item in synthetic.later:

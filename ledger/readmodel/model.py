@@ -76,8 +76,21 @@ class ReadModel:
             Path(str(self.path) + suffix).unlink(missing_ok=True)
 
     def rebuild(self, app: Application[Any], source: str, progress: Progress | None = None) -> int:
-        """Delete the file and derive it again from the whole event log; returns the position reached."""
-        self.delete()
-        with self.caught_up(app, source, progress) as con:
-            row = con.execute("SELECT position FROM tracking").fetchone()
-            return int(row[0]) if row else 0
+        """Derive the read model again from the whole event log, into a new file swapped in only when complete.
+
+        A rebuild that fails (a bad event, a kill, a full disk) leaves the working read model as it was;
+        returns the position reached."""
+        fresh = ReadModel(self.path.with_name(self.path.name + ".rebuild"))
+        fresh.delete()  # what an interrupted rebuild left
+        try:
+            with fresh.caught_up(app, source, progress) as con:
+                row = con.execute("SELECT position FROM tracking").fetchone()
+                reached = int(row[0]) if row else 0
+                con.execute("CHECKPOINT")  # everything in the file itself, none of it in a log beside it
+        except BaseException:
+            fresh.delete()
+            raise
+        Path(str(self.path) + ".wal").unlink(missing_ok=True)  # the old file's log must not be replayed onto the new
+        fresh.path.replace(self.path)
+        fresh.delete()
+        return reached

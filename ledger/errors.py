@@ -32,3 +32,11 @@ class StoreUnavailable(LedgerError):
 
 class NoLedger(StoreUnavailable):
     """No ledger where one was looked for: a read never creates one (`ledger init` does)."""
+
+
+class UnreadableEvent(StoreUnavailable):
+    """A stored event the read model cannot derive: named by its position and topic; reads stop just before it."""
+
+    def __init__(self, message: str, position: int, topic: str) -> None:
+        super().__init__(message)
+        self.position, self.topic = position, topic

@@ -5,13 +5,14 @@ from __future__ import annotations
 import contextlib
 import uuid
 from collections import OrderedDict
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 import attrs
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.persistence import IntegrityError, Recording, Transcoder
 
+from ledger.application.conflicts import retry, retrying
 from ledger.application.inputs import FigureInput, figure_reference
 from ledger.application.streams import select_streams
 from ledger.application.transcodings import VALUE_TRANSCODINGS
@@ -76,8 +77,29 @@ class RejectedImport(InvalidInput):
         super().__init__(f"{where}{first.message}{more}; nothing was recorded")
 
 
+# What a conflict names (ledger/application/conflicts.py), from a use-case's arguments.
+def _named(kind: str) -> Callable[..., str]:
+    return lambda app, key, *_, **__: f"{kind} {key!r}"
+
+
+def _figure_label(app: Any, series_id: uuid.UUID, figure_id: uuid.UUID, *_: Any, **__: Any) -> str:
+    return f"figure {figure_id} (claim series {series_id})"
+
+
+def _configuration_label(*_: Any, **__: Any) -> str:
+    return "the ledger's configuration"
+
+
+def _batch_label(batch: Sequence[Sequence[_PreparedFigure]]) -> str:
+    series = sorted({str(item.series_id) for figure in batch for item in figure})
+    more = f" and {len(series) - 1} more" if len(series) > 1 else ""
+    return f"figures in claim series {series[0]}{more}" if series else "figures"
+
+
+
 class LedgerApplication(Application[uuid.UUID]):
     name = "Ledger"
+    before_first_write: Callable[[], None] | None = None  # called once, before the next save (ledger/io/pipeline/run.py)
 
     def construct_transcoder(self) -> Transcoder:
         transcoder = super().construct_transcoder()
@@ -91,6 +113,9 @@ class LedgerApplication(Application[uuid.UUID]):
         `isinstance` against a typing Protocol costs about 25 µs on Python 3.11, a tenth of
         recording a figure; a `LedgerAggregate` is known to collect events, so it is asked directly.
         """
+        if self.before_first_write is not None:  # an import's run is started before the import writes anything
+            start, self.before_first_write = self.before_first_write, None
+            start()
         if not all(isinstance(obj, LedgerAggregate) for obj in objs):
             return super().save(*objs, **kwargs)
         self.configure_new_ledger()
@@ -126,6 +151,7 @@ class LedgerApplication(Application[uuid.UUID]):
             return EARLIER_LEDGER_POLICY if self.recorder.max_notification_id() else NEW_LEDGER_POLICY  # type: ignore[attr-defined]
         return str(configuration.default_policy)
 
+    @retrying(_configuration_label)
     def set_default_policy(self, label: str, reason: str, entry: Entry) -> None:
         try:
             configuration = self.repository.get(CONFIGURATION_ID)
@@ -160,6 +186,7 @@ class LedgerApplication(Application[uuid.UUID]):
         )
         return self._save_new(claimant, f"claimant {key!r}", ("name", "kind", "default_roles", "reliability"))
 
+    @retrying(_named("claimant"))
     def grade_claimant(self, key: str, reliability: str, reason: str, entry: Entry) -> None:
         claimant = self.claimant(key)
         grade = parse_enum(Reliability, reliability, "reliability").value
@@ -168,6 +195,7 @@ class LedgerApplication(Application[uuid.UUID]):
         claimant.grade(grade, _required(reason, "grading reason"), entry)
         self.save(claimant)
 
+    @retrying(_named("claimant"))
     def correct_claimant(
         self,
         key: str,
@@ -190,6 +218,7 @@ class LedgerApplication(Application[uuid.UUID]):
         )
         self.save(claimant)
 
+    @retrying(_named("publisher"))
     def correct_publisher(
         self, key: str, reason: str, entry: Entry, name: str | None = None, kind: str | None = None, url: str | None = None
     ) -> None:
@@ -279,6 +308,7 @@ class LedgerApplication(Application[uuid.UUID]):
         )
         return self._save_new(incident, f"incident {key!r}", ("name", "parent_id", "location", "period"))
 
+    @retrying(_named("incident"))
     def correct_incident(
         self,
         key: str,
@@ -305,12 +335,14 @@ class LedgerApplication(Application[uuid.UUID]):
         incident.correct(reason, entry, name, parent_id, location, period, description)
         self.save(incident)
 
+    @retrying(_named("incident"))
     def close_incident(self, key: str, reason: str, entry: Entry) -> None:
         incident = self.incident(key)
         if incident.is_open:
             incident.close(_required(reason, "closing reason"), entry)
             self.save(incident)
 
+    @retrying(_named("incident"))
     def reopen_incident(self, key: str, reason: str, entry: Entry) -> None:
         incident = self.incident(key)
         if not incident.is_open:
@@ -377,6 +409,11 @@ class LedgerApplication(Application[uuid.UUID]):
         return prepared
 
     def _write_batch(self, batch: Sequence[Sequence[_PreparedFigure]], entry: Entry) -> list[RecordedFigure]:
+        """One transaction for a batch of input figures; another writer's figures in the same series meanwhile:
+        the batch is prepared again on the series as they now stand (ledger/application/conflicts.py)."""
+        return retry(lambda: self._try_batch(batch, entry), lambda: _batch_label(batch))
+
+    def _try_batch(self, batch: Sequence[Sequence[_PreparedFigure]], entry: Entry) -> list[RecordedFigure]:
         """One transaction for a batch of input figures, each a figure and its named parts; one result each."""
         # The series the batch names, read with one query; any not found are new and opened here.
         series = self.get_many({item.series_id for figure in batch for item in figure})
@@ -422,6 +459,7 @@ class LedgerApplication(Application[uuid.UUID]):
             for aggregate_id, slot in wanted.items()
         }
 
+    @retrying(_figure_label)
     def withdraw_figure(
         self,
         series_id: uuid.UUID,
@@ -437,6 +475,7 @@ class LedgerApplication(Application[uuid.UUID]):
         series.withdraw(figure_id, reason, reported, citation, entry)
         self.save(series)
 
+    @retrying(_figure_label)
     def correct_figure(
         self, series_id: uuid.UUID, figure_id: uuid.UUID, correction: Correction, reason: str, entry: Entry
     ) -> None:
@@ -445,6 +484,7 @@ class LedgerApplication(Application[uuid.UUID]):
         series.correct(figure_id, correction, reason, entry, incident.period)
         self.save(series)
 
+    @retrying(_figure_label)
     def strike_figure(self, series_id: uuid.UUID, figure_id: uuid.UUID, reason: str, entry: Entry) -> None:
         series = self.series(series_id, figure_id)
         series.strike(figure_id, reason, entry)

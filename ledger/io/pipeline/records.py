@@ -19,6 +19,7 @@ from typing import Any
 import attrs
 
 from ledger.errors import InvalidInput
+from ledger.io.pipeline.checked_copy import reading_path
 from ledger.io.pipeline.problems import RowProblem
 
 # (phase, bytes read, bytes in the file): "checking" or "writing" and how far the pass has got.
@@ -75,8 +76,8 @@ class _Lines:
 
 def csv_records(path: Path, phase: str = "reading", progress: Progress | None = None) -> Iterator[Record]:
     """Each data row as a Record keyed by the header's (lower-cased) column names."""
-    total = path.stat().st_size
-    with path.open("rb") as raw:
+    total = reading_path(path).stat().st_size
+    with reading_path(path).open("rb") as raw:
         lines = _Lines(path, raw)
         reader = csv.reader(iter(lines), strict=True)
         try:
@@ -117,7 +118,7 @@ def csv_records(path: Path, phase: str = "reading", progress: Progress | None = 
 
 
 def csv_header(path: Path) -> list[str]:
-    with path.open("rb") as raw:
+    with reading_path(path).open("rb") as raw:
         reader = csv.reader(iter(_Lines(path, raw)))
         try:
             return [h.strip().lower() for h in next(reader)]
@@ -127,8 +128,8 @@ def csv_header(path: Path) -> list[str]:
 
 def jsonl_records(path: Path, phase: str = "reading", progress: Progress | None = None) -> Iterator[Record]:
     """Each non-blank line as a Record holding its JSON object."""
-    total = path.stat().st_size
-    with path.open("rb") as raw:
+    total = reading_path(path).stat().st_size
+    with reading_path(path).open("rb") as raw:
         lines = _Lines(path, raw)
         for text in lines:
             if progress is not None:

@@ -124,6 +124,8 @@ class Scenario:
         rerun: bool = True,
         then: Callable[[Path, str | None, Kill], None] | None = None,
         in_write_pass: bool = False,
+        in_check_pass: bool = False,
+        within: float = 1.05,
     ) -> Kill:
         """Start an import into a fresh ledger, send `sig` at a random moment, read, call `then` (home, store,
         what was seen), then (optionally) import the same file again."""
@@ -139,8 +141,12 @@ class Scenario:
                 if in_write_pass:  # once the run has started, at a random moment of its first second
                     _wait_for_run(home, store, process)
                     time.sleep(rng.uniform(0.0, 1.0))
+                elif in_check_pass:  # once the check pass has begun (its progress bar shows)
+                    while process.poll() is None and "checking" not in errors.read_text(errors="replace"):
+                        time.sleep(0.02)
+                    time.sleep(rng.uniform(0.0, 0.3))
                 else:
-                    time.sleep(rng.uniform(0.2, self.duration * 1.05))
+                    time.sleep(rng.uniform(0.2, self.duration * within))  # `within`: a share of an import's time
                 finished = process.poll() is not None
                 if not finished:
                     process.send_signal(sig)

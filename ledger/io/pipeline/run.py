@@ -163,9 +163,14 @@ class _Run:
             app.before_first_write = None
 
     def complete(self, report: ImportReport) -> None:
+        from ledger.application.import_runs import complete_run, latest_run
+
         if self.run is None:
-            return
-        from ledger.application.import_runs import complete_run
+            # Nothing left to write: an interrupted run of this file that had written everything is complete now.
+            latest = latest_run(self.ledger.app, self.sha)
+            if latest is None or latest.state != "started":
+                return
+            self.run = latest
 
         written = {"figures": report.figures_new, **report.registered, **report.facts}
         complete_run(self.ledger.app, self.run, written, self.entry)

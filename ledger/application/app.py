@@ -10,11 +10,11 @@ from typing import Any, TypeVar
 
 import attrs
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
-from eventsourcing.persistence import IntegrityError, Recording, Transcoder
+from eventsourcing.persistence import IntegrityError, PersistenceError, Recording, StoredEvent, Transcoder
 
 from ledger.application.conflicts import retry, retrying
 from ledger.application.inputs import FigureInput, figure_reference
-from ledger.application.streams import select_streams
+from ledger.application.streams import select_streams, stream_positions
 from ledger.application.transcodings import VALUE_TRANSCODINGS
 from ledger.batches import chunks
 from ledger.domain.base import Entry, LedgerAggregate
@@ -37,7 +37,7 @@ from ledger.domain.vocabulary import (
     parse_enum,
     parse_victim_status,
 )
-from ledger.errors import Conflict, InvalidInput, LedgerError, NotFound
+from ledger.errors import Conflict, InvalidInput, LedgerError, NotFound, UnreadableEvent
 
 A = TypeVar("A", bound=LedgerAggregate)
 
@@ -443,11 +443,37 @@ class LedgerApplication(Application[uuid.UUID]):
         found = {}
         for aggregate_id, stored in select_streams(self.recorder, ids).items():
             aggregate = None
-            for event in map(self.mapper.to_domain_event, stored):
-                # As the library's `project_aggregate`, without its per-event protocol check (slow on 3.11).
-                aggregate = event.mutate(aggregate)  # type: ignore[attr-defined]
+            try:
+                for event in map(self.mapper.to_domain_event, stored):
+                    # As the library's `project_aggregate`, without its per-event protocol check (slow on 3.11).
+                    aggregate = event.mutate(aggregate)  # type: ignore[attr-defined]
+            except Exception as error:
+                raise self.unreadable(aggregate_id, error) from None
             found[aggregate_id] = aggregate
         return found
+
+    def unreadable(self, aggregate_id: uuid.UUID, error: BaseException) -> UnreadableEvent:
+        """The stored event of this aggregate that cannot be read back, named by its position and topic."""
+        for number, (position, topic, state) in enumerate(stream_positions(self, aggregate_id), start=1):
+            try:
+                event = self.mapper.to_domain_event(StoredEvent(aggregate_id, number, topic, state))
+                event.mutate(None if number == 1 else _Probe())  # type: ignore[attr-defined]
+            except Exception as failed:
+                if number > 1 and isinstance(failed, (AttributeError, TypeError)):
+                    continue  # a later event cannot be tried without the aggregate before it
+                detail = " ".join(f"{type(failed).__name__}: {failed}".split())[:200]
+                return UnreadableEvent(
+                    f"event log: position {position} ({topic}, aggregate {aggregate_id} version {number}) cannot be read "
+                    f"({detail}); nothing was recorded; report it with this line (the log itself is unchanged)",
+                    position=position or 0,
+                    topic=topic,
+                )
+        detail = " ".join(f"{type(error).__name__}: {error}".split())[:200]
+        return UnreadableEvent(
+            f"event log: aggregate {aggregate_id} cannot be read ({detail}); nothing was recorded; report it with this line",
+            position=0,
+            topic="",
+        )
 
     def find_registered(self, slots: Iterable[tuple[str, str]]) -> dict[tuple[str, str], LedgerAggregate | None]:
         """The claimants, publishers, documents and incidents these (kind, normalised key) pairs
@@ -512,6 +538,10 @@ class LedgerApplication(Application[uuid.UUID]):
             aggregate = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             raise NotFound(f"{label}: not in the ledger; register it first with `ledger {command}`") from None
+        except (LedgerError, PersistenceError):
+            raise
+        except Exception as error:  # an event of it that cannot be read back: named, not a traceback
+            raise self.unreadable(aggregate_id, error) from None
         if not isinstance(aggregate, cls):
             raise NotFound(f"{label}: not a {cls.__name__.lower()}")
         return aggregate
@@ -680,6 +710,10 @@ class _Resolver:
                 "carried_via": carried_via,
             },
         )
+
+
+class _Probe:
+    """Stands in for the aggregate a later event would mutate, when only its own readability is tried."""
 
 
 _KINDS: dict[str, type] = {"incident": Incident, "claimant": Claimant, "document": Document, "publisher": Publisher}

@@ -23,8 +23,8 @@ import attrs
 import duckdb
 from eventsourcing.application import Application
 
+from ledger.application.streams import stream_positions
 from ledger.domain.import_run import ABORTED, COMPLETED, RUN_TOPICS, STARTED, run_label, run_via
-from ledger.readmodel.source import stream_positions
 
 if TYPE_CHECKING:
     import pyarrow as pa

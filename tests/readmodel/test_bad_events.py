@@ -59,3 +59,15 @@ def test_a_rebuild_that_meets_a_bad_event_fails_in_one_line_and_leaves_the_read_
     result = CliRunner().invoke(cli_app, ["--home", str(ledger.settings.home), "rebuild"])
     assert result.exit_code == 3
     assert result.stderr.count("\n") == 1 and result.stderr.startswith(f"Error: event log: position {bad} ")
+
+
+def test_a_write_to_an_aggregate_with_an_unreadable_event_names_it_and_records_nothing(world: World) -> None:
+    ledger = world.ledger
+    recorded = ledger.record_figure(world.figure())
+    ledger.app.recorder.insert_events([StoredEvent(recorded.series_id, 3, FIGURE_REPORTED, b'{"figure_id": ')])
+    bad = event_count(ledger)
+    with pytest.raises(UnreadableEvent, match=rf"position {bad} \({FIGURE_REPORTED}, aggregate {recorded.series_id} version 3\)"):
+        ledger.app.strike_figure(recorded.series_id, recorded.figure_id, "a test", ledger.entry())
+    with pytest.raises(UnreadableEvent, match=rf"position {bad} "):
+        ledger.app.record_figure(world.figure(quantity="217"), ledger.entry())  # the batch path reads it too
+    assert event_count(ledger) == bad

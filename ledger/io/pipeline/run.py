@@ -6,7 +6,8 @@ are saved in batches, its figures go through `LedgerApplication.iter_record_figu
 are checked, so it reads the file once more, to write), then its later facts. Each pass re-opens
 the file, so memory does not grow with it. Everything carries `via = import:<SHA-256 of the
 file>`, and recording again what is already there changes nothing, so importing a file twice
-adds nothing.
+adds nothing. Both passes read one private copy of the file (checked_copy.py), and the write pass
+is one import run (ledger/domain/import_run.py): readers see all of it once it completes, or none.
 """
 
 from __future__ import annotations

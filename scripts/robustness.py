@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from crashes import Kill, Scenario, make_bundle, sqlite_store, tally_counts  # noqa: E402
+from crashes import Kill, Scenario, make_bundle, reads_during_import, sqlite_store, tally_counts  # noqa: E402
 
 SERVER = os.environ.get("LEDGER_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 ONE_LINE = re.compile(r"interrupted \(SIG(INT|TERM)\): (nothing was recorded|import run \S+ is unfinished .*)")
@@ -90,6 +90,13 @@ def main() -> None:
             started = time.monotonic()
             kills = [scenario.kill(folder, rng, in_write_pass=True) for _ in range(args.kills)]
             report(f"{name} SIGKILL write pass", kills, started)
+            started = time.monotonic()
+            reads = partial = 0
+            for _ in range(max(1, args.kills // 3)):
+                taken, half = reads_during_import(scenario, folder)
+                reads, partial = reads + taken, partial + half
+            print(f"{name} reads during an import  reads {reads}, saw part of a file {partial} "
+                  f"({time.monotonic() - started:.0f} s)", flush=True)  # fmt: skip
             if args.signals:
                 for sig in (signal.SIGINT, signal.SIGTERM):
                     started = time.monotonic()

@@ -165,6 +165,24 @@ class Scenario:
             return Kill(phase, returncode, text, before, held, settled)
 
 
+def reads_during_import(scenario: Scenario, folder: Path) -> tuple[int, int]:
+    """Read again and again while one import runs: (reads taken, reads that saw part of the file)."""
+    with scenario.stores() as store:
+        home = folder / f"reads-{os.getpid()}-{time.monotonic_ns()}"
+        assert run_ledger(home, store, "init").returncode == 0
+        process = subprocess.Popen(
+            ledger_command(home, store, "import", "figures", str(scenario.bundle)),
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        reads = partial = 0
+        while process.poll() is None:
+            seen = Seen.read(home, store)
+            reads += 1
+            partial += bool(seen.figures) and seen != scenario.complete
+        process.wait()
+        return reads, partial
+
+
 def _wait_for_run(home: Path, store: str | None, process: subprocess.Popen[bytes]) -> None:
     """Until the import has recorded its run's start (or ended)."""
     from ledger.domain.import_run import STARTED

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from conftest import postgres_schema
-from crashes import Kill, Scenario, Seen, make_bundle, run_ledger, sqlite_store
+from crashes import Kill, Scenario, Seen, make_bundle, reads_during_import, run_ledger, sqlite_store
 
 KILLS = 3
 FIGURES = 2200  # three batches of figures, over 1 MB of bundle: a kill can land in any pass
@@ -99,3 +99,8 @@ def test_ctrl_c_and_sigterm_say_in_one_line_what_they_left(
         kill.last_line,
     ), kill.last_line
     assert kill.held and kill.settled
+
+
+def test_reads_taken_while_an_import_runs_see_all_of_it_or_none(scenario: Scenario, tmp_path: Path) -> None:
+    reads, partial = reads_during_import(scenario, tmp_path)
+    assert reads >= 1 and partial == 0

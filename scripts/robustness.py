@@ -74,6 +74,7 @@ def main() -> None:
     parser.add_argument("--postgres", action="store_true", help="also on PostgreSQL")
     parser.add_argument("--signals", action="store_true", help="also SIGINT and SIGTERM")
     parser.add_argument("--seed", type=int, default=15)
+    parser.add_argument("--only-write-pass", action="store_true", help="only the SIGKILLs once the write pass has begun")
     args = parser.parse_args()
 
     rng = random.Random(args.seed)
@@ -86,10 +87,14 @@ def main() -> None:
             scenario = Scenario.prepare(bundle, factory, folder)
             print(f"{name}: an uninterrupted import takes {scenario.duration:.1f} s", flush=True)
             started = time.monotonic()
-            report(f"{name} SIGKILL anywhere", [scenario.kill(folder, rng) for _ in range(args.kills)], started)
+            if not args.only_write_pass:
+                report(f"{name} SIGKILL anywhere", [scenario.kill(folder, rng) for _ in range(args.kills)], started)
             started = time.monotonic()
-            kills = [scenario.kill(folder, rng, in_write_pass=True) for _ in range(args.kills)]
+            window = max(1.0, scenario.duration / 3)  # the write pass: about the last half of an import
+            kills = [scenario.kill(folder, rng, in_write_pass=True, write_window=window) for _ in range(args.kills)]
             report(f"{name} SIGKILL write pass", kills, started)
+            if args.only_write_pass:
+                continue
             started = time.monotonic()
             reads = partial = 0
             for _ in range(max(1, args.kills // 3)):

@@ -126,6 +126,7 @@ class Scenario:
         in_write_pass: bool = False,
         in_check_pass: bool = False,
         within: float = 1.05,
+        write_window: float = 1.0,
     ) -> Kill:
         """Start an import into a fresh ledger, send `sig` at a random moment, read, call `then` (home, store,
         what was seen), then (optionally) import the same file again."""
@@ -138,9 +139,9 @@ class Scenario:
                 process = subprocess.Popen(
                     ledger_command(home, store, "import", "figures", str(self.bundle)), stdout=subprocess.DEVNULL, stderr=stderr
                 )
-                if in_write_pass:  # once the run has started, at a random moment of its first second
+                if in_write_pass:  # once the run has started, at a random moment of its first `write_window` seconds
                     _wait_for_run(home, store, process)
-                    time.sleep(rng.uniform(0.0, 1.0))
+                    time.sleep(rng.uniform(0.0, write_window))
                 elif in_check_pass:  # once the check pass has begun (its progress bar shows)
                     while process.poll() is None and "checking" not in errors.read_text(errors="replace"):
                         time.sleep(0.02)

@@ -39,3 +39,11 @@ class Refused(InvalidInput):
     read-only statement, or one that would reach files, settings or extensions."""
 
     exit_code = 2
+
+
+class UnreadableEvent(StoreUnavailable):
+    """A stored event the read model cannot derive: named by its position and topic; reads stop just before it."""
+
+    def __init__(self, message: str, position: int, topic: str) -> None:
+        super().__init__(message)
+        self.position, self.topic = position, topic

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
 from typing import Any
 
@@ -25,6 +25,7 @@ from ledger.readmodel import queries
 from ledger.readmodel.catchup import Progress
 from ledger.readmodel.model import ReadModel
 from ledger.readmodel.queries import NOW
+from ledger.readmodel.runs import UnfinishedRun, unfinished_runs
 from ledger.readmodel.view import View
 from ledger.settings import Settings
 
@@ -63,6 +64,9 @@ class Ledger:
         self.create = create
         self.created = False  # set when opening made a new ledger
         self.read_model = ReadModel(self.settings.readmodel_path)
+        self.import_run: str | None = None  # the label of the import run this process has started and not completed
+        self.notice: Callable[[str], None] | None = None  # told once of an import run that holds facts back
+        self._noticed = False
 
     @cached_property
     def app(self) -> LedgerApplication:
@@ -94,7 +98,24 @@ class Ledger:
         """A read-model connection caught up with the event log."""
         app = self.app
         with translated(self.settings), self.read_model.caught_up(app, self.settings.store_label, self.progress) as con:
+            if self.notice is not None and not self._noticed:
+                self._noticed = True
+                if self.read_model.unreadable is not None:
+                    self.notice(f"note: {self.read_model.unreadable}")
+                for run in unfinished_runs(con)[:1]:  # the first holds back everything after it
+                    self.notice(run.notice())
             yield con
+
+    def unfinished_imports(self) -> list[UnfinishedRun]:
+        """Import runs started and not ended, as the read model has met them: the first holds back all after it."""
+        with self.reading() as con:
+            return unfinished_runs(con)
+
+    def abort_import(self, label: str, reason: str) -> str:
+        """End an unfinished import run for good: its facts stay out of the read model; returns its label."""
+        from ledger.application.import_runs import abort_run
+
+        return abort_run(self.app, label, reason, self.entry()).label
 
     # Recording figures and what happens to them.
 

@@ -5,15 +5,16 @@ from __future__ import annotations
 import contextlib
 import uuid
 from collections import OrderedDict
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 import attrs
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
-from eventsourcing.persistence import IntegrityError, Recording, Transcoder
+from eventsourcing.persistence import IntegrityError, PersistenceError, Recording, StoredEvent, Transcoder
 
+from ledger.application.conflicts import retry, retrying
 from ledger.application.inputs import FigureInput, figure_reference
-from ledger.application.streams import select_streams
+from ledger.application.streams import select_streams, stream_positions
 from ledger.application.transcoder import OrjsonTranscoder
 from ledger.application.transcodings import VALUE_TRANSCODINGS
 from ledger.batches import batch_done, chunks, young_collections_only
@@ -39,7 +40,7 @@ from ledger.domain.vocabulary import (
     parse_enum,
     parse_victim_status,
 )
-from ledger.errors import Conflict, InvalidInput, LedgerError, NotFound
+from ledger.errors import Conflict, InvalidInput, LedgerError, NotFound, UnreadableEvent
 
 A = TypeVar("A", bound=LedgerAggregate)
 
@@ -82,8 +83,29 @@ class RejectedImport(InvalidInput):
         super().__init__(f"{where}{first.message}{more}; nothing was recorded")
 
 
+# What a conflict names (ledger/application/conflicts.py), from a use-case's arguments.
+def _named(kind: str) -> Callable[..., str]:
+    return lambda app, key, *_, **__: f"{kind} {key!r}"
+
+
+def _figure_label(app: Any, series_id: uuid.UUID, figure_id: uuid.UUID, *_: Any, **__: Any) -> str:
+    return f"figure {figure_id} (claim series {series_id})"
+
+
+def _configuration_label(*_: Any, **__: Any) -> str:
+    return "the ledger's configuration"
+
+
+def _batch_label(batch: Sequence[Sequence[_PreparedFigure]]) -> str:
+    series = sorted({str(item.series_id) for figure in batch for item in figure})
+    more = f" and {len(series) - 1} more" if len(series) > 1 else ""
+    return f"figures in claim series {series[0]}{more}" if series else "figures"
+
+
+
 class LedgerApplication(Application[uuid.UUID]):
     name = "Ledger"
+    before_first_write: Callable[[], None] | None = None  # called once, before the next save (ledger/io/pipeline/run.py)
 
     def construct_transcoder(self) -> Transcoder:
         # The stock JSON, written by orjson (the same bytes); a TRANSCODER_TOPIC setting still wins.
@@ -102,6 +124,9 @@ class LedgerApplication(Application[uuid.UUID]):
         `isinstance` against a typing Protocol costs about 25 µs on Python 3.11, a tenth of
         recording a figure; a `LedgerAggregate` is known to collect events, so it is asked directly.
         """
+        if self.before_first_write is not None:  # an import's run is started before the import writes anything
+            start, self.before_first_write = self.before_first_write, None
+            start()
         if not all(isinstance(obj, LedgerAggregate) for obj in objs):
             return super().save(*objs, **kwargs)
         self.configure_new_ledger()
@@ -137,6 +162,7 @@ class LedgerApplication(Application[uuid.UUID]):
             return EARLIER_LEDGER_POLICY if self.recorder.max_notification_id() else NEW_LEDGER_POLICY  # type: ignore[attr-defined]
         return str(configuration.default_policy)
 
+    @retrying(_configuration_label)
     def set_default_policy(self, label: str, reason: str, entry: Entry) -> None:
         try:
             configuration = self.repository.get(CONFIGURATION_ID)
@@ -171,6 +197,7 @@ class LedgerApplication(Application[uuid.UUID]):
         )
         return self._save_new(claimant, f"claimant {key!r}", ("name", "kind", "default_roles", "reliability"))
 
+    @retrying(_named("claimant"))
     def grade_claimant(self, key: str, reliability: str, reason: str, entry: Entry) -> None:
         claimant = self.claimant(key)
         grade = parse_enum(Reliability, reliability, "reliability").value
@@ -179,6 +206,7 @@ class LedgerApplication(Application[uuid.UUID]):
         claimant.grade(grade, _required(reason, "grading reason"), entry)
         self.save(claimant)
 
+    @retrying(_named("claimant"))
     def correct_claimant(
         self,
         key: str,
@@ -201,6 +229,7 @@ class LedgerApplication(Application[uuid.UUID]):
         )
         self.save(claimant)
 
+    @retrying(_named("publisher"))
     def correct_publisher(
         self, key: str, reason: str, entry: Entry, name: str | None = None, kind: str | None = None, url: str | None = None
     ) -> None:
@@ -293,6 +322,7 @@ class LedgerApplication(Application[uuid.UUID]):
         )
         return self._save_new(incident, f"incident {key!r}", ("name", "parent_id", "location", "period"))
 
+    @retrying(_named("incident"))
     def correct_incident(
         self,
         key: str,
@@ -319,12 +349,14 @@ class LedgerApplication(Application[uuid.UUID]):
         incident.correct(reason, entry, name, parent_id, location, period, description)
         self.save(incident)
 
+    @retrying(_named("incident"))
     def close_incident(self, key: str, reason: str, entry: Entry) -> None:
         incident = self.incident(key)
         if incident.is_open:
             incident.close(_required(reason, "closing reason"), entry)
             self.save(incident)
 
+    @retrying(_named("incident"))
     def reopen_incident(self, key: str, reason: str, entry: Entry) -> None:
         incident = self.incident(key)
         if not incident.is_open:
@@ -394,6 +426,11 @@ class LedgerApplication(Application[uuid.UUID]):
         return prepared
 
     def _write_batch(self, batch: Sequence[Sequence[_PreparedFigure]], entry: Entry) -> list[RecordedFigure]:
+        """One transaction for a batch of input figures; another writer's figures in the same series meanwhile:
+        the batch is prepared again on the series as they now stand (ledger/application/conflicts.py)."""
+        return retry(lambda: self._try_batch(batch, entry), lambda: _batch_label(batch))
+
+    def _try_batch(self, batch: Sequence[Sequence[_PreparedFigure]], entry: Entry) -> list[RecordedFigure]:
         """One transaction for a batch of input figures, each a figure and its named parts; one result each."""
         # The series the batch names, read with one query; any not found are new and opened here.
         series = self.get_many({item.series_id for figure in batch for item in figure})
@@ -427,11 +464,37 @@ class LedgerApplication(Application[uuid.UUID]):
         found = {}
         for aggregate_id, stored in select_streams(self.recorder, ids).items():
             aggregate = None
-            for event in map(self.mapper.to_domain_event, stored):
-                # As the library's `project_aggregate`, without its per-event protocol check (slow on 3.11).
-                aggregate = event.mutate(aggregate)  # type: ignore[attr-defined]
+            try:
+                for event in map(self.mapper.to_domain_event, stored):
+                    # As the library's `project_aggregate`, without its per-event protocol check (slow on 3.11).
+                    aggregate = event.mutate(aggregate)  # type: ignore[attr-defined]
+            except Exception as error:
+                raise self.unreadable(aggregate_id, error) from None
             found[aggregate_id] = aggregate
         return found
+
+    def unreadable(self, aggregate_id: uuid.UUID, error: BaseException) -> UnreadableEvent:
+        """The stored event of this aggregate that cannot be read back, named by its position and topic."""
+        for number, (position, topic, state) in enumerate(stream_positions(self, aggregate_id), start=1):
+            try:
+                event = self.mapper.to_domain_event(StoredEvent(aggregate_id, number, topic, state))
+                event.mutate(None if number == 1 else _Probe())  # type: ignore[attr-defined]
+            except Exception as failed:
+                if number > 1 and isinstance(failed, (AttributeError, TypeError)):
+                    continue  # a later event cannot be tried without the aggregate before it
+                detail = " ".join(f"{type(failed).__name__}: {failed}".split())[:200]
+                return UnreadableEvent(
+                    f"event log: position {position} ({topic}, aggregate {aggregate_id} version {number}) cannot be read "
+                    f"({detail}); nothing was recorded; report it with this line (the log itself is unchanged)",
+                    position=position or 0,
+                    topic=topic,
+                )
+        detail = " ".join(f"{type(error).__name__}: {error}".split())[:200]
+        return UnreadableEvent(
+            f"event log: aggregate {aggregate_id} cannot be read ({detail}); nothing was recorded; report it with this line",
+            position=0,
+            topic="",
+        )
 
     def find_registered(self, slots: Iterable[tuple[str, str]]) -> dict[tuple[str, str], LedgerAggregate | None]:
         """The claimants, publishers, documents and incidents these (kind, normalised key) pairs
@@ -443,6 +506,7 @@ class LedgerApplication(Application[uuid.UUID]):
             for aggregate_id, slot in wanted.items()
         }
 
+    @retrying(_figure_label)
     def withdraw_figure(
         self,
         series_id: uuid.UUID,
@@ -458,6 +522,7 @@ class LedgerApplication(Application[uuid.UUID]):
         series.withdraw(figure_id, reason, reported, citation, entry)
         self.save(series)
 
+    @retrying(_figure_label)
     def correct_figure(
         self, series_id: uuid.UUID, figure_id: uuid.UUID, correction: Correction, reason: str, entry: Entry
     ) -> None:
@@ -466,6 +531,7 @@ class LedgerApplication(Application[uuid.UUID]):
         series.correct(figure_id, correction, reason, entry, incident.period)
         self.save(series)
 
+    @retrying(_figure_label)
     def strike_figure(self, series_id: uuid.UUID, figure_id: uuid.UUID, reason: str, entry: Entry) -> None:
         series = self.series(series_id, figure_id)
         series.strike(figure_id, reason, entry)
@@ -496,6 +562,10 @@ class LedgerApplication(Application[uuid.UUID]):
             aggregate = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             raise NotFound(f"{label}: not in the ledger; register it first with `ledger {command}`") from None
+        except (LedgerError, PersistenceError):
+            raise
+        except Exception as error:  # an event of it that cannot be read back: named, not a traceback
+            raise self.unreadable(aggregate_id, error) from None
         if not isinstance(aggregate, cls):
             raise NotFound(f"{label}: not a {cls.__name__.lower()}")
         return aggregate
@@ -667,6 +737,10 @@ class _Resolver:
                 "attributed": dict(figure.attributed) if figure.attributed else None,
             },
         )
+
+
+class _Probe:
+    """Stands in for the aggregate a later event would mutate, when only its own readability is tried."""
 
 
 _KINDS: dict[str, type] = {

@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Collection, Iterator
+from typing import Any
 
 from eventsourcing.persistence import AggregateRecorder, StoredEvent
 
@@ -63,3 +64,31 @@ def _select_postgres(recorder: object, ids: list[uuid.UUID]) -> Iterator[StoredE
         rows = cursor.fetchall()
     for row in rows:
         yield StoredEvent(row["originator_id"], row["originator_version"], row["topic"], bytes(row["state"]))
+
+
+def stream_positions(app: Any, aggregate_id: Any) -> list[tuple[int | None, str, bytes]]:
+    """(position, topic, state) of one aggregate's events, in version order: a primary-key read.
+
+    A store this module does not know gives no positions (None): its events count as already written."""
+    recorder: Any = app.recorder
+    kind = store_kind(recorder)
+    if kind == "sqlite":
+        key = aggregate_id.hex if recorder.datastore.originator_id_type == "uuid" else str(aggregate_id)
+        with recorder.datastore.transaction(commit=False) as cursor:
+            cursor.execute(
+                f"SELECT rowid, topic, state FROM {recorder.events_table_name} WHERE originator_id = ? "
+                "ORDER BY originator_version",
+                [key],
+            )
+            return [(row[0], row[1], bytes(row[2])) for row in cursor.fetchall()]
+    if kind == "postgresql":
+        from psycopg.rows import tuple_row
+        from psycopg.sql import SQL, Identifier
+
+        select = SQL(
+            "SELECT notification_id, topic, state FROM {schema}.{table} WHERE originator_id = %s ORDER BY originator_version"
+        ).format(schema=Identifier(recorder.datastore.schema), table=Identifier(recorder.events_table_name))
+        with recorder.datastore.get_connection() as connection, connection.cursor(row_factory=tuple_row) as cursor:
+            cursor.execute(select, [aggregate_id])
+            return [(row[0], row[1], bytes(row[2])) for row in cursor.fetchall()]
+    return [(None, s.topic, s.state) for s in recorder.select_events(aggregate_id)]

@@ -118,6 +118,7 @@ def _ledger(ctx: typer.Context, create: bool = False) -> "Ledger":
     from ledger.settings import Settings
 
     ledger = Ledger(Settings.resolve(**ctx.find_root().obj), progress=_progress, create=create)
+    ledger.notice = _say  # an unfinished import run holding facts back: one line on stderr
     if create:
         ledger.app  # open now, to say before anything else whether this made a new ledger  # noqa: B018
         if ledger.created:

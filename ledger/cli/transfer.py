@@ -6,9 +6,12 @@ so `ledger --help` lists them without importing this module; it is imported when
 """
 
 # Real annotations, not strings: Typer reads them when it builds the commands (see ledger/cli/main.py).
+import contextlib
 import datetime as dt
+import signal
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -94,8 +97,14 @@ def _run_import(ctx: typer.Context, rejects: Path | None, call: Any) -> None:
     from ledger.io.pipeline.problems import PROBLEM_COLUMNS, ImportRejected, problem_rows, write_rejects
 
     bar = ProgressBar()
+    ledger = _ledger(ctx, create=True)
     try:
-        report = call(_ledger(ctx, create=True), bar)
+        with _interruptible():
+            report = call(ledger, bar)
+    except _Interrupted as interrupted:
+        bar.close()
+        _say(_left(ledger, interrupted.signal_name))
+        raise typer.Exit(128 + interrupted.signal_number) from None
     except ImportRejected as rejected:
         bar.close()
         render(PROBLEM_COLUMNS, problem_rows(rejected.problems), _table(), out=sys.stderr)
@@ -106,6 +115,8 @@ def _run_import(ctx: typer.Context, rejects: Path | None, call: Any) -> None:
         raise
     except BaseException:
         bar.close()  # end the progress line, so the error is a line of its own
+        if ledger.import_run is not None:
+            _say(_left(ledger, None))
         raise
     bar.close()
     for line in report.summary():
@@ -119,6 +130,41 @@ def _run_import(ctx: typer.Context, rejects: Path | None, call: Any) -> None:
             _say(f"rows skipped (no fatalities): {report.mapping['skipped_rows']}")
     if report.release and report.release.get("left_out_rows"):
         render(PROBLEM_COLUMNS, problem_rows(report.release["left_out_rows"]), _table(), out=sys.stderr)
+
+
+class _Interrupted(BaseException):
+    """Ctrl-C or SIGTERM during an import; a BaseException, so no `except Exception` on the way swallows it."""
+
+    def __init__(self, signal_number: int, signal_name: str) -> None:
+        super().__init__(signal_name)
+        self.signal_number, self.signal_name = signal_number, signal_name
+
+
+@contextlib.contextmanager
+def _interruptible() -> Iterator[None]:
+    """SIGINT and SIGTERM end the import where it is, as one exception the command turns into one line."""
+
+    def stop(number: int, _: Any) -> None:
+        raise _Interrupted(number, signal.Signals(number).name)
+
+    previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def _left(ledger: Any, signal_name: str | None) -> str:
+    """One line: what an import that did not finish left behind, and how to settle it."""
+    cause = f"interrupted ({signal_name})" if signal_name else "stopped"
+    if ledger.import_run is None:
+        return f"{cause}: nothing was recorded"
+    run = ledger.import_run
+    return (
+        f"{cause}: import run {run} is unfinished and its facts are held back from every read; "
+        f"re-run the import, or `ledger import abort {run}`"
+    )
 
 
 def _table() -> Any:
@@ -195,6 +241,17 @@ def _date(text: str | None, option: str) -> dt.date | None:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
         raise InvalidInput(f"{option} {text!r}: not a date; write YYYY-MM-DD, e.g. 2023-06-15") from None
+
+
+@import_app.command("abort")
+def import_abort(
+    ctx: typer.Context,
+    run: str = typer.Argument(..., help="The run, as the notice names it (e.g. 3f2a9c01b7de-1)."),
+    reason: str = typer.Option(..., "--reason", help="Why the run will not be completed."),
+) -> None:
+    """End an unfinished import run for good: what it wrote stays out of every read (nothing is deleted)."""
+    label = _ledger(ctx).abort_import(run, reason)
+    _say(f"import run {label} aborted: what it wrote stays out of the read model")
 
 
 @import_app.command("template")

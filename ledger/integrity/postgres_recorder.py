@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from eventsourcing.persistence import StoredEvent
@@ -30,8 +30,25 @@ class PostgresTreeRecorder(PostgresApplicationRecorder):
         self.tree = PostgresTreeStore(self)
 
     def create_table(self) -> None:
-        super().create_table()
+        """The library's tables, then the tree's, one process at a time per schema.
+
+        `CREATE TABLE IF NOT EXISTS` is not safe against itself: two sessions creating the same table
+        at once fail with "tuple concurrently updated" or a duplicate type. A session-level advisory
+        lock, held on a connection of its own while the library creates its tables, serialises them.
+        """
+        with self._setting_up():
+            super().create_table()
         self.create_tree()
+
+    @contextlib.contextmanager
+    def _setting_up(self) -> Iterator[None]:
+        lock = zlib.crc32(f"ledger-setup:{self.datastore.schema}".encode())
+        with self.datastore.get_connection() as connection:
+            connection.execute("SELECT pg_advisory_lock(%s)", [lock])
+            try:
+                yield
+            finally:
+                connection.execute("SELECT pg_advisory_unlock(%s)", [lock])
 
     def upgrade(self) -> None:
         """An existing ledger opened by a command that creates nothing: its tree tables, if it lacks them

@@ -20,6 +20,29 @@ class SQLiteTreeRecorder(SQLiteApplicationRecorder):
     def __init__(self, datastore: SQLiteDatastore, events_table_name: str = "stored_events") -> None:
         super().__init__(datastore, events_table_name)
         self.tree = SQLiteTreeStore(self)
+        # Columns named: a new ledger's table has one more (its explicit notification id), an older one has not.
+        self.insert_events_statement = (
+            f"INSERT INTO {self.events_table_name} (originator_id, originator_version, topic, state) VALUES (?,?,?,?)"
+        )
+
+    def construct_create_table_statements(self) -> list[str]:
+        """A new ledger's events table numbers its events explicitly, and never reuses a number.
+
+        The library's table takes the implicit rowid as the notification id, and SQLite gives the next
+        insert max(rowid) + 1: after the last events were deleted, new ones would reuse positions a read
+        model has passed. A column named `rowid` declared INTEGER PRIMARY KEY AUTOINCREMENT is that
+        same rowid (the library's statements read it unchanged), numbered past every id ever used.
+        A ledger made before this keeps its table as it was.
+        """
+        return [
+            f"CREATE TABLE IF NOT EXISTS {self.events_table_name} ("
+            "rowid INTEGER PRIMARY KEY AUTOINCREMENT, "
+            "originator_id TEXT NOT NULL, "
+            "originator_version INTEGER NOT NULL, "
+            "topic TEXT, "
+            "state BLOB, "
+            "UNIQUE (originator_id, originator_version))"
+        ]
 
     def create_table(self) -> None:
         super().create_table()

@@ -10,6 +10,7 @@ from typing import Any
 import duckdb
 from eventsourcing.application import Application
 
+from ledger.errors import UnreadableEvent
 from ledger.readmodel.catchup import Progress, catch_up, tracked_source
 from ledger.readmodel.connection import connect
 from ledger.readmodel.migrations import migrate
@@ -18,12 +19,16 @@ from ledger.readmodel.migrations import migrate
 class ReadModel:
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.unreadable: UnreadableEvent | None = None  # the stored event the last catch-up stopped before
 
     @contextlib.contextmanager
     def caught_up(
-        self, app: Application[Any], source: str, progress: Progress | None = None
+        self, app: Application[Any], source: str, progress: Progress | None = None, strict: bool = False
     ) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A writable connection, migrated and caught up with the event log."""
+        """A writable connection, migrated and caught up with the event log.
+
+        A stored event that cannot be derived stops the catch-up just before it: the connection reads the
+        ledger as of there, and `unreadable` names the event (strict: it is raised instead)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         con = connect(self.path)
         try:
@@ -36,7 +41,13 @@ class ReadModel:
                 self.delete()
                 con = connect(self.path)
                 migrate(con)
-            catch_up(con, app, source, progress=progress)
+            try:
+                catch_up(con, app, source, progress=progress)
+                self.unreadable = None
+            except UnreadableEvent as error:
+                if strict:
+                    raise
+                self.unreadable = error
             yield con
         finally:
             con.close()
@@ -76,8 +87,21 @@ class ReadModel:
             Path(str(self.path) + suffix).unlink(missing_ok=True)
 
     def rebuild(self, app: Application[Any], source: str, progress: Progress | None = None) -> int:
-        """Delete the file and derive it again from the whole event log; returns the position reached."""
-        self.delete()
-        with self.caught_up(app, source, progress) as con:
-            row = con.execute("SELECT position FROM tracking").fetchone()
-            return int(row[0]) if row else 0
+        """Derive the read model again from the whole event log, into a new file swapped in only when complete.
+
+        A rebuild that fails (a bad event, a kill, a full disk) leaves the working read model as it was;
+        returns the position reached."""
+        fresh = ReadModel(self.path.with_name(self.path.name + ".rebuild"))
+        fresh.delete()  # what an interrupted rebuild left
+        try:
+            with fresh.caught_up(app, source, progress, strict=True) as con:
+                row = con.execute("SELECT position FROM tracking").fetchone()
+                reached = int(row[0]) if row else 0
+                con.execute("CHECKPOINT")  # everything in the file itself, none of it in a log beside it
+        except BaseException:
+            fresh.delete()
+            raise
+        Path(str(self.path) + ".wal").unlink(missing_ok=True)  # the old file's log must not be replayed onto the new
+        fresh.path.replace(self.path)
+        fresh.delete()
+        return reached

@@ -279,6 +279,11 @@ SELECT position, topic, aggregate_id, aggregate_version, (e.timestamp._data_)::T
          WHEN 'ledger:Configuration.DefaultPolicySet' THEN format('default policy set to {}: {}', e.default_policy, e.reason)
          WHEN 'ledger:Reconciliation.Recorded' THEN format('reconciliation under {} at log position {}: {} errors, {} warnings, {} info',
               e.policy, e.log_position, e.severities.error, e.severities.warning, e.severities.info)
+         WHEN 'ledger:ImportRun.Started' THEN format('import run {}-{} started: {} ({}, sha256 {})',
+              left(e.sha256, 12), e.number, e.source, e.format, e.sha256)
+         WHEN 'ledger:ImportRun.Resumed' THEN format('import run resumed by process {} on {}', e.pid, e.host)
+         WHEN 'ledger:ImportRun.Completed' THEN 'import run completed'
+         WHEN 'ledger:ImportRun.Aborted' THEN format('import run aborted: {}', e.reason)
          ELSE topic
        END
 FROM page;
@@ -389,3 +394,23 @@ UPDATE facts SET summary = format('row as {} published it, from {} (sha256 {}), 
        p.e.dataset, p.e.file, left(p.e.sha256, 12), p.e.line, len(json_keys(p.e.columns)))
 FROM page p
 WHERE facts.position = p.position AND p.topic = 'ledger:PublishedRow.Recorded';
+
+-- name: import_runs_started
+-- Import runs (migration 057; ledger/readmodel/runs.py holds back what follows an unfinished one).
+INSERT INTO import_runs
+SELECT aggregate_id, left(e.sha256, 12) || '-' || e.number, e.sha256, e.number, e.format, e.source, e.expected,
+       e.host, e.pid, 'started', position, (e.timestamp._data_)::TIMESTAMPTZ, e.entry._data_.analyst, NULL, NULL, NULL
+FROM page WHERE topic = 'ledger:ImportRun.Started';
+
+-- name: import_runs_resumed
+UPDATE import_runs SET host = latest.host, pid = latest.pid
+FROM (SELECT aggregate_id, arg_max(e.host, position) AS host, arg_max(e.pid, position) AS pid
+      FROM page WHERE topic = 'ledger:ImportRun.Resumed' GROUP BY aggregate_id) AS latest
+WHERE import_runs.run_id = latest.aggregate_id;
+
+-- name: import_runs_ended
+UPDATE import_runs SET state = ended.state, ended_position = ended.position, ended_at = ended.at, reason = ended.reason
+FROM (SELECT aggregate_id, CASE topic WHEN 'ledger:ImportRun.Completed' THEN 'completed' ELSE 'aborted' END AS state,
+             position, (e.timestamp._data_)::TIMESTAMPTZ AS at, e.reason
+      FROM page WHERE topic IN ('ledger:ImportRun.Completed', 'ledger:ImportRun.Aborted')) AS ended
+WHERE import_runs.run_id = ended.aggregate_id;

@@ -63,6 +63,10 @@ EVENT_FIELDS: dict[str, object] = {
     **{name: "BIGINT" for name in ("policy_version", "log_position", "readmodel_position", "previous_position")},
     "severities": {"error": "INTEGER", "warning": "INTEGER", "info": "INTEGER"},
     **{name: "JSON" for name in ("findings", "changes", "options")},
+    # ledger:ImportRun.* (ledger/domain/import_run.py)
+    **{name: "VARCHAR" for name in ("format", "source", "host")},
+    **{name: "BIGINT" for name in ("number", "pid")},
+    **{name: "JSON" for name in ("expected", "written")},
     # ledger:Proposal.* and ledger:Extraction.Ran (the review queue, ledger/extract/review.py)
     "document_id": _data("VARCHAR"),
     **{name: "VARCHAR" for name in ("extractor", "recorded")},

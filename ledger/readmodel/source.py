@@ -134,3 +134,4 @@ def _library_reader(recorder: Any) -> ReadPage:
         return page_table([(n.id, str(n.originator_id), n.originator_version, n.topic, n.state) for n in notifications])
 
     return read
+

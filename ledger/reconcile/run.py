@@ -21,7 +21,7 @@ from ledger import clock
 from ledger.domain.policy import POLICIES, Policy
 from ledger.domain.reconciliation import TOPIC_PREFIX, Reconciliation, reconciliation_id
 from ledger.domain.tally import tally
-from ledger.errors import LedgerError
+from ledger.errors import Conflict, LedgerError
 from ledger.readmodel import queries
 from ledger.readmodel.catchup import catch_up, position
 from ledger.readmodel.model import ReadModel
@@ -160,6 +160,7 @@ def _run(ledger: Ledger, options: Options) -> Result:
     # Live, briefly: catch up, digest every derived table and the tallies cached at this position.
     # A tally not cached here is not computed here (that takes long): its facts are loaded, weighed after release.
     with ledger.reading() as con:
+        _refuse_unfinished_imports(con)
         at = position(con)
         evidence_at = evidence_position(con)
         cached = {r[0] for r in con.execute("SELECT DISTINCT policy FROM tallies WHERE log_position = ?", [at]).fetchall()}
@@ -220,6 +221,17 @@ def _run(ledger: Ledger, options: Options) -> Result:
         recorded_before=same[0] if same else None,
     )
     return _record(ledger, result, options) if options.record else result
+
+
+def _refuse_unfinished_imports(con: duckdb.DuckDBPyConnection) -> None:
+    """A ledger holding back an unfinished import is not certified: what it holds is not yet what it says."""
+    from ledger.readmodel.runs import unfinished_runs
+
+    for run in unfinished_runs(con)[:1]:
+        raise Conflict(
+            f"import run {run.label} ({run.source}) is unfinished, so it and every fact recorded after it began are held "
+            f"back and nothing is certified; re-run that import, or `ledger import abort {run.label}`, then reconcile"
+        )
 
 
 def _previous(con: duckdb.DuckDBPyConnection, policy: str, evidence_at: int) -> dict[str, Any] | None:

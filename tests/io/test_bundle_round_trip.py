@@ -28,11 +28,13 @@ from ledger.ledger import Ledger
 
 def audit_trail(ledger: Ledger) -> dict[str, list[tuple[Any, ...]]]:
     """Every fact of every aggregate, in log order, as the audit trail words it. The checkpoint the
-    export signed is the original log's own (a signature over it), not evidence a bundle carries."""
+    export signed is the original log's own (a signature over it), not evidence a bundle carries; the
+    copy's import run is the copy's own."""
     trail: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
     with ledger.reading() as con:
         for aggregate, topic, figure, summary in con.execute(
             "SELECT aggregate_id, topic, figure_id, summary FROM facts WHERE topic NOT LIKE 'ledger:Checkpoint%' "
+            "AND topic NOT LIKE 'ledger:ImportRun%' "  # how the bundle came in: the copy's own fact
             "ORDER BY position"
         ).fetchall():
             trail[aggregate].append((topic, figure, summary))
@@ -43,7 +45,9 @@ def standing(ledger: Ledger) -> dict[str, Any]:
     """What the ledger holds now: tallies under every policy, figures with their state, registrations."""
     keep = ("figure_id", "state", "corrected", "current_quantity", "current_low", "current_high", "role", "quote")
     return {
-        "tallies": {p: sorted(map(repr, ledger.tally(p).rows)) for p in ("default", "acled", "independent")},
+        # Not the log position: the copy's log also holds its import run's start and end.
+        "tallies": {p: sorted(repr({k: v for k, v in r.items() if k != "log_position"}) for r in ledger.tally(p).rows)
+                    for p in ("default", "acled", "independent")},
         "figures": sorted(tuple(map(repr, (r.get(k) for k in keep))) for r in ledger.figures()),
         **{table: [repr(sorted(r.items())) for r in ledger.listing(table)] for table in ("claimants", "publishers", "incidents")},
     }

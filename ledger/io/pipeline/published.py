@@ -39,6 +39,7 @@ from ledger.application.inputs import FigureInput, PartInput
 from ledger.domain.base import Entry
 from ledger.domain.document import Document
 from ledger.domain.ids import check_key, natural_id
+from ledger.domain.import_run import run_via
 from ledger.domain.limits import MAX_YEAR
 from ledger.domain.values import Location, Period, ReportedTime
 from ledger.domain.vocabulary import LocationPrecision, Precision
@@ -388,7 +389,7 @@ class PublishedCsv:
         """After the figures: corrections, withdrawals and flags, all attributed to the release."""
         assert self.release is not None
         release, app = self.release, ledger.app
-        entry = ledger.entry(f"import:{sha256}")
+        entry = ledger.entry(run_via(sha256))  # the import run's own facts
         for key, location, period, reason in self.corrections:
             app.correct_incident(key, reason, entry, location=location, period=period)
         scope = release.scope or Scope(frozenset(self.countries), frozenset(self.years))

@@ -21,6 +21,7 @@ import attrs
 from ledger.domain.limits import COUNT_FIX, MAX_JSON_DEPTH, MAX_NUMBER_TEXT
 from ledger.errors import InvalidInput
 from ledger.io.formats.csv_text import restored
+from ledger.io.pipeline.checked_copy import reading_path
 from ledger.io.pipeline.problems import RowProblem
 
 # (phase, bytes read, bytes in the file): "checking" or "writing" and how far the pass has got.
@@ -62,7 +63,7 @@ def check_text(path: Path) -> None:
     """Refuse, in one line, a file that is not UTF-8 text with LF or CRLF line endings, before any row is
     read: UTF-16 (with or without a byte-order mark) would read as garbled columns, CR-only line
     endings (old Mac) as one endless row."""
-    with path.open("rb") as raw:
+    with reading_path(path).open("rb") as raw:  # the private copy during an import; messages name `path`
         head = raw.read(_SNIFF)
     fix = "save it as UTF-8 (CSV UTF-8 in spreadsheets)"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -106,8 +107,8 @@ class _Lines:
 def csv_records(path: Path, phase: str = "reading", progress: Progress | None = None) -> Iterator[Record]:
     """Each data row as a Record keyed by the header's (lower-cased) column names."""
     check_text(path)
-    total = path.stat().st_size
-    with path.open("rb") as raw:
+    total = reading_path(path).stat().st_size
+    with reading_path(path).open("rb") as raw:
         lines = _Lines(path, raw)
         reader = csv.reader(iter(lines), strict=True)
         try:
@@ -150,7 +151,7 @@ def csv_records(path: Path, phase: str = "reading", progress: Progress | None = 
 
 def csv_header(path: Path) -> list[str]:
     check_text(path)
-    with path.open("rb") as raw:
+    with reading_path(path).open("rb") as raw:
         reader = csv.reader(iter(_Lines(path, raw)))
         try:
             return [h.strip().lower() for h in next(reader)]
@@ -191,8 +192,8 @@ def _json_record(text: str) -> Any:
 def jsonl_records(path: Path, phase: str = "reading", progress: Progress | None = None) -> Iterator[Record]:
     """Each non-blank line as a Record holding its JSON object."""
     check_text(path)
-    total = path.stat().st_size
-    with path.open("rb") as raw:
+    total = reading_path(path).stat().st_size
+    with reading_path(path).open("rb") as raw:
         lines = _Lines(path, raw)
         for text in lines:
             if progress is not None:

@@ -6,11 +6,13 @@ are saved in batches, its figures go through `LedgerApplication.iter_record_figu
 are checked, so it reads the file once more, to write), then its later facts. Each pass re-opens
 the file, so memory does not grow with it. Everything carries `via = import:<SHA-256 of the
 file>`, and recording again what is already there changes nothing, so importing a file twice
-adds nothing.
+adds nothing. Both passes read one private copy of the file (checked_copy.py), and the write pass
+is one import run (ledger/domain/import_run.py): readers see all of it once it completes, or none.
 """
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections import Counter, deque
 from collections.abc import Iterator
@@ -18,18 +20,22 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import attrs
+from eventsourcing.persistence import IntegrityError
 
 from ledger.application.app import BATCH_SIZE
+from ledger.application.conflicts import retry
 from ledger.application.inputs import FigureInput
 from ledger.batches import batch_done, chunks, young_collections_only
 from ledger.domain.base import Entry
+from ledger.domain.import_run import run_via
 from ledger.errors import LedgerError, NotFound
 from ledger.io.formats.ledger.facts import Grade
 from ledger.io.formats.ledger.reading import IfMissing, Item
 from ledger.io.formats.ledger.registry_records import RegistryFact
 from ledger.io.pipeline.catalog import Catalog, FieldProblem, RowInvalid
+from ledger.io.pipeline.checked_copy import checked_copy
 from ledger.io.pipeline.problems import ImportRejected, RowProblem
-from ledger.io.pipeline.records import Progress, Record, file_sha256
+from ledger.io.pipeline.records import Progress, Record
 
 _NAMED = {"reported": "reported time"}
 KEPT_LISTED = 50  # registrations kept as they were: list this many, count the rest
@@ -107,9 +113,28 @@ class ImportReport:
 
 @young_collections_only()
 def run_import(ledger: Any, source: Source, progress: Progress | None = None, batch_size: int = BATCH_SIZE) -> ImportReport:
-    sha = file_sha256(source.path)
-    entry = ledger.entry(f"import:{sha}")
-    checked = _check(ledger.app, source, entry, progress)
+    """Check the file, then write it as one import run: readers see all of it once the run completes, or none.
+
+    Both passes read one private copy of the file, hashed as it was copied. The run's `Started` is
+    recorded just before the first write (a file that adds nothing records nothing), its `Completed`
+    after the last; a run left unfinished is resumed by importing the same file again."""
+    with checked_copy(source.path) as sha:
+        entry = ledger.entry(run_via(sha))
+        checked = _check(ledger.app, source, entry, progress)
+        run = _Run(ledger, sha, source, checked, entry)
+        with run.before_first_write():
+            report = _write(ledger, source, checked, entry, sha, progress, batch_size)
+            finish = getattr(source, "finish", None)
+            if finish is not None:  # a release's corrections, withdrawals and flags belong to the same run
+                report = attrs.evolve(report, release=finish(ledger, sha))
+        run.complete(report)
+        return report
+
+
+def _write(
+    ledger: Any, source: Source, checked: _Checked, entry: Entry, sha: str, progress: Progress | None, batch_size: int
+) -> ImportReport:
+    """Pass 2: registrations, corrections of them, figures, then the later facts."""
     registered, new_slots = _register(ledger.app, source, entry, progress, batch_size) if checked.new else (Counter(), set())
     facts: Counter[str] = Counter()
     for _, fact in checked.later:  # corrections of what this import registers, before its figures are checked
@@ -147,6 +172,44 @@ def run_import(ledger: Any, source: Source, progress: Progress | None = None, ba
         mapping=source.report(),
         differing=differing,
     )
+
+
+class _Run:
+    """The import run of this write pass, started when the pass first writes (so a file adding nothing records nothing)."""
+
+    def __init__(self, ledger: Any, sha: str, source: Source, checked: _Checked, entry: Entry) -> None:
+        self.ledger, self.sha, self.source, self.checked, self.entry = ledger, sha, source, checked, entry
+        self.run: Any = None
+
+    def start(self) -> None:
+        from ledger.application.import_runs import start_run
+
+        expected = {"rows": self.checked.rows, "figures": self.checked.figures, "registrations": self.checked.new}
+        self.run = start_run(self.ledger.app, self.sha, self.source.label, str(self.source.path), expected, self.entry)
+        self.ledger.import_run = self.run.label  # what an interrupted import says it left (ledger/cli/transfer.py)
+
+    @contextlib.contextmanager
+    def before_first_write(self) -> Iterator[None]:
+        app = self.ledger.app
+        app.before_first_write = self.start
+        try:
+            yield
+        finally:
+            app.before_first_write = None
+
+    def complete(self, report: ImportReport) -> None:
+        from ledger.application.import_runs import complete_run, latest_run
+
+        if self.run is None:
+            # Nothing left to write: an interrupted run of this file that had written everything is complete now.
+            latest = latest_run(self.ledger.app, self.sha)
+            if latest is None or latest.state != "started":
+                return
+            self.run = latest
+
+        written = {"figures": report.figures_new, **report.registered, **report.facts}
+        complete_run(self.ledger.app, self.run, written, self.entry)
+        self.ledger.import_run = None
 
 
 @attrs.define
@@ -251,9 +314,22 @@ def _register(
     registered: Counter[str] = Counter()
     slots: set[tuple[str, str]] = set()  # (kind, key) of every registration written
 
+    def save_pending() -> None:
+        try:
+            app.save(*writer.pending.values())
+        except IntegrityError:
+            # Another writer registered some of these meanwhile: theirs stand (pass 1 checked this file's
+            # against the ledger as it was), the rest are saved on the next attempt.
+            taken = {slot for slot, found in app.find_registered(writer.pending).items() if found is not None}
+            for slot in taken:
+                del writer.pending[slot]
+                registered[slot[0]] -= 1
+                slots.discard(slot)
+            raise
+
     def flush() -> None:
         if writer.pending:
-            app.save(*writer.pending.values())
+            retry(save_pending, lambda: f"registrations ({', '.join(sorted({k for k, _ in writer.pending}))})")
             for kind, key in writer.pending:
                 writer.forget(kind, key)
             writer.pending.clear()

@@ -134,9 +134,8 @@ def diff(
         if result.corrections:
             typer.echo("Incidents corrected:")
         for correction in result.corrections:
-            source = f" — {correction.document}" if correction.document else ""
             typer.echo(f"{correction.incident}: {correction.text}")
-            typer.echo(f"  [#{correction.position}] incident correction {correction.cause}{source}")
+            typer.echo(f"  [#{correction.position}] incident correction {correction.cause}")
 
 
 def timeline(

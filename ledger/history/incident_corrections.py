@@ -58,7 +58,9 @@ class IncidentCorrection:
 
     @property
     def cause(self) -> str:
-        who = f"by {self.analyst or 'an analyst'}" + (f" via {self.via}" if self.via else "")
+        # An import's path is its file's SHA-256: the document of that file names it more readably.
+        path = f"the import of {self.document}" if self.document else self.via
+        who = f"by {self.analyst or 'an analyst'}" + (f" via {path}" if path else "")
         return f"{who}: {self.reason}"
 
 

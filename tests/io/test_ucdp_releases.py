@@ -280,6 +280,7 @@ class TestSecondRelease:
         for correction in result.corrections:
             assert correction.reason.startswith("release ged-24.1: ") and correction.document == "release-ucdp-ged-24.1"
             assert correction.via is not None and correction.via.startswith("import:")
+            assert correction.cause == f"by tester via the import of release-ucdp-ged-24.1: {correction.reason}"
         assert result.title.endswith(", 3 incidents corrected")
 
     def test_a_partial_extract_only_touches_its_scope(self, released: tuple[Ledger, Path, Path], tmp_path: Path) -> None:

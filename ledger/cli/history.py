@@ -80,11 +80,12 @@ def explain(
     render(columns, records(with_envelope(lines, meta), columns), fmt, meta=meta)
 
 
-# A diff's rows: one per change and cause, the cell's bounds before and after as fields of their own, and its
+# A diff's rows: one per change and cause, the cell's bounds before and after as fields of their own, then one
+# per field of each incident correction (`corrected` names the field; no cell, so no bounds), and its
 # envelope: the policy, the later view and its log position (view, log_position), the earlier ones (from_*).
 CELL_FIELDS = ("low", "best", "high", "high_open", "grade", "basis")
 DIFF_COLUMNS = [
-    "incident", "victim_status", "outcome", "change", "before", "after",
+    "incident", "victim_status", "outcome", "change", "corrected", "before", "after",
     *(f"{when}_{field}" for when in ("before", "after") for field in CELL_FIELDS),
     "cause_position", "cause", "cause_text", "figure_id", "document", "quote",
     "axis", "from_view", "from_position", "policy", "view", "log_position",
@@ -97,8 +98,8 @@ def _diff_rows(result: Any) -> list[dict[str, Any]]:
     cells = {(c.incident, c.victim_status, c.outcome): c for c in result.changes}
     flat = []
     for row in rows(result):
-        change = cells[row["incident"], row["victim_status"], row["outcome"]]
-        for when, state in (("before", change.before), ("after", change.after)):
+        change = cells.get((row["incident"], row["victim_status"], row["outcome"]))
+        for when, state in (("before", change.before if change else None), ("after", change.after if change else None)):
             row.update({f"{when}_{f}": getattr(state, f) if state is not None else None for f in CELL_FIELDS})
         flat.append({**row, "from_position": result.before_position})
     return flat
@@ -130,6 +131,11 @@ def diff(
             for cause in change.causes:
                 cite = f' — {cause.document}: "{cause.quote}"' if cause.document and cause.quote else ""
                 typer.echo(f"  [#{cause.position}] {cause.kind}: {cause.text}{cite}")
+        if result.corrections:
+            typer.echo("Incidents corrected:")
+        for correction in result.corrections:
+            typer.echo(f"{correction.incident}: {correction.text}")
+            typer.echo(f"  [#{correction.position}] incident correction {correction.cause}")
 
 
 def timeline(

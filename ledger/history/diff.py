@@ -18,7 +18,8 @@ from ledger.domain.policy import Policy
 from ledger.domain.tally import Cell, CellKey, status_chain
 from ledger.domain.values import parse_instant
 from ledger.errors import InvalidInput
-from ledger.history import sources
+from ledger.history import incident_corrections, sources
+from ledger.history.incident_corrections import IncidentCorrection
 from ledger.history.snapshot import Snapshot, same_axis, take
 from ledger.readmodel import queries
 from ledger.readmodel.queries import describe_time
@@ -96,10 +97,13 @@ class Diff:
     before_position: int
     after_position: int
     changes: tuple[Change, ...]
+    corrections: tuple[IncidentCorrection, ...] = ()  # incidents corrected in the window: they move no cell by themselves
 
     @property
     def title(self) -> str:
         count = f"{len(self.changes)} {'cell' if len(self.changes) == 1 else 'cells'} changed"
+        if self.corrections:
+            count += f", {len(self.corrections)} {'incident' if len(self.corrections) == 1 else 'incidents'} corrected"
         return (
             f"Tally changes under policy {self.policy}, from {self.before} (event-log position {self.before_position}) "
             f"to {self.after} (position {self.after_position}): {count}"
@@ -137,10 +141,15 @@ def diff(con: duckdb.DuckDBPyConnection, policy: Policy, before: View, after: Vi
     axis = same_axis(before, after)
     a, b = take(con, policy, before), take(con, policy, after)
     keys = sorted(set(a.cells) | set(b.cells))
+    names = sources.incident_keys(con)
+    # Corrections are the analyst's (or a release import's) facts: on the recorded axis only, like a figure's.
+    corrections = incident_corrections.between(con, a.position, b.position, names) if axis == "recorded" else ()
+    corrections = tuple(c for c in corrections if _occurs(c, after))
     if incident is not None:
         scope = _subtree(queries.incident_id(con, incident), {**a.facts.parents, **b.facts.parents})
         keys = [k for k in keys if k[0] in scope]
-    names = sources.incident_keys(con)
+        in_scope = {names.get(i, i) for i in scope}
+        corrections = tuple(c for c in corrections if c.incident in in_scope)
     causes = _Causes(con, axis, a, b)
     changes = []
     for key in keys:
@@ -151,7 +160,15 @@ def diff(con: duckdb.DuckDBPyConnection, policy: Policy, before: View, after: Vi
         kind = "added" if old is None else "removed" if new is None else "changed"
         changes.append(Change(names.get(key[0], key[0]), key[1], key[2], kind, old, new, causes.of(key)))
     changes.sort(key=lambda c: (c.incident, c.victim_status, c.outcome))
-    return Diff(policy.label, axis, before.describe(), after.describe(), a.position, b.position, tuple(changes))
+    return Diff(policy.label, axis, before.describe(), after.describe(), a.position, b.position, tuple(changes), corrections)
+
+
+def _occurs(correction: IncidentCorrection, view: View) -> bool:
+    """Inside the view's occurred range before or after the correction (a moved date may leave or enter it)."""
+    return any(
+        (view.occurred_from is None or end >= view.occurred_from) and (view.occurred_to is None or start <= view.occurred_to)
+        for start, end in correction.periods
+    )
 
 
 def _subtree(root: str, parents: dict[str, str | None]) -> set[str]:
@@ -294,13 +311,15 @@ def _shown(value: object) -> object:
 
 
 def rows(result: Diff) -> Iterable[dict[str, object]]:
-    """One flat row per change and cause (a change with no cause found gets one row), for CSV."""
+    """One flat row per change and cause (a change with no cause found gets one row), then one per field of
+    each incident correction (change 'incident corrected', the field in `corrected`), for CSV."""
     for change in result.changes:
         base = {
             "incident": change.incident,
             "victim_status": change.victim_status,
             "outcome": change.outcome,
             "change": change.change,
+            "corrected": None,
             "before": change.before.text if change.before else None,
             "after": change.after.text if change.after else None,
             "policy": result.policy,
@@ -319,3 +338,24 @@ def rows(result: Diff) -> Iterable[dict[str, object]]:
                 "quote": cause.quote if cause else None,
             }
 
+    for correction in result.corrections:
+        for field in correction.changes:
+            yield {
+                "incident": correction.incident,
+                "victim_status": None,
+                "outcome": None,
+                "change": "incident corrected",
+                "corrected": field.field,
+                "before": field.before,
+                "after": field.after,
+                "policy": result.policy,
+                "axis": result.axis,
+                "from_view": result.before,
+                "to_view": result.after,
+                "cause_position": correction.position,
+                "cause": "incident correction",
+                "cause_text": correction.cause,
+                "figure_id": None,
+                "document": correction.document,
+                "quote": None,
+            }

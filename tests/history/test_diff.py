@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
+from pathlib import Path
 
 import pytest
-from conftest import day
-from history_world import Cli, History, history_fixture  # noqa: F401
+from conftest import day, make_ledger
+from history_world import Cli, History, build_history, history_fixture  # noqa: F401
 
+from ledger import clock
+from ledger.domain.values import Location, LocationPrecision, Period
 from ledger.errors import InvalidInput
 from ledger.history.diff import Change, Diff, views
 from ledger.history.facade import diff_instants
@@ -134,6 +138,67 @@ def test_instants_with_zones_are_compared_as_instants() -> None:
         views("2026-02-04T23:00-05:00", "2026-02-05T01:00Z")
     before, after = views("2026-02-05T01:00Z", "2026-02-04T23:00-05:00", "reported")
     assert (before.reported_by, after.reported_by) == (day("2026-02-05T01:00"), day("2026-02-05T04:00"))
+
+
+@pytest.fixture
+def corrected(tmp_path: Path) -> History:
+    """The history, then on 14 Feb an analyst moves the standoff's dates and narrows its place (its own ledger:
+    the shared history is read-only)."""
+    ledger = make_ledger(tmp_path)
+    history = build_history(ledger)
+    with clock.pinned(day("2026-02-14T10:00:00")):
+        ledger.app.correct_incident(
+            "nushki-standoff", "the standoff began on 31 January, in Nushki town", ledger.entry(),
+            location=Location("Pakistan", "Balochistan", "Nushki", "Nushki town", LocationPrecision.PLACE),
+            period=Period(dt.date(2026, 1, 31), dt.date(2026, 2, 2)),
+        )  # fmt: skip
+    yield history
+    ledger.close()
+
+
+def test_an_analysts_incident_correction_is_listed_with_what_moved_and_why(corrected: History) -> None:
+    result = diff_instants(corrected.ledger, "2026-02-13", "now")
+    assert result.changes == ()  # no figure moved, and the new dates keep every figure in its cell
+    [correction] = result.corrections
+    assert correction.incident == "nushki-standoff" and correction.analyst == "tester" and correction.via == "cli"
+    assert [(c.field, c.before, c.after) for c in correction.changes] == [
+        ("dates", "2026-01-30..2026-02-02 (day)", "2026-01-31..2026-02-02 (day)"),
+        ("place", "Nushki, Nushki, Balochistan, Pakistan", "Nushki town, Nushki, Balochistan, Pakistan"),
+    ]
+    assert correction.cause == "by tester via cli: the standoff began on 31 January, in Nushki town"
+    assert result.title.endswith(": 0 cells changed, 1 incident corrected")
+    # outside the window, outside the occurred range, or on the reported axis (an analyst's fact): not listed
+    assert diff_instants(corrected.ledger, "2026-02-05", "2026-02-12").corrections == ()
+    assert diff_instants(corrected.ledger, "2026-02-13", "now", occurred_to="2026-01-29").corrections == ()
+    assert diff_instants(corrected.ledger, "2026-02-13", "now", occurred_to="2026-01-30").corrections == (correction,)
+    assert diff_instants(corrected.ledger, "2026-02-13", "now", incident="balochistan-2026").corrections == (correction,)
+    assert diff_instants(corrected.ledger, "2026-02-13", "now", axis="reported").corrections == ()
+
+
+def test_diff_prints_and_writes_the_incident_corrections(corrected: History) -> None:
+    cli = Cli(corrected)
+    lines = cli.ok("diff", "2026-02-13", "now").splitlines()
+    assert lines[1:] == [
+        "Incidents corrected:",
+        "nushki-standoff: dates 2026-01-30..2026-02-02 (day) -> 2026-01-31..2026-02-02 (day); "
+        "place Nushki, Nushki, Balochistan, Pakistan -> Nushki town, Nushki, Balochistan, Pakistan",
+        lines[3],
+    ]
+    assert lines[3].startswith("  [#") and lines[3].endswith(
+        "] incident correction by tester via cli: the standoff began on 31 January, in Nushki town"
+    )
+    rows = list(csv.DictReader(io.StringIO(cli.ok("diff", "2026-02-13", "now", "--format", "csv"))))
+    assert [(r["incident"], r["change"], r["corrected"], r["before"], r["after"], r["cause"]) for r in rows] == [
+        ("nushki-standoff", "incident corrected", "dates", "2026-01-30..2026-02-02 (day)", "2026-01-31..2026-02-02 (day)",
+         "incident correction"),
+        ("nushki-standoff", "incident corrected", "place", "Nushki, Nushki, Balochistan, Pakistan",
+         "Nushki town, Nushki, Balochistan, Pakistan", "incident correction"),
+    ]  # fmt: skip
+    assert rows[0]["victim_status"] == "" and rows[0]["before_best"] == ""
+    payload = json.loads(cli.ok("diff", "2026-02-13", "now", "--format", "json"))
+    assert {(r["corrected"], r["cause_text"]) for r in payload["rows"]} == {
+        (field, "by tester via cli: the standoff began on 31 January, in Nushki town") for field in ("dates", "place")
+    }
 
 
 # --- the command --------------------------------------------------------------------------------------

@@ -11,9 +11,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import time
 from pathlib import Path
 from typing import Any
 
+from ledger.history.facade import diff_instants
 from ledger.io.formats.acled.reading import ACLED_COLUMNS
 from ledger.io.imports import import_acled
 from ledger.ledger import Ledger
@@ -123,6 +125,9 @@ class TestReleases:
         del rows["PAK2"]
         rows["PAK1"] = event(1, fatalities=0, timestamp=MARCH + 86400 * 5)
         rows["PAK3"] = event(3, event_date="2024-02-12")
+        time.sleep(0.01)
+        between = dt.datetime.now(dt.UTC).isoformat()
+        time.sleep(0.01)
         report = import_acled(ledger, write(tmp_path / "two.csv", list(rows.values())))
         assert report.release is not None
         assert (report.release["release"], report.release["published"]) == ("acled-2024-03-06", "2024-03-06")
@@ -133,4 +138,8 @@ class TestReleases:
         assert revision["reported_at"] == dt.datetime(2024, 3, 6, tzinfo=dt.UTC)
         assert cells(ledger, "acled-pak2") == {}
         assert ledger.app.incident("acled-pak3").period.start == dt.date(2024, 2, 12)
+        [moved] = diff_instants(ledger, between).corrections  # diff lists the moved date, the release its cause
+        assert (moved.incident, [c.field for c in moved.changes]) == ("acled-pak3", ["dates"])
+        assert moved.changes[0].after == "2024-02-12 (day)" and moved.reason.startswith("release acled-2024-03-06: dates ")
+        assert moved.document is not None and "acled-2024-03-06" in moved.document
         assert len(ledger.figures("acled-pak4")) == 1  # an unchanged placeholder: no revision

@@ -253,7 +253,8 @@ class TestSecondRelease:
         between = dt.datetime.now(dt.UTC).isoformat()
         time.sleep(0.01)
         import_ucdp(ledger, two, published=dt.date(2024, 6, 12))
-        changes = {(c.incident, c.victim_status): c for c in diff_instants(ledger, between).changes}
+        result = diff_instants(ledger, between)
+        changes = {(c.incident, c.victim_status): c for c in result.changes}
         assert changes[("ucdp-ged-1", "all")].text.startswith("6 / 6 / 6") and changes[("ucdp-ged-1", "all")].after.best == 10
         assert {c.kind for c in changes[("ucdp-ged-1", "all")].causes} == {"revision"}
         assert changes[("ucdp-ged-3", "militant")].after.best == 0
@@ -262,6 +263,25 @@ class TestSecondRelease:
         assert "not in release ged-24.1" in " ".join(c.text for c in changes[("ucdp-ged-4", "all")].causes)
         assert changes[("ucdp-ged-14", "all")].change == "added"
         assert not any(key[0] in ("ucdp-ged-8", "ucdp-ged-20") for key in changes)  # unchanged events: no change
+        # moved dates, places and precision change no cell: listed as incident corrections, the release their cause
+        corrected = {c.incident: c for c in result.corrections}
+        assert set(corrected) == {"ucdp-ged-5", "ucdp-ged-6", "ucdp-ged-7"}
+        turbat = "Turbat town, Kech district, Balochistan province, Pakistan"
+        assert [(c.field, c.before, c.after) for c in corrected["ucdp-ged-5"].changes] == [
+            ("dates", "2023-03-01 (day)", "2023-03-04 (day)")
+        ]
+        assert [(c.field, c.before, c.after) for c in corrected["ucdp-ged-6"].changes] == [
+            ("place", turbat, "Gwadar town, Gwadar district, Balochistan province, Pakistan")
+        ]
+        assert [(c.field, c.before, c.after) for c in corrected["ucdp-ged-7"].changes] == [
+            ("place", turbat, "Kech district, Balochistan province, Pakistan"),  # at adm2 the town is no longer named
+            ("location precision", "place", "adm2"),
+        ]
+        for correction in result.corrections:
+            assert correction.reason.startswith("release ged-24.1: ") and correction.document == "release-ucdp-ged-24.1"
+            assert correction.via is not None and correction.via.startswith("import:")
+            assert correction.cause == f"by tester via the import of release-ucdp-ged-24.1: {correction.reason}"
+        assert result.title.endswith(", 3 incidents corrected")
 
     def test_a_partial_extract_only_touches_its_scope(self, released: tuple[Ledger, Path, Path], tmp_path: Path) -> None:
         ledger, one, _ = released

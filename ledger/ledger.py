@@ -6,29 +6,31 @@ import contextlib
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import duckdb
 
-from ledger.application.app import LedgerApplication, RecordedFigure
-from ledger.application.inputs import FigureInput
-from ledger.domain.base import Entry
-from ledger.domain.policy import Policy, get_policy
-from ledger.domain.quantity import parse_quantity
-from ledger.domain.series import Correction
-from ledger.domain.values import Citation, ReportedTime
-from ledger.domain.vocabulary import Role, Stance, parse_enum
+from ledger.domain.policy import EARLIER_LEDGER_POLICY, Policy, get_policy
 from ledger.errors import InvalidInput
-from ledger.opening import open_application, translated
+from ledger.opening import translated
 from ledger.readmodel import queries
-from ledger.readmodel.catchup import Progress
 from ledger.readmodel.model import ReadModel
 from ledger.readmodel.queries import NOW
-from ledger.readmodel.runs import UnfinishedRun, unfinished_runs
+from ledger.readmodel.runs import unfinished_runs
 from ledger.readmodel.view import View
 from ledger.settings import Settings
+from ledger.store import sqlite_head
 
+if TYPE_CHECKING:
+    # Imported where used: a read that finds the read model current loads neither the event-sourcing
+    # library nor the aggregates (issue 18: `ledger tally` and `ledger explain` start in proportion).
+    from ledger.application.app import LedgerApplication, RecordedFigure
+    from ledger.application.inputs import FigureInput
+    from ledger.domain.base import Entry
+    from ledger.domain.values import Citation, ReportedTime
+    from ledger.readmodel.catchup import Progress
+    from ledger.readmodel.runs import UnfinishedRun
 
 @attrs.frozen
 class TallyResult:
@@ -70,6 +72,8 @@ class Ledger:
 
     @cached_property
     def app(self) -> LedgerApplication:
+        from ledger.opening import open_application
+
         app, self.created = open_application(self.settings, self.create)
         return app
 
@@ -82,11 +86,19 @@ class Ledger:
             pass
         return self.created
 
-    def policy(self, name: str | None = None) -> Policy:
-        """A policy by name; none, or the bare name 'default', is the policy this ledger tallies under."""
-        return get_policy(name, self.app.default_policy())
+    def policy(self, name: str | None = None, con: duckdb.DuckDBPyConnection | None = None) -> Policy:
+        """A policy by name; none, or the bare name 'default', is the policy this ledger tallies under.
+
+        con: a connection from `reading()`; when that found the read model current without opening the
+        log, the ledger's default is read from the read model's `configuration` (it has every event)."""
+        if con is None or "app" in self.__dict__:
+            return get_policy(name, self.app.default_policy())
+        row = con.execute("SELECT default_policy FROM configuration ORDER BY position DESC LIMIT 1").fetchone()
+        return get_policy(name, str(row[0]) if row else EARLIER_LEDGER_POLICY)  # no configuration: as the app says
 
     def entry(self, via: str = "cli") -> Entry:
+        from ledger.domain.base import Entry
+
         return Entry(self.settings.analyst, via)
 
     def close(self) -> None:
@@ -95,16 +107,38 @@ class Ledger:
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A read-model connection caught up with the event log."""
-        app = self.app
-        with translated(self.settings), self.read_model.caught_up(app, self.settings.store_label, self.progress) as con:
-            if self.notice is not None and not self._noticed:
-                self._noticed = True
-                if self.read_model.unreadable is not None:
-                    self.notice(f"note: {self.read_model.unreadable}")
-                for run in unfinished_runs(con)[:1]:  # the first holds back everything after it
-                    self.notice(run.notice())
-            yield con
+        """A read-model connection caught up with the event log.
+
+        When the log is a SQLite file whose last position the read model has already derived, the log is
+        not opened: one query tells, and nothing needs catching up."""
+        current = self._current()
+        if current is None:
+            app = self.app
+            with translated(self.settings), self.read_model.caught_up(app, self.settings.store_label, self.progress) as con:
+                self._notice(con)
+                yield con
+            return
+        try:
+            with translated(self.settings):
+                self._notice(current)
+                yield current
+        finally:
+            current.close()
+
+    def _current(self) -> duckdb.DuckDBPyConnection | None:
+        """The read model's connection when it is current with a log this process has not opened; else None."""
+        if "app" in self.__dict__:
+            return None  # the log is open: catching up with nothing new costs one query anyway
+        head = sqlite_head(self.settings.store)
+        return None if head is None else self.read_model.current(self.settings.store_label, head)
+
+    def _notice(self, con: duckdb.DuckDBPyConnection) -> None:
+        if self.notice is not None and not self._noticed:
+            self._noticed = True
+            if self.read_model.unreadable is not None:
+                self.notice(f"note: {self.read_model.unreadable}")
+            for run in unfinished_runs(con)[:1]:  # the first holds back everything after it
+                self.notice(run.notice())
 
     def unfinished_imports(self) -> list[UnfinishedRun]:
         """Import runs started and not ended, as the read model has met them: the first holds back all after it."""
@@ -135,6 +169,8 @@ class Ledger:
         note: str = "",
     ) -> RecordedFigure:
         """The same claimant's new figure for the same cell: a new fact in the same claim series."""
+        from ledger.application.inputs import FigureInput
+
         row = self._figure(reference)
         return self.record_figure(
             FigureInput(
@@ -180,6 +216,10 @@ class Ledger:
     ) -> uuid.UUID:
         """An analyst's fix of a mistyped figure; `document` and `quote` correct its citation (a quote alone:
         the words in the figure's own document)."""
+        from ledger.domain.quantity import parse_quantity
+        from ledger.domain.series import Correction
+        from ledger.domain.vocabulary import Role, Stance, parse_enum
+
         found = self._figure(reference)
         correction = Correction(
             quantity=parse_quantity(quantity) if quantity is not None else None,
@@ -195,6 +235,8 @@ class Ledger:
         return uuid.UUID(found["figure_id"])
 
     def _citation(self, figure_id: str, document: str | None, quote: str | None) -> Citation:
+        from ledger.domain.values import Citation
+
         if document is None:
             with self.reading() as con:
                 row = con.execute(
@@ -220,8 +262,8 @@ class Ledger:
     # Reading.
 
     def tally(self, policy: str | None = None, incident: str | None = None, view: View = NOW) -> TallyResult:
-        chosen = self.policy(policy)
         with self.reading() as con:
+            chosen = self.policy(policy, con)
             at, rows = queries.tally_rows(con, chosen, incident, view)
         described = view.describe()
         return TallyResult(chosen.label, at, described, [{**row, "view": described} for row in rows])

@@ -63,3 +63,22 @@ def store_kind(recorder: object) -> str | None:
     A subclass of the library's recorder (the ledger's, which also writes tree leaves) counts as the library's."""
     kinds = {"eventsourcing.sqlite": "sqlite", "eventsourcing.postgres": "postgresql"}
     return next((kinds[c.__module__] for c in type(recorder).__mro__ if c.__module__ in kinds), None)
+
+
+def sqlite_head(location: str | Path) -> int | None:
+    """The last position of a SQLite event log, read with one query and without the library (so a read
+    that finds its read model current starts quickly); None when that cannot be told so simply (a
+    PostgreSQL store, no such file, any error): then the library opens the store and says what is wrong."""
+    if is_postgres(location) or "://" in str(location) or not Path(location).is_file():
+        return None
+    import sqlite3
+
+    try:
+        con = sqlite3.connect(f"{Path(location).resolve().as_uri()}?mode=ro", uri=True, timeout=0)
+        try:
+            (head,) = con.execute("SELECT max(rowid) FROM stored_events").fetchone()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return None
+    return int(head) if head is not None else None

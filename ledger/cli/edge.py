@@ -12,6 +12,7 @@ import typer
 from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 from typer.core import TyperGroup
 
+from ledger.cli.coercion import plain_command
 from ledger.errors import LedgerError
 
 # Options of the root command that may also be given after the command, and whether each takes a value.
@@ -94,6 +95,8 @@ class WholeHelp:
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         command = super().get_command(ctx, cmd_name)  # type: ignore[misc]
+        if command is not None:
+            plain_command(command)
         if command is not None and not isinstance(command, TyperGroup) and not command.epilog:
             command.epilog = GLOBALS_EPILOG
         return command
@@ -103,6 +106,7 @@ class LedgerGroup(WholeHelp, TyperGroup):
     """The root command: global options anywhere; library errors, store errors and usage errors as one line."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        plain_command(self)
         return super().parse_args(ctx, hoist_globals(args))
 
     def make_context(self, *args: Any, **kwargs: Any) -> Any:

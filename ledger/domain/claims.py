@@ -10,8 +10,8 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
+from ledger.domain.correction import Correction
 from ledger.domain.quantity import Quantity
-from ledger.domain.series import Correction
 
 
 @attrs.frozen

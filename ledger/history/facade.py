@@ -21,7 +21,7 @@ def explain_cell(
     from ledger.history.explain import explain
 
     with ledger.reading() as con:
-        return explain(con, incident, victim_status, outcome, ledger.policy(policy), view)
+        return explain(con, incident, victim_status, outcome, ledger.policy(policy, con), view)
 
 
 def diff_instants(
@@ -39,7 +39,7 @@ def diff_instants(
 
     before, after = views(start, end, axis, occurred_from, occurred_to)
     with ledger.reading() as con:
-        return diff(con, ledger.policy(policy), before, after, incident)
+        return diff(con, ledger.policy(policy, con), before, after, incident)
 
 
 def series_timeline(
@@ -56,7 +56,7 @@ def series_timeline(
 
     with ledger.reading() as con:
         series = find_series(con, figure, incident, claimant, victim_status, outcome)
-        return timeline(con, series, ledger.policy(policy), view)
+        return timeline(con, series, ledger.policy(policy, con), view)
 
 
 def lineage(
@@ -73,7 +73,7 @@ def lineage(
         raise InvalidInput("lineage: say what to trace; give --figure ID, or --incident, --victim-status and --outcome of a cell")
     with ledger.reading() as con:
         if cell is not None:
-            document = cell_lineage(con, *cell, ledger.policy(policy), view)
+            document = cell_lineage(con, *cell, ledger.policy(policy, con), view)
         else:
             document = figure_lineage(con, figure or "", view)
     return to_json(document)

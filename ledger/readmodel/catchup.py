@@ -6,14 +6,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import duckdb
-from eventsourcing.application import Application
 
 from ledger.errors import UnreadableEvent
 from ledger.readmodel.projector import project
-from ledger.readmodel.source import pages
 
 if TYPE_CHECKING:
     import pyarrow as pa
+    from eventsourcing.application import Application
 
 # Events per DuckDB transaction. Each page pays ~25 statements and a commit (with its checkpoint),
 # so big pages cost less per event; memory follows the page size, not the log's length: rebuilding
@@ -49,6 +48,7 @@ def catch_up(
         return applied  # nothing new: do not even load the page reader's pyarrow (a fifth of a second)
     from ledger.integrity.guard import guard  # issue 16: derive nothing from a log that no longer matches its tree
     from ledger.readmodel.runs import RunGate  # issue 15: an import's facts all together, or none of them
+    from ledger.readmodel.source import pages  # the store's reader: the log's library, pyarrow
 
     runs = RunGate(con, app, stop)
     if runs.held:

@@ -45,3 +45,17 @@ def migrate(con: duckdb.DuckDBPyConnection, directory: Path | None = None) -> li
         con.execute("COMMIT")
         done.append(path.name)
     return done
+
+
+def up_to_date(con: duckdb.DuckDBPyConnection, directory: Path | None = None) -> bool:
+    """Whether every file is applied, unchanged (so `migrate` would do nothing and raise nothing)."""
+    directory = directory or migrations_dir()
+    try:
+        applied = dict(con.execute("SELECT version, checksum FROM schema_migrations").fetchall())
+    except duckdb.CatalogException:
+        return False
+    for path in sorted(directory.glob("[0-9][0-9][0-9]_*.sql")):
+        checksum = hashlib.sha256(path.read_text(encoding="utf-8").encode("utf-8")).hexdigest()
+        if applied.get(int(path.name[:3])) != checksum:
+            return False
+    return True

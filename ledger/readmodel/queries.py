@@ -11,9 +11,9 @@ import attrs
 import duckdb
 
 from ledger.domain.claims import Carrier, Claim, fold, standing
+from ledger.domain.correction import Correction
 from ledger.domain.policy import Policy
 from ledger.domain.quantity import Quantity
-from ledger.domain.series import Correction
 from ledger.domain.tally import Cell, tally
 from ledger.domain.values import describe_reported
 from ledger.domain.vocabulary import ROOT_STATUS, status_level

@@ -21,13 +21,10 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 import duckdb
-from eventsourcing.application import Application
-
-from ledger.application.streams import stream_positions
-from ledger.domain.import_run import ABORTED, COMPLETED, RUN_TOPICS, STARTED, run_label, run_via
 
 if TYPE_CHECKING:
     import pyarrow as pa
+    from eventsourcing.application import Application
 
 
 @attrs.frozen
@@ -52,6 +49,10 @@ class RunGate:
 
     def _meet(self, run_id: uuid.UUID) -> None:
         """Look a run up in the store: note its label if it is unfinished (as of `stop`), its span if aborted."""
+        # The log's library and the run aggregate's module: loaded only when a catch-up meets a run.
+        from ledger.application.streams import stream_positions
+        from ledger.domain.import_run import ABORTED, COMPLETED, run_label, run_via
+
         events = stream_positions(self.app, run_id)
         if not events:
             return
@@ -67,6 +68,8 @@ class RunGate:
         """The part of `page` to derive: up to the first unfinished run's start, without aborted runs' facts."""
         import pyarrow as pa
         import pyarrow.compute as pc
+
+        from ledger.domain.import_run import RUN_TOPICS, STARTED
 
         if self.held:
             return page.slice(0, 0)

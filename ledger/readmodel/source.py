@@ -12,13 +12,12 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from eventsourcing.application import Application
-
 from ledger.errors import StoreUnavailable
 from ledger.store import store_kind
 
 if TYPE_CHECKING:
     import pyarrow as pa
+    from eventsourcing.application import Application
 
 
 @cache

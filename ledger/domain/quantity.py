@@ -435,9 +435,10 @@ def quantities_in(text: str, table: VagueTable = ENTRY_TABLE) -> list[tuple[str,
     """Every quantity phrase in running text, left to right, each the longest that reads as one
     ("killed at least 216 militants" gives 'at least 216', not also '216')."""
     tokens = _tokens(text)
-    if normalize(" ".join(t for t in tokens if t)) != " ".join(t for t in tokens if t):
+    words = " ".join(t for t in tokens if t)
+    if normalize(words) != words:
         return _scan(tokens, table, _reading)  # words normalize would change again: no shortcut taken
-    return _scan(tokens, table, _quick_reader(tokens, table))
+    return _scan(tokens, table, *_quick_reader(tokens, table))
 
 
 def reference_quantities_in(text: str, table: VagueTable = ENTRY_TABLE) -> list[tuple[str, Quantity]]:
@@ -449,13 +450,22 @@ def _tokens(text: str) -> list[str]:
     return [t.strip(_TRIM) for t in normalize(text).split()]
 
 
-def _scan(tokens: list[str], table: VagueTable, read: Callable[[str, VagueTable], Quantity | None]) -> list[tuple[str, Quantity]]:
+def _scan(
+    tokens: list[str],
+    table: VagueTable,
+    read: Callable[[str, VagueTable], Quantity | None],
+    may_end: list[bool] | None = None,
+) -> list[tuple[str, Quantity]]:
+    """The longest phrase from each starting word that `read` reads; `may_end[j]` False says a phrase
+    ending at word j cannot read, so it is not even joined."""
     found = []
     i = 0
     while i < len(tokens):
         token = tokens[i]
         if token and (token.split("-")[0] in _STARTERS or token[0].isdigit() or token[0] in "~"):  # "twenty-one"
             for length in range(min(_LONGEST_PHRASE, len(tokens) - i), 0, -1):
+                if may_end is not None and not may_end[i + length - 1]:
+                    continue
                 phrase = " ".join(t for t in tokens[i : i + length] if t)
                 reading = read(phrase, table) if phrase else None
                 if reading is not None:
@@ -479,6 +489,7 @@ _NUMBER_ENDINGS = frozenset({"couple", "of", "more", "so"})
 _TRAILING_LETTERS = re.compile(r"[a-z]+$")
 
 
+@functools.lru_cache(maxsize=65536)  # the same words recur quote after quote
 def _ends_in_number(word: str) -> bool:
     if word[-1].isdigit() or word[-1] == "+" or word in _NUMBER_ENDINGS:
         return True
@@ -487,29 +498,38 @@ def _ends_in_number(word: str) -> bool:
 
 
 @functools.lru_cache(maxsize=64)
-def _fixed_last_words(table: VagueTable) -> frozenset[str]:
-    """The last words of the phrases that read whole, without a number: the only other endings."""
-    return frozenset(words.split()[-1] for words in (*_UNQUANTIFIED, *_NONE, *table.entries))
+def _fixed_phrases(table: VagueTable) -> tuple[frozenset[str], frozenset[str]]:
+    """The phrases that read whole, without a number (after any hedge), and their last words: the
+    only other endings. (A vague word with "of" after it ends in "of", which counts as a number's.)"""
+    phrases = frozenset({*_UNQUANTIFIED, *_NONE, *table.entries})
+    return phrases, frozenset(words.split()[-1] for words in phrases)
 
 
-def _quick_reader(tokens: list[str], table: VagueTable) -> Callable[[str, VagueTable], Quantity | None]:
+def _quick_reader(
+    tokens: list[str], table: VagueTable
+) -> tuple[Callable[[str, VagueTable], Quantity | None], list[bool]]:
     """`_reading`, answering None at once for a phrase whose last word no rule ends with, and trying
-    only the fixed phrases and vague words where it does not end in a number."""
-    fixed = _fixed_last_words(table)
+    only the fixed phrases and vague words where it does not end in a number; and, for each word,
+    whether a phrase ending there (at its last non-empty word) may read at all."""
+    fixed, fixed_last = _fixed_phrases(table)
     numbered = {t for t in tokens if t and _ends_in_number(t)}
-    unnumbered = {t for t in tokens if t in fixed} - numbered
+    unnumbered = {t for t in tokens if t in fixed_last} - numbered
 
     def read(phrase: str, table: VagueTable) -> Quantity | None:
         last = phrase.rpartition(" ")[2]
         if last in numbered:
             return _reading(phrase, table)
-        if last in unnumbered:
-            norm = _unhedged(phrase)  # as `_parse` has it: the words are normalized already
-            if norm in _UNQUANTIFIED or norm in _NONE or _vague(norm, table) is not None:
-                return _reading(phrase, table)
+        # As `_parse` has it (the words are normalized already, so a vague word is looked up as is).
+        if last in unnumbered and _unhedged(phrase) in fixed:
+            return _reading(phrase, table)
         return None
 
-    return read
+    may_end, last_may = [], False
+    for t in tokens:
+        if t:  # an empty word (punctuation alone) leaves the phrase ending at the word before
+            last_may = t in numbered or t in unnumbered
+        may_end.append(last_may)
+    return read, may_end
 
 
 def states_quantity(text: str, quantity: Quantity, table: VagueTable = ENTRY_TABLE) -> bool:

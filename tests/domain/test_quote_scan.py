@@ -54,8 +54,21 @@ _piece = st.one_of(
     st.text(alphabet="abcdefghilmnorstuwyz0123456789-~+.,'\u2013 ", max_size=8),
 )
 quotes = st.lists(_piece, max_size=16).map(" ".join)
-quantity_words = st.lists(st.sampled_from(_NUMBER_WORDS + _DIGITS + _BOUNDS + _HEDGES + _VAGUE), min_size=1, max_size=6).map(
-    " ".join
+_number = st.sampled_from(
+    ("3", "21", "216", "1,000", "seven", "twenty", "Twenty-one", "forty five", "a dozen", "two dozen", "five hundred", "a couple")
+)
+_hedge = st.sampled_from(("", "", "allegedly ", "reportedly ", "an unconfirmed "))
+quantity_words = st.one_of(
+    st.tuples(_hedge, _number).map("".join),
+    st.tuples(_hedge, st.sampled_from(("at least", "more than", "up to", "fewer than", "nearly", "about", "~")), _number).map(
+        " ".join
+    ),
+    st.tuples(_number, st.sampled_from(("or more", "+", "or so"))).map(" ".join),
+    st.tuples(st.sampled_from(("between {} and {}", "from {} to {}", "{} to {}", "{}-{}", "{} or {}")), _number, _number).map(
+        lambda t: t[0].format(t[1], t[2])
+    ),
+    st.sampled_from((*_VAGUE, "no one was killed", "nobody", "unknown number", "casualties")),
+    st.lists(st.sampled_from(_NUMBER_WORDS + _DIGITS + _BOUNDS + _HEDGES + _VAGUE), min_size=1, max_size=6).map(" ".join),
 )
 
 

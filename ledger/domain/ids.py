@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -27,6 +28,9 @@ def check_key(key: str, what: str) -> str:
     return normalized
 
 
+# An import asks for the same incident, claimant and series ids figure after figure; a UUID is
+# immutable, so one computed is shared.
+@functools.lru_cache(maxsize=65536)
 def natural_id(kind: str, *parts: str) -> uuid.UUID:
     return uuid.uuid5(NAMESPACE, "\x1f".join((kind, *parts)))
 

@@ -12,7 +12,7 @@ import difflib
 import enum
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
@@ -41,6 +41,8 @@ __all__ = [
     "VagueTable",
     "parse_quantity",
     "quantities_in",
+    "reference_quantities_in",
+    "reference_states_quantity",
     "reread",
     "states_quantity",
 ]
@@ -432,15 +434,40 @@ _STARTERS = frozenset(
 def quantities_in(text: str, table: VagueTable = ENTRY_TABLE) -> list[tuple[str, Quantity]]:
     """Every quantity phrase in running text, left to right, each the longest that reads as one
     ("killed at least 216 militants" gives 'at least 216', not also '216')."""
-    tokens = [t.strip(_TRIM) for t in normalize(text).split()]
+    tokens = _tokens(text)
+    words = " ".join(t for t in tokens if t)
+    if normalize(words) != words:
+        return _scan(tokens, table, _reading)  # words normalize would change again: no shortcut taken
+    return _scan(tokens, table, *_quick_reader(tokens, table))
+
+
+def reference_quantities_in(text: str, table: VagueTable = ENTRY_TABLE) -> list[tuple[str, Quantity]]:
+    """`quantities_in` parsing every phrase it tries: the reference its shortcut is tested against."""
+    return _scan(_tokens(text), table, _reading)
+
+
+def _tokens(text: str) -> list[str]:
+    return [t.strip(_TRIM) for t in normalize(text).split()]
+
+
+def _scan(
+    tokens: list[str],
+    table: VagueTable,
+    read: Callable[[str, VagueTable], Quantity | None],
+    may_end: list[bool] | None = None,
+) -> list[tuple[str, Quantity]]:
+    """The longest phrase from each starting word that `read` reads; `may_end[j]` False says a phrase
+    ending at word j cannot read, so it is not even joined."""
     found = []
     i = 0
     while i < len(tokens):
         token = tokens[i]
         if token and (token.split("-")[0] in _STARTERS or token[0].isdigit() or token[0] in "~"):  # "twenty-one"
             for length in range(min(_LONGEST_PHRASE, len(tokens) - i), 0, -1):
+                if may_end is not None and not may_end[i + length - 1]:
+                    continue
                 phrase = " ".join(t for t in tokens[i : i + length] if t)
-                reading = _reading(phrase, table) if phrase else None
+                reading = read(phrase, table) if phrase else None
                 if reading is not None:
                     found.append((phrase, reading))
                     i += length
@@ -452,10 +479,69 @@ def quantities_in(text: str, table: VagueTable = ENTRY_TABLE) -> list[tuple[str,
     return found
 
 
+# --- the shortcut: most phrases tried cannot be a quantity, and their last word says so --------------
+
+# Every rule but the fixed phrases ends its words with a number: digits ("216", "~30", "15-20"), a
+# number word ("twenty-one", "a dozen", "five hundred"), or a bound after one ("or more", "+", "or so",
+# "a couple of"). A phrase ending otherwise reads only as one of the fixed phrases or a vague word.
+_NUMBER_WORDS = frozenset(_UNITS) | frozenset(_TENS) | frozenset(_SCALES) | frozenset(_ROUGH_UNITS)
+_NUMBER_ENDINGS = frozenset({"couple", "of", "more", "so"})
+_TRAILING_LETTERS = re.compile(r"[a-z]+$")
+
+
+@functools.lru_cache(maxsize=65536)  # the same words recur quote after quote
+def _ends_in_number(word: str) -> bool:
+    if word[-1].isdigit() or word[-1] == "+" or word in _NUMBER_ENDINGS:
+        return True
+    letters = _TRAILING_LETTERS.search(word)
+    return letters is not None and letters[0] in _NUMBER_WORDS
+
+
+@functools.lru_cache(maxsize=64)
+def _fixed_phrases(table: VagueTable) -> tuple[frozenset[str], frozenset[str]]:
+    """The phrases that read whole, without a number (after any hedge), and their last words: the
+    only other endings. (A vague word with "of" after it ends in "of", which counts as a number's.)"""
+    phrases = frozenset({*_UNQUANTIFIED, *_NONE, *table.entries})
+    return phrases, frozenset(words.split()[-1] for words in phrases)
+
+
+def _quick_reader(
+    tokens: list[str], table: VagueTable
+) -> tuple[Callable[[str, VagueTable], Quantity | None], list[bool]]:
+    """`_reading`, answering None at once for a phrase whose last word no rule ends with, and trying
+    only the fixed phrases and vague words where it does not end in a number; and, for each word,
+    whether a phrase ending there (at its last non-empty word) may read at all."""
+    fixed, fixed_last = _fixed_phrases(table)
+    numbered = {t for t in tokens if t and _ends_in_number(t)}
+    unnumbered = {t for t in tokens if t in fixed_last} - numbered
+
+    def read(phrase: str, table: VagueTable) -> Quantity | None:
+        last = phrase.rpartition(" ")[2]
+        if last in numbered:
+            return _reading(phrase, table)
+        # As `_parse` has it (the words are normalized already, so a vague word is looked up as is).
+        if last in unnumbered and _unhedged(phrase) in fixed:
+            return _reading(phrase, table)
+        return None
+
+    may_end, last_may = [], False
+    for t in tokens:
+        if t:  # an empty word (punctuation alone) leaves the phrase ending at the word before
+            last_may = t in numbered or t in unnumbered
+        may_end.append(last_may)
+    return read, may_end
+
+
 def states_quantity(text: str, quantity: Quantity, table: VagueTable = ENTRY_TABLE) -> bool:
     """Whether running text states this quantity, in digits or words, with its bound ("at least")."""
     wanted = _reading(quantity.text, table) or quantity
     return (wanted.reading, wanted.vague_word) in _stated(text, table)
+
+
+def reference_states_quantity(text: str, quantity: Quantity, table: VagueTable = ENTRY_TABLE) -> bool:
+    """`states_quantity` through the reference scan, for tests."""
+    wanted = _reading(quantity.text, table) or quantity
+    return (wanted.reading, wanted.vague_word) in {(q.reading, q.vague_word) for _, q in reference_quantities_in(text, table)}
 
 
 # A figure's quote is checked where the import checks the row, where it is prepared and in its

@@ -9,6 +9,7 @@ any table can read them again.
 
 from __future__ import annotations
 
+import functools
 import math
 import types
 from collections.abc import Iterable, Mapping
@@ -98,7 +99,7 @@ class VagueTable:
         return f"{self.name}@{self.version}"
 
     def lookup(self, word: str) -> VagueBounds | None:
-        return dict(self._entries).get(normalize(word))
+        return _entry_map(self).get(normalize(word))
 
     def about_band(self, n: int) -> tuple[int, int, int]:
         """low, best, high of "about n"."""
@@ -151,3 +152,8 @@ def vocabulary_words(table: VagueTable) -> list[str]:
     """Every vague word of a table, for suggestions."""
     return [word for word, _ in table._entries]
 
+
+# Every phrase tried in running text looks its words up; the table is frozen, so its mapping is built once.
+@functools.lru_cache(maxsize=64)
+def _entry_map(table: VagueTable) -> Mapping[str, VagueBounds]:
+    return types.MappingProxyType(dict(table._entries))

@@ -56,19 +56,10 @@ def open_application(settings: Settings, create: bool) -> tuple[LedgerApplicatio
     integrity = integrity_env(settings.home)  # the tree guard's settings (ledger/integrity)
     if is_postgres(settings.store):
         env = {**store_env(settings.store), **integrity}
-        with translated(settings):
-            app = LedgerApplication(env={**env, "CREATE_TABLE": "false"})
-            _upgrade(app)
-        if not create:
-            return app, False
-        try:
-            with translated(settings):
-                app.recorder.max_notification_id()
-            return app, False
-        except NoLedger:
-            app.close()
-        with translated(settings):
-            return LedgerApplication(env=env), True
+        if create:  # simultaneous creating opens of one schema: one at a time, each seeing it whole
+            with translated(settings), _postgres_setup(env):
+                return _open_postgres(env, settings, create)
+        return _open_postgres(env, settings, create)
     path = Path(settings.store)
     existed = path.exists()
     if not existed and not create:
@@ -84,6 +75,45 @@ def open_application(settings: Settings, create: bool) -> tuple[LedgerApplicatio
         if existed:
             _upgrade(app)
     return app, not existed
+
+
+def _open_postgres(env: dict[str, str], settings: Settings, create: bool) -> tuple[LedgerApplication, bool]:
+    from ledger.application.app import LedgerApplication
+
+    with translated(settings):
+        app = LedgerApplication(env={**env, "CREATE_TABLE": "false"})
+        _upgrade(app)
+    if not create:
+        return app, False
+    try:
+        with translated(settings):
+            app.recorder.max_notification_id()
+        return app, False
+    except NoLedger:
+        app.close()
+    with translated(settings):
+        return LedgerApplication(env=env), True
+
+
+@contextlib.contextmanager
+def _postgres_setup(env: dict[str, str]) -> Iterator[None]:
+    """A session advisory lock per schema, on a connection of its own, held while a creating open looks
+    for the ledger's tables and makes what is missing: a process that connects while another is still
+    creating them would find half a schema (a table without the library's composite types)."""
+    import zlib
+
+    import psycopg
+
+    schema = env.get("POSTGRES_SCHEMA", "public")
+    connection = psycopg.connect(
+        dbname=env["POSTGRES_DBNAME"], host=env["POSTGRES_HOST"], port=env["POSTGRES_PORT"], user=env["POSTGRES_USER"],
+        password=env["POSTGRES_PASSWORD"] or None, connect_timeout=int(env["POSTGRES_CONNECT_TIMEOUT"]), autocommit=True,
+    )  # fmt: skip
+    try:
+        connection.execute("SELECT pg_advisory_lock(%s)", [zlib.crc32(f"ledger-open:{schema}".encode())])
+        yield  # the lock ends with the session
+    finally:
+        connection.close()
 
 
 def _upgrade(app: LedgerApplication) -> None:

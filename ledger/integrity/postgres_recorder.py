@@ -34,11 +34,12 @@ class PostgresTreeRecorder(PostgresApplicationRecorder):
 
         `CREATE TABLE IF NOT EXISTS` is not safe against itself: two sessions creating the same table
         at once fail with "tuple concurrently updated" or a duplicate type. A session-level advisory
-        lock, held on a connection of its own while the library creates its tables, serialises them.
+        lock, held on a connection of its own while the library and the tree create their tables (and
+        while `upgrade` looks for them), serialises them.
         """
         with self._setting_up():
             super().create_table()
-        self.create_tree()
+            self.create_tree()
 
     @contextlib.contextmanager
     def _setting_up(self) -> Iterator[None]:
@@ -53,11 +54,14 @@ class PostgresTreeRecorder(PostgresApplicationRecorder):
     def upgrade(self) -> None:
         """An existing ledger opened by a command that creates nothing: its tree tables, if it lacks them
         (a ledger written before tamper evidence existed). A schema without the library's table is left alone."""
-        with self.tree.reading() as cursor:
-            cursor.execute("SELECT to_regclass(%s), to_regclass(%s)", [self.tree.events, self.tree.table(self.tree.leaves_name)])
-            events, leaves = cursor.fetchone()
-        if events is not None and leaves is None:
-            self.create_tree()
+        with self._setting_up():  # not while another process is still creating this schema's tables
+            with self.tree.reading() as cursor:
+                cursor.execute(
+                    "SELECT to_regclass(%s), to_regclass(%s)", [self.tree.events, self.tree.table(self.tree.leaves_name)]
+                )
+                events, leaves = cursor.fetchone()
+            if events is not None and leaves is None:
+                self.create_tree()
 
     def create_tree(self) -> None:
         """The tree's tables beside the library's (made if missing), and a log that never had a tree adopted."""

@@ -75,3 +75,20 @@ def test_the_pinned_types_are_the_ones_the_readme_documents() -> None:
     for name, kind in {**FIGURE_TYPES, **TALLY_TYPES}.items():
         if kind != "string":  # the README lists the typed columns; every other column is text
             assert f"`{name}`" in section, name
+
+
+def test_a_tally_beyond_int64_is_refused_in_one_line_and_writes_no_file(tmp_path: Path) -> None:
+    """Counts keep their pinned INT64 type: a sum past it (millions of counts at the ledger's limit)
+    is refused naming the column, rather than silently changing the column's type."""
+    from ledger.errors import InvalidInput
+    from ledger.io.formats.parquet import write_parquet
+
+    target = tmp_path / "tallies.parquet"
+    row = {column: None for column in TALLY_COLUMNS} | {"best": 2**63}
+    refusal = r"parquet column 'best': a value beyond Parquet's INT64; export this table as csv or json"
+    with pytest.raises(InvalidInput, match=refusal):
+        write_parquet("tallies", TALLY_COLUMNS, [row], target)
+    assert not target.exists()
+    row["best"] = 2**63 - 1  # the largest INT64 still fits, exactly
+    write_parquet("tallies", TALLY_COLUMNS, [row], target)
+    assert pq.read_table(target).column("best").to_pylist() == [2**63 - 1]

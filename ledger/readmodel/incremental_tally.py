@@ -30,8 +30,8 @@ import duckdb
 from ledger.domain.claims import Claim
 from ledger.domain.policy import Policy
 from ledger.domain.tally import Bounds, Cell, CellKey, _combine, sum_bounds, weigh
-from ledger.domain.vocabulary import ROOT_STATUS, Grade, status_level, status_parent
-from ledger.readmodel.sql_tally import _CATEGORY, _only, fill_tally
+from ledger.domain.vocabulary import ROOT_STATUS, Grade, status_parent
+from ledger.readmodel.sql_tally import _CATEGORY, _only, cell_columns, fill_tally
 from ledger.readmodel.view import View
 
 # Facts about one figure: they touch its own cell only (the cell of its claim series).
@@ -286,26 +286,8 @@ def _tally_affected(con: duckdb.DuckDBPyConnection, policy: Policy, at: int) -> 
 
 
 def _row(cell: Cell, policy: Policy, at: int, tree: dict[str, str | None]) -> dict[str, Any]:
-    """A cell as a row of `tallies` (queries._tally_row, which the SQL engine's rows equal)."""
-    bounds = cell.bounds
-    return {
-        "policy": policy.label,
-        "log_position": at,
-        "incident_id": cell.incident_id,
-        "victim_status": cell.victim_status,
-        "outcome": cell.outcome,
-        "low": bounds.low if bounds else None,
-        "best": bounds.best if bounds else None,
-        "high": bounds.high if bounds else None,
-        "high_open": bool(bounds and bounds.high is None),
-        "grade": cell.grade.value,
-        "basis": cell.basis,
-        "claims": len(cell.claims),
-        "parts": len(cell.parts),
-        "status_level": status_level(cell.victim_status),
-        "top": cell.victim_status == ROOT_STATUS and tree.get(cell.incident_id) is None,
-        "unattributed": cell.unattributed,
-    }
+    """A cell as a row of `tallies`, as the SQL engine writes it."""
+    return {"policy": policy.label, "log_position": at, **cell_columns(cell, tree)}
 
 
 @cache

@@ -16,11 +16,10 @@ from ledger.domain.policy import Policy
 from ledger.domain.quantity import Quantity
 from ledger.domain.tally import Cell, tally
 from ledger.domain.values import describe_reported
-from ledger.domain.vocabulary import ROOT_STATUS, status_level
 from ledger.errors import InvalidInput, NotFound
 from ledger.readmodel.catchup import position
 from ledger.readmodel.incremental_tally import refresh_tally
-from ledger.readmodel.sql_tally import fill_tally
+from ledger.readmodel.sql_tally import cell_columns, fill_tally
 from ledger.readmodel.view import INCIDENTS_AS_OF, View, incidents_as_of
 
 Row = dict[str, Any]
@@ -184,22 +183,8 @@ def plain_tally(con: duckdb.DuckDBPyConnection, policy: Policy, view: View = NOW
 
 
 def _tally_row(cell: Cell, names: dict[str, str], parents: dict[str, str | None]) -> Row:
-    bounds = cell.bounds
     return {
-        "incident_id": cell.incident_id,
-        "victim_status": cell.victim_status,
-        "outcome": cell.outcome,
-        "low": bounds.low if bounds else None,
-        "best": bounds.best if bounds else None,
-        "high": bounds.high if bounds else None,
-        "high_open": bool(bounds and bounds.high is None),
-        "grade": cell.grade.value,
-        "basis": cell.basis,
-        "claims": len(cell.claims),
-        "parts": len(cell.parts),
-        "status_level": status_level(cell.victim_status),
-        "top": cell.victim_status == ROOT_STATUS and parents.get(cell.incident_id) is None,
-        "unattributed": cell.unattributed,
+        **cell_columns(cell, parents),
         "claim_figure_ids": sorted(c.figure_id for c in cell.claims),
         "claimants": "; ".join(sorted({names.get(c.claimant_id, c.claimant_id) for c in cell.claims})) or None,
     }

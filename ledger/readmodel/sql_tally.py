@@ -21,7 +21,7 @@ import duckdb
 
 from ledger.domain.policy import BestRule, Policy
 from ledger.domain.quantity import reread
-from ledger.domain.vocabulary import ROOT_STATUS, Grade, Reliability, Role
+from ledger.domain.vocabulary import ROOT_STATUS, Grade, Reliability, Role, status_level
 from ledger.readmodel.view import INCIDENTS_AS_OF, View
 
 
@@ -393,3 +393,24 @@ def _params(policy: Policy, view: View) -> dict[str, Any]:
 def _only(params: dict[str, Any], sql: str) -> dict[str, Any]:
     """DuckDB rejects named parameters a statement does not use."""
     return {name: value for name, value in params.items() if re.search(rf"\${name}\b", sql)}
+
+
+def cell_columns(cell: Any, parents: dict[str, str | None]) -> dict[str, Any]:
+    """A tally cell (ledger.domain.tally.Cell) as the columns of a `tallies` row that both engines write."""
+    bounds = cell.bounds
+    return {
+        "incident_id": cell.incident_id,
+        "victim_status": cell.victim_status,
+        "outcome": cell.outcome,
+        "low": bounds.low if bounds else None,
+        "best": bounds.best if bounds else None,
+        "high": bounds.high if bounds else None,
+        "high_open": bool(bounds and bounds.high is None),
+        "grade": cell.grade.value,
+        "basis": cell.basis,
+        "claims": len(cell.claims),
+        "parts": len(cell.parts),
+        "status_level": status_level(cell.victim_status),
+        "top": cell.victim_status == ROOT_STATUS and parents.get(cell.incident_id) is None,
+        "unattributed": cell.unattributed,
+    }

@@ -463,9 +463,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--json", type=Path, help="Also write the results here.")
     parser.add_argument("--skip-memory", action="store_true")
+    parser.add_argument("--keep", type=Path, help="Work here and keep it (the last import's ledger is DIR/import-N).")
     args = parser.parse_args()
     size = SIZES[args.size]
-    work = Path(tempfile.mkdtemp(prefix=f"ledger-bench-{args.size}-"))
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+    work = args.keep or Path(tempfile.mkdtemp(prefix=f"ledger-bench-{args.size}-"))
     try:
         results = []
         import_runs = 1 if size >= 1_000_000 else args.runs
@@ -477,7 +480,8 @@ def main() -> None:
         if not args.skip_memory and (memory := bench_memory(size, work)):
             results.append(memory)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
     print_table(results)
     machine = {"python": platform.python_version(), "machine": platform.machine(), "cpus": os.cpu_count(),
                "system": platform.platform()}  # fmt: skip

@@ -2,6 +2,7 @@
 """Benchmark tallies that answer in proportion to what changed, against baselines measured in the same run.
 
     python scripts/bench_tally.py --size 100k [--runs 5] [--home DIR] [--json bench-tally-100k.json]
+        [--only processes --old CHECKOUT]
 
 Figures, each the median over the runs, as a ratio to its baseline:
 - a tally after recording 100 new figures, and after one withdrawal, correction or strike
@@ -13,7 +14,8 @@ Figures, each the median over the runs, as a ratio to its baseline:
   them in one transaction (target <= 1.5);
 - `ledger tally --incident KEY` (a campaign, its whole subtree) and `ledger explain` of its
   all-victims killed cell, as whole processes on a caught-up, cached read model, against
-  `ledger --help` (target <= 3).
+  `ledger --help` (target <= 3); --old DIR times another checkout's code in the same runs (its own
+  `ledger --help` its baseline), both trees byte-compiled first as an installed package is.
 
 The synthetic ledger is deterministic (fixed seed), built through the public import path; --home
 keeps it between runs of this script (it grows by a few hundred figures per run).
@@ -251,9 +253,20 @@ def bench_full(ledger: Any, runs: int) -> dict[str, Any]:
 # --- whole processes ---------------------------------------------------------------------------
 
 
-def bench_processes(ledger: Any, runs: int) -> list[dict[str, Any]]:
+def bench_processes(ledger: Any, runs: int, old: Path | None = None) -> list[dict[str, Any]]:
+    """Whole processes against `ledger --help`, each run timing the three in turn; with `old` (a checkout
+    of other code, e.g. `git worktree add DIR main`), that code's three as well in the same runs, on the
+    same ledger and with the same interpreter (its package first on PYTHONPATH).
+
+    Both trees are byte-compiled first: an installed package has its bytecode (pip compiles it), and a
+    tree read under PYTHONDONTWRITEBYTECODE would otherwise compile every module in every process."""
     exe = str(Path(sys.executable).with_name("ledger"))
     env = {**os.environ, "LEDGER_HOME": str(ledger.settings.home), "LEDGER_ANALYST": "bench"}
+    trees = {"ours": Path(__file__).resolve().parents[1], **({"old": old.resolve()} if old else {})}
+    envs = {"ours": env, **({"old": {**env, "PYTHONPATH": str(trees["old"])}} if old else {})}
+    for tree in trees.values():
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(tree / "ledger")], check=True,
+                       stdout=subprocess.DEVNULL)  # fmt: skip
     with ledger.reading() as con:
         (key,) = con.execute(
             "SELECT i.key FROM incidents i JOIN figures f USING (incident_id) WHERE i.parent_id IS NULL "
@@ -262,24 +275,31 @@ def bench_processes(ledger: Any, runs: int) -> list[dict[str, Any]]:
             "SELECT p.key FROM incidents p JOIN incidents i ON i.parent_id = p.incident_id WHERE p.parent_id IS NULL LIMIT 1"
         ).fetchone()
 
-    def run(*args: str) -> Callable[[], None]:
+    def run(which: str, *args: str) -> Callable[[], None]:
         cmd = [exe, *args]
-        return lambda: subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        return lambda: subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=envs[which])
 
-    tally = run("tally", "--incident", key)
-    explain = run("explain", key, "all", "killed")
-    tally()  # the cache current, as a reader finds it
-    help_times, tally_times, explain_times = [], [], []
-    for _ in range(runs):
-        help_times += timed(run("--help"), 1)
-        tally_times += timed(tally, 1)
-        explain_times += timed(explain, 1)
-    progress(f"--help {statistics.median(help_times):.3f} s, tally --incident {statistics.median(tally_times):.3f} s, "
-             f"explain {statistics.median(explain_times):.3f} s")  # fmt: skip
-    return [
-        figure(f"ledger tally --incident {key} (s)", tally_times, help_times, "ledger --help", "<= 3"),
-        figure(f"ledger explain {key} all killed (s)", explain_times, help_times, "ledger --help", "<= 3"),
-    ]
+    commands = {"--help": ("--help",), "tally": ("tally", "--incident", key), "explain": ("explain", key, "all", "killed")}
+    for which in envs:
+        run(which, *commands["tally"])()  # the cache current, as a reader finds it
+    times: dict[tuple[str, str], list[float]] = {(w, c): [] for w in envs for c in commands}
+    for _ in range(runs):  # interleaved, so old and new see the same load on a shared machine
+        for which in envs:
+            for name, args in commands.items():
+                times[which, name] += timed(run(which, *args), 1)
+    results = []
+    for which in envs:
+        med = {name: statistics.median(times[which, name]) for name in commands}
+        progress(f"{which}: --help {med['--help']:.3f} s, tally --incident {med['tally']:.3f} s, "
+                 f"explain {med['explain']:.3f} s")  # fmt: skip
+        label = "" if which == "ours" else " [old code]"
+        results += [
+            figure(f"ledger tally --incident {key}{label} (s)", times[which, "tally"], times[which, "--help"],
+                   "ledger --help", "<= 3"),  # fmt: skip
+            figure(f"ledger explain {key} all killed{label} (s)", times[which, "explain"], times[which, "--help"],
+                   "ledger --help", "<= 3"),  # fmt: skip
+        ]
+    return results
 
 
 def print_table(results: list[dict[str, Any]]) -> None:
@@ -296,6 +316,7 @@ def main() -> None:
     parser.add_argument("--home", type=Path, help="Keep the synthetic ledger here (built when absent).")
     parser.add_argument("--only", choices=["incremental", "full", "processes"], action="append")
     parser.add_argument("--json", type=Path, help="Also write the results here.")
+    parser.add_argument("--old", type=Path, help="Also time the whole processes of the code in this checkout, same runs.")
     args = parser.parse_args()
     size = SIZES[args.size]
     home = args.home or Path(tempfile.mkdtemp(prefix=f"ledger-bench-tally-{args.size}-"))
@@ -308,7 +329,7 @@ def main() -> None:
         if "full" in only:
             results.append(bench_full(ledger, args.runs))
         if "processes" in only:
-            results += bench_processes(ledger, args.runs)
+            results += bench_processes(ledger, args.runs, args.old)
     finally:
         ledger.close()
     print_table(results)

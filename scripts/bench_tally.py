@@ -293,11 +293,10 @@ def bench_processes(ledger: Any, runs: int, old: Path | None = None) -> list[dic
         progress(f"{which}: --help {med['--help']:.3f} s, tally --incident {med['tally']:.3f} s, "
                  f"explain {med['explain']:.3f} s")  # fmt: skip
         label = "" if which == "ours" else " [old code]"
+        baseline = times[which, "--help"]
         results += [
-            figure(f"ledger tally --incident {key}{label} (s)", times[which, "tally"], times[which, "--help"],
-                   "ledger --help", "<= 3"),  # fmt: skip
-            figure(f"ledger explain {key} all killed{label} (s)", times[which, "explain"], times[which, "--help"],
-                   "ledger --help", "<= 3"),  # fmt: skip
+            figure(f"ledger tally --incident {key}{label} (s)", times[which, "tally"], baseline, "ledger --help", "<= 3"),
+            figure(f"ledger explain {key} all killed{label} (s)", times[which, "explain"], baseline, "ledger --help", "<= 3"),
         ]
     return results
 

@@ -96,7 +96,7 @@ def explain(
     cell = find_cell(snapshot, key, f"{incident} / {key[1]} / {key[2]}")
     ctx = _Context(
         snapshot, sources.figure_sources(con, view, scope), sources.figure_events(con, view, scope),
-        sources.incident_keys(con), sources.carrier_sources(con, view, scope),
+        _incident_keys(con, snapshot), sources.carrier_sources(con, view, scope),
     )  # fmt: skip
     own_claims = [c for c in snapshot.facts.claims if (c.incident_id, c.victim_status, c.outcome) == key]
     own = weigh(key, own_claims, snapshot.facts.reliability, policy) if own_claims else None
@@ -122,6 +122,14 @@ def explain(
         basis=cell.basis,
         lines=tuple(lines),
     )
+
+
+def _incident_keys(con: duckdb.DuckDBPyConnection, snapshot: Snapshot) -> dict[str, str]:
+    """Incident id -> key, of the incidents the snapshot tallies (every line names one of them), not the ledger's."""
+    rows = con.execute(
+        "SELECT incident_id, key FROM incidents WHERE incident_id IN (SELECT unnest($ids))", {"ids": list(snapshot.facts.parents)}
+    ).fetchall()
+    return dict(rows)
 
 
 def published_flag_lines(con: duckdb.DuckDBPyConnection, incident_id: str, view: View) -> list[Line]:

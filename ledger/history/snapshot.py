@@ -32,23 +32,26 @@ class Snapshot:
 
 def take(con: duckdb.DuckDBPyConnection, policy: Policy, view: View, below: CellKey | None = None) -> Snapshot:
     """The view tallied; `below` a cell, only that cell and the cells under it (what it is made of):
-    their facts alone are loaded, in table `cell_scope` (series_id, incident_id), so a cell of a large
-    ledger explains without tallying the rest."""
+    their facts alone are loaded, in table `cell_scope` (series_id, incident_id), and the incidents
+    under it, as the view's tree has them, in table `cell_tree` (incident_id, parent_id), so a cell
+    of a large ledger explains without tallying the rest."""
     if below is None:
         facts = load_facts(con, view)
     else:
         incident, status, outcome = below
-        params = {"recorded": view.recorded_by, "incident": incident, "status": status, "outcome": outcome}
-        con.execute(CELL_SCOPE, params)
+        con.execute(CELL_TREE, {"recorded": view.recorded_by, "incident": incident})
+        con.execute(CELL_SCOPE, {"status": status, "outcome": outcome})
         facts = load_facts(con, view, scope="cell_scope")
-        parents = dict(con.execute(SUBTREE, {"recorded": view.recorded_by, "incident": incident}).fetchall())
+        parents = dict(con.execute("SELECT incident_id, parent_id FROM cell_tree").fetchall())
         facts = attrs.evolve(facts, parents={**parents, incident: None})  # the cell's incident is the top here
     cells = tally(facts.claims, facts.reliability, facts.parents, policy)
     return Snapshot(view, policy, queries.view_position(con, view), facts, cells)
 
 
-# An incident and the incidents under it, as the view's tree has them.
-SUBTREE = f"""
+# An incident and the incidents under it, as the view's tree has them (walked once: the claim series
+# under the cell and the tree its cells roll up through both come from it).
+CELL_TREE = f"""
+CREATE OR REPLACE TEMP TABLE cell_tree AS
 WITH RECURSIVE tree AS MATERIALIZED ({INCIDENTS_AS_OF}),
 sub(incident_id, parent_id) AS (
     SELECT $incident::VARCHAR, NULL::VARCHAR
@@ -56,13 +59,12 @@ sub(incident_id, parent_id) AS (
 )
 SELECT incident_id, parent_id FROM sub
 """
-# The claim series under a cell: of its incident and the incidents under it, its victim status and
-# the statuses under it, its outcome.
+# The claim series under a cell: of its incident and the incidents under it (cell_tree), its victim
+# status and the statuses under it, its outcome.
 CELL_SCOPE = f"""
 CREATE OR REPLACE TEMP TABLE cell_scope AS
-WITH sub AS ({SUBTREE})
 SELECT series_id, incident_id FROM series
-WHERE incident_id IN (SELECT incident_id FROM sub) AND outcome = $outcome
+WHERE incident_id IN (SELECT incident_id FROM cell_tree) AND outcome = $outcome
   AND ($status = '{ROOT_STATUS}' OR victim_status = $status OR starts_with(victim_status, $status || '/'))
 """
 

@@ -29,6 +29,7 @@ import json
 import os
 import platform
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -275,29 +276,39 @@ def bench_processes(ledger: Any, runs: int, old: Path | None = None) -> list[dic
             "SELECT p.key FROM incidents p JOIN incidents i ON i.parent_id = p.incident_id WHERE p.parent_id IS NULL LIMIT 1"
         ).fetchone()
 
-    def run(which: str, *args: str) -> Callable[[], None]:
-        cmd = [exe, *args]
-        return lambda: subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=envs[which])
+    def run(which: str, *args: str) -> float:
+        """Run one process; its wall time is returned, its CPU time (user + system, all its threads) kept."""
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        subprocess.run([exe, *args], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=envs[which])
+        wall = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu[which, args[0]].append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+        return wall
 
     commands = {"--help": ("--help",), "tally": ("tally", "--incident", key), "explain": ("explain", key, "all", "killed")}
-    for which in envs:
-        run(which, *commands["tally"])()  # the cache current, as a reader finds it
     times: dict[tuple[str, str], list[float]] = {(w, c): [] for w in envs for c in commands}
+    cpu: dict[tuple[str, str], list[float]] = {(w, args[0]): [] for w in envs for args in commands.values()}
+    for which in envs:
+        run(which, *commands["tally"])  # the cache current, as a reader finds it
     for _ in range(runs):  # interleaved, so old and new see the same load on a shared machine
         for which in envs:
             for name, args in commands.items():
-                times[which, name] += timed(run(which, *args), 1)
+                times[which, name].append(run(which, *args))
     results = []
     for which in envs:
         med = {name: statistics.median(times[which, name]) for name in commands}
+        on_cpu = {name: statistics.median(cpu[which, args[0]][1 if name == "tally" else 0 :]) for name, args in commands.items()}
         progress(f"{which}: --help {med['--help']:.3f} s, tally --incident {med['tally']:.3f} s, "
-                 f"explain {med['explain']:.3f} s")  # fmt: skip
+                 f"explain {med['explain']:.3f} s; CPU --help {on_cpu['--help']:.3f} s, tally --incident "
+                 f"{on_cpu['tally']:.3f} s ({on_cpu['tally'] / on_cpu['--help']:.2f}x), explain {on_cpu['explain']:.3f} s "
+                 f"({on_cpu['explain'] / on_cpu['--help']:.2f}x)")  # fmt: skip
         label = "" if which == "ours" else " [old code]"
         baseline = times[which, "--help"]
-        results += [
-            figure(f"ledger tally --incident {key}{label} (s)", times[which, "tally"], baseline, "ledger --help", "<= 3"),
-            figure(f"ledger explain {key} all killed{label} (s)", times[which, "explain"], baseline, "ledger --help", "<= 3"),
-        ]
+        for name, what in (("tally", f"ledger tally --incident {key}"), ("explain", f"ledger explain {key} all killed")):
+            result = figure(f"{what}{label} (s)", times[which, name], baseline, "ledger --help", "<= 3")
+            result["cpu_median"], result["cpu_baseline_median"] = on_cpu[name], on_cpu["--help"]
+            results.append(result)
     return results
 
 

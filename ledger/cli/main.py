@@ -380,6 +380,9 @@ chart_app = _group("chart", "ledger.cli.transfer", help="Charts to PNG or SVG.")
 
 def run() -> None:
     """Console entry point: every error becomes one line on stderr and its exit code (see ledger/cli/edge.py)."""
+    from ledger.cli import lean_duckdb
+
+    lean_duckdb.install()  # DuckDB's engine without its package's Python front, until something needs that
     try:
         code = app(standalone_mode=False)  # returns the exit code of typer.Exit when not standalone
     except LedgerError as error:  # raised outside a command (none is expected); still one line

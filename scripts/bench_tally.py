@@ -15,7 +15,9 @@ Figures, each the median over the runs, as a ratio to its baseline:
 - `ledger tally --incident KEY` (a campaign, its whole subtree) and `ledger explain` of its
   all-victims killed cell, as whole processes on a caught-up, cached read model, against
   `ledger --help` (target <= 3); --old DIR times another checkout's code in the same runs (its own
-  `ledger --help` its baseline), both trees byte-compiled first as an installed package is.
+  `ledger --help` its baseline), both trees byte-compiled first as an installed package is; each
+  process's CPU time (user + system, all its threads) is reported beside its wall time, since on a
+  loaded machine it varies far less.
 
 The synthetic ledger is deterministic (fixed seed), built through the public import path; --home
 keeps it between runs of this script (it grows by a few hundred figures per run).

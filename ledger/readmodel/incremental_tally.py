@@ -85,6 +85,7 @@ class Plan:
 
     since: int | None
     everything: str | None = None
+    cells: int = 0  # the cached tally's cells
 
 
 def plan(con: duckdb.DuckDBPyConnection, policy: Policy, at: int) -> Plan:
@@ -105,8 +106,8 @@ def plan(con: duckdb.DuckDBPyConnection, policy: Policy, at: int) -> Plan:
     ]
     reaching = [t for t in topics if t not in FIGURE_TOPICS and t not in INERT_TOPICS]
     if reaching:
-        return Plan(since, f"{', '.join(reaching)} since position {since} may change any cell")
-    return Plan(since)
+        return Plan(since, f"{', '.join(reaching)} since position {since} may change any cell", cells)
+    return Plan(since, cells=cells)
 
 
 def refresh_tally(con: duckdb.DuckDBPyConnection, policy: Policy, at: int, largest_share: float = LARGEST_SHARE) -> Refresh:
@@ -119,7 +120,7 @@ def refresh_tally(con: duckdb.DuckDBPyConnection, policy: Policy, at: int, large
         return Refresh("full", found.everything or "")
     con.execute(TOUCHED, {"since": found.since, "at": at, "topics": list(FIGURE_TOPICS)})
     (touched,) = con.execute("SELECT count(*) FROM work_touched").fetchone() or (0,)
-    (cached,) = con.execute("SELECT count(*) FROM tallies WHERE policy = ?", [policy.label]).fetchone() or (0,)
+    cached = found.cells
     if touched > largest_share * cached:
         con.execute("DROP TABLE work_touched")
         fill_tally(con, policy, View(), "tallies", "tally_claims", at)

@@ -12,6 +12,8 @@ Figures, each the median over the runs, as a ratio to its baseline:
   figures) rolled up level by level through the incident tree and the victim-status tree, each
   parent the larger of its own bounds and the sum of its parts, written with the claims behind
   them in one transaction (target <= 1.5);
+- for the in-process figures, the same ratio of CPU times (this process's, DuckDB's threads
+  included), which a machine shared with other jobs disturbs less than wall time;
 - `ledger tally --incident KEY` (a campaign, its whole subtree) and `ledger explain` of its
   all-victims killed cell, as whole processes on a caught-up, cached read model, against
   `ledger --help` (target <= 3); --old DIR times another checkout's code in the same runs (its own
@@ -45,12 +47,15 @@ SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000, "1M": 1_000_000}
 POLICY = "default@2"
 
 
-def timed(fn: Callable[[], Any], runs: int) -> list[float]:
+def timed(fn: Callable[[], Any], runs: int, cpu: list[float] | None = None) -> list[float]:
+    """Wall times of `fn`; with `cpu`, this process's CPU times (every DuckDB thread's) appended to it."""
     times = []
     for _ in range(runs):
-        start = time.perf_counter()
+        start, used = time.perf_counter(), time.process_time()
         fn()
         times.append(time.perf_counter() - start)
+        if cpu is not None:
+            cpu.append(time.process_time() - used)
     return times
 
 
@@ -58,10 +63,17 @@ def progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def figure(name: str, ours: list[float], baseline: list[float], what: str, target: str) -> dict[str, Any]:
+def figure(name: str, ours: list[float], baseline: list[float], what: str, target: str,
+           cpu: tuple[list[float], list[float]] | None = None) -> dict[str, Any]:  # fmt: skip
+    """A figure's medians and ratio; with `cpu` (ours, the baseline's CPU times), their ratio too: on a
+    machine shared with other jobs, CPU time varies less with the load than wall time does."""
     mine, theirs = statistics.median(ours), statistics.median(baseline)
-    return {"figure": name, "median": mine, "min": min(ours), "max": max(ours), "baseline_median": theirs,
-            "ratio": mine / theirs, "target": target, "baseline": what, "runs": len(ours)}  # fmt: skip
+    found = {"figure": name, "median": mine, "min": min(ours), "max": max(ours), "baseline_median": theirs,
+             "ratio": mine / theirs, "target": target, "baseline": what, "runs": len(ours)}  # fmt: skip
+    if cpu is not None:
+        found |= {"cpu_median": statistics.median(cpu[0]), "baseline_cpu_median": statistics.median(cpu[1]),
+                  "cpu_ratio": statistics.median(cpu[0]) / statistics.median(cpu[1])}  # fmt: skip
+    return found
 
 
 def open_ledger(home: Path, size: int) -> Any:
@@ -133,24 +145,21 @@ def bench_incremental(ledger: Any, runs: int, rng: random.Random) -> list[dict[s
     results = []
     for name, change in (("100 new figures", append), ("a withdrawal", withdraw), ("a correction", correct),
                          ("a strike", strike)):  # fmt: skip
-        ours, full = [], []
+        ours, full, ours_cpu, full_cpu = [], [], [], []
         for run in range(runs):
             change()
             with ledger.reading() as con:  # caught up, untimed: the same for both paths
                 at = queries.view_position(con, queries.NOW)
                 assert plan(con, policy, at).everything is None, name
-                start = time.perf_counter()
-                queries.tallies(con, policy)
-                ours.append(time.perf_counter() - start)
+                ours += timed(lambda: queries.tallies(con, policy), 1, ours_cpu)
                 incremental = snapshot(con, policy.label)
                 con.execute("DELETE FROM tallies WHERE policy = ?", [policy.label])
-                start = time.perf_counter()
-                queries.tallies(con, policy)
-                full.append(time.perf_counter() - start)
+                full += timed(lambda: queries.tallies(con, policy), 1, full_cpu)
                 if snapshot(con, policy.label) != incremental:
                     raise SystemExit(f"after {name} (run {run + 1}): the incremental tally differs from the full recompute")
         progress(f"tally after {name}: {statistics.median(ours):.3f} s, full {statistics.median(full):.3f} s, equal")
-        results.append(figure(f"tally after {name} (s)", ours, full, "full recompute of the same log", "<= 0.1"))
+        results.append(figure(f"tally after {name} (s)", ours, full, "full recompute of the same log", "<= 0.1",
+                              (ours_cpu, full_cpu)))  # fmt: skip
     return results
 
 
@@ -241,16 +250,17 @@ def bench_full(ledger: Any, runs: int) -> dict[str, Any]:
             con.execute("DELETE FROM tallies WHERE policy = ?", [policy.label])
             queries.tallies(con, policy)
 
-        ours, baseline = [], []
+        ours, baseline, ours_cpu, baseline_cpu = [], [], [], []
         for _ in range(runs):  # interleaved, so both see the same load on a shared machine
-            ours += timed(full, 1)
-            baseline += timed(lambda: like_for_like_roll_up(con), 1)
+            ours += timed(full, 1, ours_cpu)
+            baseline += timed(lambda: like_for_like_roll_up(con), 1, baseline_cpu)
         (cells,) = con.execute("SELECT count(*) FROM ll_cells").fetchone()
         for table in ("ll_cells", "ll_claims"):
             con.execute(f"DROP TABLE {table}")
     progress(f"full tally {statistics.median(ours):.3f} s, like-for-like roll-up {statistics.median(baseline):.3f} s "
              f"({cells:,} cells)")  # fmt: skip
-    return figure("full tally (s)", ours, baseline, "the same cells rolled up and written with their claims", "<= 1.5")
+    return figure("full tally (s)", ours, baseline, "the same cells rolled up and written with their claims", "<= 1.5",
+                  (ours_cpu, baseline_cpu))  # fmt: skip
 
 
 # --- whole processes ---------------------------------------------------------------------------
@@ -315,9 +325,10 @@ def bench_processes(ledger: Any, runs: int, old: Path | None = None) -> list[dic
 
 
 def print_table(results: list[dict[str, Any]]) -> None:
-    print(f"{'figure':58} {'median':>9} {'baseline':>9} {'ratio':>7}  {'target':7} baseline")
+    print(f"{'figure':58} {'median':>9} {'baseline':>9} {'ratio':>7} {'cpu ratio':>9}  {'target':7} baseline")
     for r in results:
-        print(f"{r['figure']:58} {r['median']:9.3f} {r['baseline_median']:9.3f} {r['ratio']:7.3f}  {r['target']:7} "
+        cpu = f"{r['cpu_ratio']:9.3f}" if "cpu_ratio" in r else f"{'-':>9}"
+        print(f"{r['figure']:58} {r['median']:9.3f} {r['baseline_median']:9.3f} {r['ratio']:7.3f} {cpu}  {r['target']:7} "
               f"{r['baseline']}")  # fmt: skip
 
 

@@ -85,6 +85,7 @@ class Plan:
 
     since: int | None
     everything: str | None = None
+    cells: int = 0  # the cached tally's cells
 
 
 def plan(con: duckdb.DuckDBPyConnection, policy: Policy, at: int) -> Plan:
@@ -105,8 +106,8 @@ def plan(con: duckdb.DuckDBPyConnection, policy: Policy, at: int) -> Plan:
     ]
     reaching = [t for t in topics if t not in FIGURE_TOPICS and t not in INERT_TOPICS]
     if reaching:
-        return Plan(since, f"{', '.join(reaching)} since position {since} may change any cell")
-    return Plan(since)
+        return Plan(since, f"{', '.join(reaching)} since position {since} may change any cell", cells)
+    return Plan(since, cells=cells)
 
 
 def refresh_tally(con: duckdb.DuckDBPyConnection, policy: Policy, at: int, largest_share: float = LARGEST_SHARE) -> Refresh:
@@ -119,7 +120,7 @@ def refresh_tally(con: duckdb.DuckDBPyConnection, policy: Policy, at: int, large
         return Refresh("full", found.everything or "")
     con.execute(TOUCHED, {"since": found.since, "at": at, "topics": list(FIGURE_TOPICS)})
     (touched,) = con.execute("SELECT count(*) FROM work_touched").fetchone() or (0,)
-    (cached,) = con.execute("SELECT count(*) FROM tallies WHERE policy = ?", [policy.label]).fetchone() or (0,)
+    cached = found.cells
     if touched > largest_share * cached:
         con.execute("DROP TABLE work_touched")
         fill_tally(con, policy, View(), "tallies", "tally_claims", at)
@@ -173,36 +174,39 @@ SELECT s.series_id, s.incident_id FROM series s
 JOIN work_affected a ON a.incident = s.incident_id AND a.victim_status = s.victim_status AND a.outcome = s.outcome
 """
 
-# work_cached: the cached cells that are parts of affected cells and stay as they are: the same
-# status of a child incident, or a status one level below at the same incident.
-CACHED = f"""
-CREATE OR REPLACE TEMP TABLE work_cached AS
+# work_near: the cached cells of the touched incidents, their ancestors and their children that
+# matter here, found in one scan of the cached tally: each affected cell's cached row (`stale`, by
+# its row id, to delete) and the cells that are parts of affected cells and stay as they are (the
+# same status of a child incident, or a status one level below at the same incident). The
+# affected cells are distinct, so each cached cell matches each of them at most once.
+NEAR = f"""
+CREATE OR REPLACE TEMP TABLE work_near AS
 WITH near AS (
     SELECT incident, parent FROM work_tree
     UNION
     SELECT i.incident_id, i.parent_id FROM incidents i JOIN work_tree t ON i.parent_id = t.incident
 ),
 candidates AS (
-    SELECT c.incident_id AS incident, c.victim_status, c.outcome, c.low, c.best, c.high, c.grade, n.parent,
+    SELECT c.rowid AS row, c.incident_id AS incident, c.victim_status, c.outcome, c.low, c.best, c.high, c.grade,
+           n.parent,
            CASE WHEN contains(c.victim_status, '/') THEN {_CATEGORY.replace("victim_status", "c.victim_status")}
                 WHEN c.victim_status <> '{ROOT_STATUS}' THEN '{ROOT_STATUS}' END AS upper
     FROM tallies c JOIN near n ON n.incident = c.incident_id
     WHERE c.policy = $policy
-),
-parts AS (
-    SELECT c.* FROM candidates c
-    JOIN work_affected a ON a.incident = c.parent AND a.victim_status = c.victim_status AND a.outcome = c.outcome
-    UNION
-    SELECT c.* FROM candidates c
-    JOIN work_affected a ON a.incident = c.incident AND a.victim_status = c.upper AND a.outcome = c.outcome
 )
-SELECT p.* EXCLUDE (upper) FROM parts p
-ANTI JOIN work_affected a ON a.incident = p.incident AND a.victim_status = p.victim_status AND a.outcome = p.outcome
+SELECT c.* EXCLUDE (upper), own.incident IS NOT NULL AS stale FROM candidates c
+LEFT JOIN work_affected own
+       ON own.incident = c.incident AND own.victim_status = c.victim_status AND own.outcome = c.outcome
+LEFT JOIN work_affected above
+       ON above.incident = c.parent AND above.victim_status = c.victim_status AND above.outcome = c.outcome
+LEFT JOIN work_affected upper
+       ON upper.incident = c.incident AND upper.victim_status = c.upper AND upper.outcome = c.outcome
+WHERE own.incident IS NOT NULL OR above.incident IS NOT NULL OR upper.incident IS NOT NULL
 """
 
 _MATCHES = "{table}.incident_id = a.incident AND {table}.victim_status = a.victim_status AND {table}.outcome = a.outcome"
 WRITE = (
-    f"DELETE FROM tallies USING work_affected a WHERE tallies.policy = $policy AND {_MATCHES.format(table='tallies')}",
+    "DELETE FROM tallies WHERE rowid IN (SELECT row FROM work_near WHERE stale)",
     "UPDATE tallies SET log_position = $at WHERE policy = $policy AND log_position <> $at",
     "INSERT INTO tallies BY NAME SELECT * FROM delta_cells",
     "DELETE FROM tally_claims USING work_affected a "
@@ -210,7 +214,7 @@ WRITE = (
     "UPDATE tally_claims SET log_position = $at WHERE policy = $policy AND log_position <> $at",
     "INSERT INTO tally_claims BY NAME SELECT * FROM delta_claims",
 )
-WORK_TABLES = ("work_touched", "work_chain", "work_tree", "work_affected", "work_scope", "work_cached")
+WORK_TABLES = ("work_touched", "work_chain", "work_tree", "work_affected", "work_scope", "work_near")
 
 
 def _tally_affected(con: duckdb.DuckDBPyConnection, policy: Policy, at: int) -> int:
@@ -221,7 +225,7 @@ def _tally_affected(con: duckdb.DuckDBPyConnection, policy: Policy, at: int) -> 
 
     for sql in (CHAIN, TREE, AFFECTED, SCOPE):
         con.execute(sql)
-    con.execute(CACHED, {"policy": policy.label})
+    con.execute(NEAR, {"policy": policy.label})
     tree: dict[str, str | None] = dict(con.execute("SELECT incident, parent FROM work_tree").fetchall())
     affected: list[CellKey] = [
         (str(i), str(s), str(o))
@@ -238,7 +242,9 @@ def _tally_affected(con: duckdb.DuckDBPyConnection, policy: Policy, at: int) -> 
         if (upper := status_parent(status)) is not None:
             by_status[(incident, upper, outcome)].append(key)
 
-    for incident, status, outcome, low, best, high, grade, parent in con.execute("SELECT * FROM work_cached").fetchall():
+    for incident, status, outcome, low, best, high, grade, parent in con.execute(
+        "SELECT incident, victim_status, outcome, low, best, high, grade, parent FROM work_near WHERE NOT stale"
+    ).fetchall():
         key = (incident, status, outcome)
         bounds = None if best is None else Bounds(low, best, high)
         cached[key] = Cell(incident, status, outcome, bounds=bounds, grade=Grade(grade), basis="cached")

@@ -39,10 +39,12 @@ class Facts:
 def load_facts(con: duckdb.DuckDBPyConnection, view: View = NOW, scope: str | None = None) -> Facts:
     """The facts a view sees: recorded by T (what we knew), or reported by T (what had been claimed).
 
-    With a scope (a table of series_id and incident_id), only the claims of those series, and no
-    incident tree: the caller has the part of the tree it asks about (incremental_tally, explain)."""
+    With a scope (a table of distinct series_id, and incident_id), only the claims of those series,
+    and no incident tree: the caller has the part of the tree it asks about (incremental_tally,
+    explain). The scope is joined, not used as an IN filter: a hash join probes the large tables
+    about twice as fast here."""
     params = {"recorded": view.recorded_by}
-    within = "true" if scope is None else f"series_id IN (SELECT series_id FROM {scope})"
+    within = "" if scope is None else f"JOIN (SELECT series_id FROM {scope}) USING (series_id)"
     incidents = incidents_as_of(None if scope is None else f"SELECT incident_id FROM {scope}")
     reported = [
         Claim(
@@ -69,8 +71,8 @@ def load_facts(con: duckdb.DuckDBPyConnection, view: View = NOW, scope: str | No
             "f.quantity, f.reported_at, f.position, coalesce(f.occurred_start, i.occurred_start), "
             "coalesce(f.occurred_end, i.occurred_end), coalesce(f.stance, 'stated'), f.document_id, "
             "coalesce(f.quote_part, 'body'), f.reported_until, f.fingerprint "
-            f"FROM figures f JOIN ({incidents}) i USING (incident_id) "
-            f"WHERE {within} AND ($recorded IS NULL OR f.recorded_at <= $recorded) "
+            f"FROM figures f {within} JOIN ({incidents}) i USING (incident_id) "
+            "WHERE ($recorded IS NULL OR f.recorded_at <= $recorded) "
             "ORDER BY f.position",
             params,
         ).fetchall()
@@ -79,8 +81,8 @@ def load_facts(con: duckdb.DuckDBPyConnection, view: View = NOW, scope: str | No
     withdrawn: set[str] = set()
     struck: set[str] = set()
     for kind, figure_id, correction, withdrawn_at in con.execute(
-        "SELECT kind, figure_id, correction, coalesce(reported_until, recorded_at) FROM figure_events "
-        f"WHERE {within} AND ($recorded IS NULL OR recorded_at <= $recorded) ORDER BY position",
+        f"SELECT kind, figure_id, correction, coalesce(reported_until, recorded_at) FROM figure_events {within} "
+        "WHERE ($recorded IS NULL OR recorded_at <= $recorded) ORDER BY position",
         params,
     ).fetchall():
         if kind == "corrected":
@@ -92,8 +94,8 @@ def load_facts(con: duckdb.DuckDBPyConnection, view: View = NOW, scope: str | No
             struck.add(figure_id)
     carriers: dict[str, list[Carrier]] = defaultdict(list)
     for r in con.execute(
-        "SELECT figure_id, reported_at, reported_until, fingerprint, document_id, quote_part, stance FROM carriers "
-        f"WHERE NOT is_first AND {within} AND ($recorded IS NULL OR recorded_at <= $recorded) ORDER BY position",
+        f"SELECT figure_id, reported_at, reported_until, fingerprint, document_id, quote_part, stance FROM carriers {within} "
+        "WHERE NOT is_first AND ($recorded IS NULL OR recorded_at <= $recorded) ORDER BY position",
         params,
     ).fetchall():
         carriers[r[0]].append(Carrier(*r[1:]))

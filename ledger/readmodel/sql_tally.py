@@ -35,7 +35,9 @@ def _until(at: str, precision: str) -> str:
 
 
 # work_claims: every claim the view sees, as it stands after corrections (claims.fold) and with its
-# primary carrier (claims.with_carriers): the earliest by reported time, ties to the lower fingerprint.
+# primary carrier (claims.with_carriers): the earliest by reported time, ties to the lower fingerprint;
+# keyed by its cell's numbers too (work_tree and cell_codes), which the weighing and
+# the roll-up group and join on.
 CLAIMS = f"""
 CREATE OR REPLACE TEMP TABLE work_claims AS
 WITH events AS (
@@ -63,6 +65,8 @@ more AS (  -- the carriers after a figure's first, as the view sees them
 ),
 claims AS (
     SELECT f.figure_id, f.series_id, f.incident_id, f.claimant_id, f.victim_status, f.outcome, f.position,
+           i.incident, $status_codes[list_position($status_names, f.victim_status)] AS status,
+           list_position($outcome_names, f.outcome)::INTEGER AS outcome_code,
            f.fingerprint, coalesce(x.role, f.role) AS role,
            coalesce((x.reported ->> 'at')::TIMESTAMPTZ, f.reported_at) AS own_at,
            CASE WHEN x.reported IS NULL THEN f.reported_until
@@ -83,7 +87,7 @@ claims AS (
            x.stance AS fixed_stance, coalesce(f.stance, 'stated') AS own_stance, f.document_id AS own_document,
            coalesce(f.quote_part, 'body') AS own_part, m.earliest, m.until AS more_until
     FROM figures f
-    JOIN ({INCIDENTS_AS_OF}) i USING (incident_id)
+    JOIN work_tree i USING (incident_id)
     LEFT JOIN fixes x USING (figure_id)
     LEFT JOIN withdrawn w USING (figure_id)
     LEFT JOIN more m USING (figure_id)
@@ -92,7 +96,8 @@ claims AS (
 carried AS (
     SELECT *, earliest IS NULL OR (own_at, fingerprint) <= (earliest.at, earliest.fingerprint) AS own_first FROM claims
 )
-SELECT figure_id, series_id, incident_id, claimant_id, victim_status, outcome, position, role, withdrawn,
+SELECT figure_id, series_id, incident_id, claimant_id, victim_status, outcome, incident, status, outcome_code,
+       position, role, withdrawn,
        occurred_start, occurred_end, kind, low, best, high, vague_word, vague_table, text,
        CASE WHEN own_first THEN own_at ELSE earliest.at END AS reported_at,
        least(coalesce(own_until, own_at), more_until) AS reported_until,
@@ -125,7 +130,8 @@ standing AS (  -- a figure's log position is unique, and a cheaper key than its 
     )
 ),
 read AS (
-    SELECT s.incident_id, s.victim_status, s.outcome, s.figure_id, s.claimant_id, s.role, s.reported_at, s.position,
+    SELECT s.incident_id, s.victim_status, s.outcome, s.incident, s.status, s.outcome_code,
+           s.figure_id, s.claimant_id, s.role, s.reported_at, s.position,
            s.text, s.document_id, s.quote_part,
            coalesce(v.kind, s.kind) AS kind,
            coalesce(v.kind, s.kind) <> 'unquantified' AS quantified,
@@ -144,21 +150,21 @@ read AS (
            ON v.text = s.text AND list_contains($rereads, s.kind) AND s.vague_table IS DISTINCT FROM $table
 ),
 bodies AS (
-    SELECT DISTINCT incident_id, victim_status, outcome, document_id FROM read
+    SELECT DISTINCT incident, status, outcome_code, document_id FROM read
     WHERE NOT own_grounds AND document_id IS NOT NULL AND quote_part <> 'headline'
 ),
 party AS (
-    SELECT DISTINCT incident_id, victim_status, outcome, low, best, high FROM read
+    SELECT DISTINCT incident, status, outcome_code, low, best, high FROM read
     WHERE quantified AND list_contains($parties, role)
 )
 SELECT read.* EXCLUDE (own_grounds) FROM read
 WHERE NOT own_grounds
   AND NOT (quote_part = 'headline' AND EXISTS (
-        SELECT 1 FROM bodies b WHERE b.incident_id = read.incident_id AND b.victim_status = read.victim_status
-          AND b.outcome = read.outcome AND b.document_id = read.document_id))
+        SELECT 1 FROM bodies b WHERE b.incident = read.incident AND b.status = read.status
+          AND b.outcome_code = read.outcome_code AND b.document_id = read.document_id))
   AND NOT ($exclude_echoes AND role IN ('unattributed', 'unknown') AND quantified AND EXISTS (
-        SELECT 1 FROM party p WHERE p.incident_id = read.incident_id AND p.victim_status = read.victim_status
-          AND p.outcome = read.outcome AND p.low = read.low AND p.best = read.best
+        SELECT 1 FROM party p WHERE p.incident = read.incident AND p.status = read.status
+          AND p.outcome_code = read.outcome_code AND p.low = read.low AND p.best = read.best
           AND p.high IS NOT DISTINCT FROM read.high))
 """
 
@@ -173,11 +179,11 @@ EXACT = f"""
 CREATE OR REPLACE TEMP TABLE work_exact AS
 WITH candidates AS (  -- which claims best is chosen among (tally.best_candidates)
     SELECT *, quantified AND NOT ($numbers_first AND vague AND bool_or(quantified AND NOT vague)
-              OVER (PARTITION BY incident_id, victim_status, outcome)) AS candidate
+              OVER (PARTITION BY incident, status, outcome_code)) AS candidate
     FROM work_counted
 ),
 weighed AS (
-    SELECT incident_id, victim_status, outcome,
+    SELECT incident, status, outcome_code,
            count(*) AS counted,
            count(*) FILTER (quantified) AS quantified,
            min(low) FILTER (quantified) AS low,
@@ -204,10 +210,10 @@ graded AS (
                 WHEN concession OR firm_independents >= 2 THEN 'confirmed'
                 WHEN claimants >= 2 AND independents >= 1 THEN 'fair'
                 ELSE 'weak' END AS grade
-    FROM (SELECT DISTINCT incident_id, victim_status, outcome FROM work_claims) cells
-    LEFT JOIN weighed USING (incident_id, victim_status, outcome)
+    FROM (SELECT DISTINCT incident, status, outcome_code FROM work_claims) cells
+    LEFT JOIN weighed USING (incident, status, outcome_code)
 )
-SELECT t.incident, victim_status, outcome, t.depth,
+SELECT incident, status, outcome_code, t.depth,
        CASE WHEN grade = 'discounted' THEN false WHEN grade = 'pending' THEN $unquantified_as IS NOT NULL
             ELSE true END AS quantified,
        CASE WHEN grade = 'pending' THEN $unquantified_as WHEN $single_number THEN chosen ELSE low END AS low,
@@ -216,10 +222,31 @@ SELECT t.incident, victim_status, outcome, t.depth,
        CASE WHEN grade = 'pending' THEN $unquantified_as WHEN $single_number THEN chosen
             WHEN open THEN NULL ELSE high END AS high,
        {CERTAINTY} AS certainty, 'claims' AS basis, coalesce(counted, 0) AS claims, 0 AS parts
-FROM graded JOIN work_tree t USING (incident_id)
+FROM graded JOIN work_tree t USING (incident)
 """
 
-# work_tree: each incident's parent and depth in the tree as the view sees it. The roll-up keys
+# The roll-up keys cells by numbers, as it keys incidents (work_tree): the root status is 0, each
+# category k a multiple k * _SPAN, its sub-statuses k * _SPAN + 1, + 2, ...; outcomes 1, 2, ...
+# (cell_codes). Joins and groups on them are cheaper than on the names, and the statuses a status
+# rolls into are arithmetic.
+_SPAN = 1 << 32  # more sub-statuses than any ledger could hold figures for
+
+
+def cell_codes(con: duckdb.DuckDBPyConnection) -> dict[str, list[Any]]:
+    """Every status and outcome a figure has, whatever the view, and their codes: the names and the
+    codes in parallel lists, as statement parameters (a list lookup per row, no join)."""
+    found = {str(s) for (s,) in con.execute("SELECT DISTINCT victim_status FROM figures").fetchall()}
+    categories = sorted({s.split("/", 1)[0] for s in found} - {ROOT_STATUS})
+    codes = {ROOT_STATUS: 0}
+    for k, category in enumerate(categories, start=1):
+        codes[category] = k * _SPAN
+        for j, sub in enumerate(sorted(s for s in found if s.startswith(category + "/")), start=1):
+            codes[sub] = k * _SPAN + j
+    outcomes = sorted(str(o) for (o,) in con.execute("SELECT DISTINCT outcome FROM figures").fetchall())
+    return {"status_names": list(codes), "status_codes": list(codes.values()), "outcome_names": outcomes}
+
+
+# work_tree: each incident's parent, depth and period in the tree as the view sees it. The roll-up keys
 # incidents by a number: joins on it are several times cheaper than on the 36-character ids.
 TREE = f"""
 CREATE OR REPLACE TEMP TABLE work_tree AS
@@ -230,7 +257,8 @@ up(incident_id, ancestor_id) AS (
     SELECT up.incident_id, t.parent_id FROM up JOIN tree t ON t.incident_id = up.ancestor_id WHERE t.parent_id IS NOT NULL
 ),
 numbered AS (SELECT *, row_number() OVER (ORDER BY incident_id)::INTEGER AS incident FROM tree)
-SELECT n.incident_id, n.incident, p.incident AS parent, count(up.ancestor_id)::INTEGER AS depth
+SELECT n.incident_id, n.incident, p.incident AS parent, count(up.ancestor_id)::INTEGER AS depth,
+       n.occurred_start, n.occurred_end
 FROM numbered n LEFT JOIN numbered p ON p.incident_id = n.parent_id LEFT JOIN up ON up.incident_id = n.incident_id
 GROUP BY ALL
 """
@@ -253,7 +281,7 @@ FROM {{cells}} GROUP BY ALL
 _PARTS_STAND = "own.certainty IS NULL OR (NOT own.quantified AND p.quantified > 0)"
 _OWN_STANDS = "coalesce(p.quantified, 0) = 0 OR NOT own.quantified"
 COMBINED = f"""
-SELECT incident, victim_status, outcome,
+SELECT incident, status, outcome_code,
        CASE WHEN {_PARTS_STAND} THEN coalesce(p.quantified, 0) > 0 ELSE own.quantified END AS quantified,
        CASE WHEN {_PARTS_STAND} THEN p.low WHEN {_OWN_STANDS} THEN own.low ELSE greatest(own.low, p.low) END AS low,
        CASE WHEN {_PARTS_STAND} THEN p.best WHEN {_OWN_STANDS} THEN own.best ELSE greatest(own.best, p.best) END AS best,
@@ -265,45 +293,48 @@ SELECT incident, victim_status, outcome,
             WHEN {_OWN_STANDS} THEN own.basis ELSE 'claims+parts' END AS basis,
        coalesce(own.claims, 0) AS claims, coalesce(own.parts, 0) + coalesce(p.present, 0) AS parts
 FROM {{cells}}
-LEFT JOIN {{parts}} p USING (incident, victim_status, outcome)
+LEFT JOIN {{parts}} p USING (incident, status, outcome_code)
 """
 # The cells combined, with their own bounds as `own`: another table's, or (when the cells carry
 # their own bounds) the cells themselves, which spares joining a table to itself.
-_WITH_OWN = "{cells} cell LEFT JOIN {own} own USING (incident, victim_status, outcome)"
+_WITH_OWN = "{cells} cell LEFT JOIN {own} own USING (incident, status, outcome_code)"
 
 # One level of the tree. Its cells: its exact cells, for their status and every status above it,
 # and the parents of the level below (a cell is live when something rolls into it). Each combines
 # with its child incidents' cells, then each category with its sub-statuses' cells, then each
 # total (`all`) with its categories' cells, all at the same incident (tally._roll_up).
-_CATEGORY = "split_part(victim_status, '/', 1)"
-_IS_CATEGORY = f"victim_status <> '{ROOT_STATUS}' AND NOT contains(victim_status, '/')"
+_CATEGORY = "split_part(victim_status, '/', 1)"  # a sub-status's category, by name (incremental_tally)
+# The same by code (cell_codes).
+_CODE_CATEGORY = f"status - status % {_SPAN}"
+_CODE_IS_SUB = f"status % {_SPAN} <> 0"
+_CODE_IS_CATEGORY = f"status <> 0 AND status % {_SPAN} = 0"
 LEVEL = f"""
 INSERT INTO work_rolled
 WITH cells AS (
-    SELECT incident, victim_status, outcome FROM work_exact WHERE depth = $depth
+    SELECT incident, status, outcome_code FROM work_exact WHERE depth = $depth
     UNION
-    SELECT incident, {_CATEGORY}, outcome FROM work_exact
-    WHERE depth = $depth AND contains(victim_status, '/')  -- a sub-status's category
+    SELECT incident, {_CODE_CATEGORY}, outcome_code FROM work_exact
+    WHERE depth = $depth AND {_CODE_IS_SUB}  -- a sub-status's category
     UNION
-    SELECT incident, '{ROOT_STATUS}', outcome FROM work_exact WHERE depth = $depth
+    SELECT incident, 0, outcome_code FROM work_exact WHERE depth = $depth
     UNION
-    SELECT parent, victim_status, outcome FROM work_rolled WHERE depth = $depth + 1
+    SELECT parent, status, outcome_code FROM work_rolled WHERE depth = $depth + 1
 ),
-children AS ({PARTS.format(key="parent AS incident, victim_status, outcome",
+children AS ({PARTS.format(key="parent AS incident, status, outcome_code",
                            cells="work_rolled WHERE depth = $depth + 1")}),
 with_children AS MATERIALIZED ({COMBINED.format(cells=_WITH_OWN.format(cells="cells", own="work_exact"), parts="children")}),
-subs AS ({PARTS.format(key=f"incident, {_CATEGORY} AS victim_status, outcome",
-                       cells="with_children WHERE contains(victim_status, '/')")}),
+subs AS ({PARTS.format(key=f"incident, {_CODE_CATEGORY} AS status, outcome_code",
+                       cells=f"with_children WHERE {_CODE_IS_SUB}")}),
 with_subs AS MATERIALIZED ({COMBINED.format(cells="with_children own", parts="subs")}),
-categories AS ({PARTS.format(key=f"incident, '{ROOT_STATUS}' AS victim_status, outcome",
-                             cells=f"with_subs WHERE {_IS_CATEGORY}")}),
+categories AS ({PARTS.format(key="incident, 0 AS status, outcome_code",
+                             cells=f"with_subs WHERE {_CODE_IS_CATEGORY}")}),
 with_root AS ({COMBINED.format(cells="with_subs own", parts="categories")})
 SELECT with_root.*,
-       CASE WHEN $show_remainder AND with_root.victim_status = '{ROOT_STATUS}' AND with_root.quantified
+       CASE WHEN $show_remainder AND with_root.status = 0 AND with_root.quantified
             THEN greatest(0, with_root.best - coalesce(c.best, 0)) END AS unattributed,
        $depth AS depth, t.parent
 FROM with_root JOIN work_tree t USING (incident)
-LEFT JOIN categories c USING (incident, victim_status, outcome)
+LEFT JOIN categories c USING (incident, status, outcome_code)
 """
 
 
@@ -311,12 +342,14 @@ def fill_tally(con: duckdb.DuckDBPyConnection, policy: Policy, view: View, table
     """Replace this policy's rows in `table` (cells) and `claims_table` (the claims each cell counts)
     with the tally the view sees, inside the caller's transaction."""
     params = _params(policy, view)
-    con.execute(CLAIMS, _only(params, CLAIMS))
+    params |= cell_codes(con)
+    for sql in (TREE, CLAIMS):
+        con.execute(sql, _only(params, sql))
     _readings(con, policy)
-    for sql in (COUNTED, TREE, EXACT):
+    for sql in (COUNTED, EXACT):
         con.execute(sql, _only(params, sql))
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE work_rolled (incident INTEGER, victim_status VARCHAR, outcome VARCHAR, "
+        "CREATE OR REPLACE TEMP TABLE work_rolled (incident INTEGER, status BIGINT, outcome_code INTEGER, "
         # Sums of counts: HUGEINT, so no number of figures at the ledger's limit overflows (ledger/domain/limits.py).
         "quantified BOOLEAN, low HUGEINT, best HUGEINT, high HUGEINT, certainty INTEGER, basis VARCHAR, claims INTEGER, "
         "parts INTEGER, unattributed HUGEINT, depth INTEGER, parent INTEGER)"
@@ -328,14 +361,15 @@ def fill_tally(con: duckdb.DuckDBPyConnection, policy: Policy, view: View, table
     # A rolled-up cell counts the claims of its own exact cell; the claims themselves are listed beside.
     con.execute(f"DELETE FROM {table} WHERE policy = $policy", {"policy": policy.label})
     con.execute(
-        f"INSERT INTO {table} SELECT $policy, $at, t.incident_id, r.victim_status, r.outcome, "
+        f"INSERT INTO {table} SELECT $policy, $at, t.incident_id, $status_names[list_position($status_codes, r.status)], "
+        "$outcome_names[r.outcome_code], "
         "CASE WHEN r.quantified THEN r.low END, CASE WHEN r.quantified THEN r.best END, "
         "CASE WHEN r.quantified THEN r.high END, r.quantified AND r.high IS NULL, "
         f"CASE r.certainty {_CERTAINTY_GRADE} END, r.basis, r.claims, r.parts, "
-        f"CASE WHEN r.victim_status = '{ROOT_STATUS}' THEN 0 WHEN contains(r.victim_status, '/') THEN 2 ELSE 1 END, "
-        f"r.victim_status = '{ROOT_STATUS}' AND t.parent IS NULL, r.unattributed "
+        f"CASE WHEN r.status = 0 THEN 0 WHEN r.status % {_SPAN} <> 0 THEN 2 ELSE 1 END, "
+        "r.status = 0 AND t.parent IS NULL, r.unattributed "
         "FROM work_rolled r JOIN work_tree t USING (incident)",
-        {"policy": policy.label, "at": at},
+        {"policy": policy.label, "at": at, **_only(params, "$status_names $status_codes $outcome_names")},
     )
     con.execute(f"DELETE FROM {claims_table} WHERE policy = $policy", {"policy": policy.label})
     con.execute(
@@ -343,7 +377,8 @@ def fill_tally(con: duckdb.DuckDBPyConnection, policy: Policy, view: View, table
         "FROM work_counted",
         {"policy": policy.label, "at": at},
     )
-    for name in ("work_readings", "work_claims", "work_counted", "work_tree", "work_exact", "work_rolled"):
+    for name in ("work_readings", "work_claims", "work_counted", "work_tree", "work_exact",
+                 "work_rolled"):
         con.execute(f"DROP TABLE {name}")
 
 

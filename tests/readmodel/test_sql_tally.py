@@ -25,7 +25,7 @@ from ledger.domain.values import Period, ReportedTime
 from ledger.domain.vocabulary import Precision
 from ledger.io.seed import load_seed
 from ledger.ledger import Ledger
-from ledger.readmodel import queries
+from ledger.readmodel import queries, sql_tally
 from ledger.readmodel.view import View
 from tests.conftest import World, make_ledger
 
@@ -168,3 +168,29 @@ def test_a_table_without_a_word_reads_it_as_recorded_in_both_engines(world: Worl
     # Recorded by default@2: the campaign's own "dozens" (at least 24) and its child's "scores" (at least
     # 40, which the campaign takes as the larger).
     assert fast[(campaign, "civilian", "killed")] == (40, 40, None)
+
+
+def test_cell_codes_keep_the_status_tree_in_their_arithmetic(world: World) -> None:
+    """The roll-up keys statuses by number (sql_tally.cell_codes): the root is 0, a category a positive
+    multiple of the span, a sub-status its category's code plus a remainder; every code distinct,
+    categories without figures of their own included. The tally of such statuses still equals the
+    Python engine's."""
+    ledger = world.ledger
+    for status in ("militant/bla", "militant/ttp", "security_forces/police", "civilian", "all"):
+        ledger.record_figure(world.figure(victim_status=status, quantity="12", quote=None))
+    with ledger.reading() as con:
+        codes = sql_tally.cell_codes(con)
+        plain, fast = plain_rows(con, "default@2", View()), sql_rows(con, "default@2", View())
+    by_name = dict(zip(codes["status_names"], codes["status_codes"], strict=True))
+    assert set(by_name) == {"all", "civilian", "militant", "militant/bla", "militant/ttp", "security_forces",
+                            "security_forces/police"}  # fmt: skip
+    assert len(set(by_name.values())) == len(by_name)
+    span = sql_tally._SPAN
+    assert by_name["all"] == 0
+    for name, code in by_name.items():
+        if "/" in name:
+            assert code % span != 0 and code - code % span == by_name[name.split("/")[0]], name
+        elif name != "all":
+            assert code > 0 and code % span == 0, name
+    assert codes["outcome_names"] == ["killed"]
+    assert plain.keys() == fast.keys() and all(fast[k] == row for k, row in plain.items())

@@ -124,7 +124,8 @@ class TreeGuard:
         with self.tree.reading() as cursor:
             stored: list[tuple[int, bytes]] = []
             after = self.after
-            while leaves := self.tree.position_hashes(cursor, after, positions[-1], PAGE):
+            # The page's leaves in one query, not 10,000 at a time: there are as many as the page has events.
+            while leaves := self.tree.position_hashes(cursor, after, positions[-1], max(PAGE, len(positions))):
                 stored.extend(leaves)
                 after = leaves[-1][0]
         # The intact log, the common case: the same positions in the same order, each with its leaf's hash,

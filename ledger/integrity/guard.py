@@ -29,8 +29,6 @@ from ledger.integrity.errors import VERIFY_HINT, LogTampered
 from ledger.integrity.leaves import PAGE, TreeStore, for_recorder
 from ledger.integrity.settings import KEYS_ENV, KEYS_SETTING
 
-_U64 = 1 << 64
-
 if TYPE_CHECKING:
     import pyarrow as pa
 
@@ -163,31 +161,38 @@ _CANONICAL_ID = "^(?:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4
 def leaf_hashes(page: pa.Table) -> list[bytes]:
     """The leaf hash of every event of a page (source.page_schema()), as `encoding.leaf_hash` gives it.
 
-    A canonical event (its id as the library writes it, whole numbers in range) is encoded here in one
-    pass and its state hashed as the bytes Arrow holds, without copying it; any other row goes through
-    `leaf_hash` itself."""
+    A page of canonical events (ids as the library writes them, whole numbers in range: every page the
+    ledger wrote) is encoded here in one pass, each state hashed as the bytes Arrow holds, without a copy.
+    A page with any other row (edited by hand) goes through `leaf_hash` row by row."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    ids = page["aggregate_id"]
+    ids, positions, versions = page["aggregate_id"], page["position"], page["aggregate_version"]
     hexes = pc.if_else(pc.match_substring_regex(ids, _CANONICAL_ID), pc.replace_substring(ids, "-", ""), None)
+    states = page["state"].cast(pa.binary()).to_pylist()
+    canonical = (
+        not hexes.null_count
+        and not page["topic"].null_count
+        and not page["state"].null_count
+        and (not page.num_rows or (pc.min(positions).as_py() >= 0 and pc.min(versions).as_py() >= 0))
+    )
+    if not canonical:
+        rows = zip(positions.to_pylist(), ids.to_pylist(), versions.to_pylist(), page["topic"].to_pylist(), states,
+                   strict=True)  # fmt: skip
+        return [leaf_hash(*row) for row in rows]
     topics: dict[str, bytes] = {}  # a page holds a handful of topics: each one's field encoded once
     hashes = []
-    rows = zip(
-        page["position"].to_pylist(), ids.to_pylist(), hexes.to_pylist(), page["aggregate_version"].to_pylist(),
-        page["topic"].to_pylist(), page["state"].cast(pa.binary()).to_pylist(), strict=True,
-    )  # fmt: skip
-    for position, aggregate_id, hexed, version, topic, state in rows:
-        if hexed is not None and 0 <= position < _U64 and 0 <= version < _U64 and type(topic) is str and state is not None:
-            if (topic_field := topics.get(topic)) is None:
-                encoded = topic.encode("utf-8", "surrogatepass")
-                topic_field = topics[topic] = _LENGTH.pack(0x74, len(encoded)) + encoded
-            head = _HEAD.pack(0x70, 8, position, 0x69, 16, bytes.fromhex(hexed), 0x76, 8, version)
-            digest = sha256(b"".join((_LEAF_START, head, topic_field, _LENGTH.pack(0x73, len(state)))))
-            digest.update(state)
-            hashes.append(digest.digest())
-        else:
-            hashes.append(leaf_hash(position, aggregate_id, version, topic, state))
+    head, length, fromhex, join = _HEAD.pack, _LENGTH.pack, bytes.fromhex, b"".join
+    for position, hexed, version, topic, state in zip(
+        positions.to_pylist(), hexes.to_pylist(), versions.to_pylist(), page["topic"].to_pylist(), states, strict=True
+    ):
+        if (topic_field := topics.get(topic)) is None:
+            encoded = topic.encode("utf-8", "surrogatepass")
+            topic_field = topics[topic] = length(0x74, len(encoded)) + encoded
+        digest = sha256(join((_LEAF_START, head(0x70, 8, position, 0x69, 16, fromhex(hexed), 0x76, 8, version),
+                              topic_field, length(0x73, len(state)))))  # fmt: skip
+        digest.update(state)
+        hashes.append(digest.digest())
     return hashes
 
 

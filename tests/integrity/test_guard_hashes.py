@@ -48,6 +48,26 @@ def test_a_page_hashes_as_its_events_do_one_by_one(rows: list[tuple[int, str, in
     assert leaf_hashes(page) == expected
 
 
+CANONICAL_ROWS = st.lists(
+    st.tuples(
+        st.integers(0, 2**63 - 1),
+        st.one_of(UUIDS.map(lambda u: u.hex), UUIDS.map(str)),
+        st.integers(0, 2**31 - 1),
+        st.sampled_from(["ledger:ClaimSeries.FigureReported", "ledger:Incident.Registered"]) | st.text(max_size=30),
+        st.text(max_size=200),
+    ),
+    min_size=1,
+    max_size=30,
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(rows=CANONICAL_ROWS)
+def test_a_page_the_ledger_wrote_hashes_as_its_events_do_one_by_one(rows: list[tuple[int, str, int, str, str]]) -> None:
+    page = page_table(rows)  # every row canonical: the one-pass encoding, not leaf_hash row by row
+    assert leaf_hashes(page) == [leaf_hash(p, i, v, t, s.encode("utf-8", "surrogatepass")) for p, i, v, t, s in rows]
+
+
 def test_a_changed_byte_anywhere_changes_the_hash() -> None:
     ident = uuid.uuid4().hex
     row = (7, ident, 2, "ledger:ClaimSeries.FigureReported", '{"quantity":"at least 216"}')

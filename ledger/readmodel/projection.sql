@@ -6,7 +6,10 @@
 --   page          every other event, parsed with EVENT_SHAPE
 -- The two commonest events get structs of their own fields only, cheaper to build than the wide
 -- one. Statements run in order inside the page's transaction, so a series is inserted before the
--- figures that need it.
+-- figures that need it. A statement with a `topics:` line reads only events of those topics (`%`
+-- ends a prefix, as in LIKE) and is skipped for a page that has none: planning even a statement
+-- with nothing to do costs milliseconds, and there are over thirty. A statement without one runs
+-- for every page.
 -- Values are stored by the `eventsourcing` JSON transcoder: {"_type_": ..., "_data_": ...}.
 -- When an event class gains a version, its statements here must read both shapes (a field a
 -- version-1 event lacks parses as NULL).
@@ -14,12 +17,14 @@
 -- ledger.domain.values.period_end_instant does.
 
 -- name: claimants
+-- topics: ledger:Claimant.Registered
 INSERT INTO claimants
 SELECT aggregate_id, e.key, e.name, e.kind, e.default_roles,
        e.reliability, e.description, position, (e.timestamp._data_)::TIMESTAMPTZ
 FROM page WHERE topic = 'ledger:Claimant.Registered';
 
 -- name: claimant_grades
+-- topics: ledger:Claimant.Registered ledger:Claimant.Graded
 INSERT INTO claimant_grades
 SELECT aggregate_id, e.reliability,
        CASE WHEN topic = 'ledger:Claimant.Registered' THEN 'registered' ELSE e.reason END,
@@ -27,18 +32,21 @@ SELECT aggregate_id, e.reliability,
 FROM page WHERE topic IN ('ledger:Claimant.Registered', 'ledger:Claimant.Graded');
 
 -- name: claimant_updates
+-- topics: ledger:Claimant.Graded
 UPDATE claimants SET reliability = latest.reliability
 FROM (SELECT aggregate_id, arg_max(e.reliability, position) AS reliability
       FROM page WHERE topic = 'ledger:Claimant.Graded' GROUP BY aggregate_id) AS latest
 WHERE claimants.claimant_id = latest.aggregate_id;
 
 -- name: claimant_roles
+-- topics: ledger:Claimant.DefaultRolesSet
 UPDATE claimants SET default_roles = latest.roles
 FROM (SELECT aggregate_id, arg_max(e.default_roles, position) AS roles
       FROM page WHERE topic = 'ledger:Claimant.DefaultRolesSet' GROUP BY aggregate_id) AS latest
 WHERE claimants.claimant_id = latest.aggregate_id;
 
 -- name: claimant_corrections
+-- topics: ledger:Claimant.Corrected
 UPDATE claimants SET
     name = coalesce(c.name, claimants.name),
     kind = coalesce(c.kind, claimants.kind),
@@ -53,12 +61,14 @@ FROM (SELECT aggregate_id,
 WHERE claimants.claimant_id = c.aggregate_id;
 
 -- name: publishers
+-- topics: ledger:Publisher.Registered
 INSERT INTO publishers
 SELECT aggregate_id, e.key, e.name, e.kind, e.url,
        position, (e.timestamp._data_)::TIMESTAMPTZ
 FROM page WHERE topic = 'ledger:Publisher.Registered';
 
 -- name: publisher_corrections
+-- topics: ledger:Publisher.Corrected
 UPDATE publishers SET
     name = coalesce(c.name, publishers.name),
     kind = coalesce(c.kind, publishers.kind),
@@ -71,6 +81,7 @@ FROM (SELECT aggregate_id,
 WHERE publishers.publisher_id = c.aggregate_id;
 
 -- name: documents
+-- topics: ledger:Document.Archived
 INSERT INTO documents
 SELECT aggregate_id, e.key, e.sha256, e.url, e.title,
        (e.publisher_id._data_)::UUID::VARCHAR,
@@ -80,6 +91,7 @@ SELECT aggregate_id, e.key, e.sha256, e.url, e.title,
 FROM page WHERE topic = 'ledger:Document.Archived';
 
 -- name: incidents
+-- topics: ledger:Incident.Registered
 INSERT INTO incidents
 SELECT aggregate_id, e.key, e.name, (e.parent_id._data_)::UUID::VARCHAR,
        e.location._data_.country, e.location._data_.adm1, e.location._data_.adm2,
@@ -90,6 +102,7 @@ SELECT aggregate_id, e.key, e.name, (e.parent_id._data_)::UUID::VARCHAR,
 FROM page WHERE topic = 'ledger:Incident.Registered';
 
 -- name: incident_corrections
+-- topics: ledger:Incident.Corrected
 UPDATE incidents SET
     name = coalesce(c.name, incidents.name),
     parent_id = coalesce(c.parent_id, incidents.parent_id),
@@ -113,12 +126,14 @@ FROM (SELECT aggregate_id,
 WHERE incidents.incident_id = c.aggregate_id;
 
 -- name: incident_versions_registered
+-- topics: ledger:Incident.Registered
 INSERT INTO incident_versions
 SELECT aggregate_id, (e.parent_id._data_)::UUID::VARCHAR, (e.period._data_.start)::DATE, (e.period._data_.end)::DATE,
        position, (e.timestamp._data_)::TIMESTAMPTZ
 FROM page WHERE topic = 'ledger:Incident.Registered';
 
 -- name: incident_versions_corrected
+-- topics: ledger:Incident.Corrected
 -- One version per correction: the fields it names over the incident's state before it.
 INSERT INTO incident_versions
 WITH c AS (
@@ -140,12 +155,14 @@ FROM c JOIN base ON base.incident_id = c.aggregate_id
 WINDOW w AS (PARTITION BY c.aggregate_id ORDER BY c.position ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW);
 
 -- name: incident_status
+-- topics: ledger:Incident.Closed ledger:Incident.Reopened
 UPDATE incidents SET is_open = latest.is_open
 FROM (SELECT aggregate_id, arg_max(topic = 'ledger:Incident.Reopened', position) AS is_open
       FROM page WHERE topic IN ('ledger:Incident.Closed', 'ledger:Incident.Reopened') GROUP BY aggregate_id) AS latest
 WHERE incidents.incident_id = latest.aggregate_id;
 
 -- name: registry_facts
+-- topics: ledger:Claimant.Registered ledger:Claimant.Corrected ledger:Publisher.Registered ledger:Publisher.Corrected ledger:Incident.Registered ledger:Incident.Corrected ledger:Incident.Closed ledger:Incident.Reopened
 -- Registrations of claimants, publishers and incidents and the later facts about them (migration 010).
 INSERT INTO registry_facts
 SELECT position, lower(split_part(split_part(topic, ':', 2), '.', 1)), aggregate_id,
@@ -165,12 +182,14 @@ WHERE topic IN ('ledger:Claimant.Registered', 'ledger:Claimant.Corrected', 'ledg
                 'ledger:Incident.Closed', 'ledger:Incident.Reopened');
 
 -- name: series
+-- topics: ledger:ClaimSeries.Opened
 INSERT INTO series
 SELECT aggregate_id, (e.incident_id._data_)::UUID::VARCHAR, (e.claimant_id._data_)::UUID::VARCHAR,
        e.victim_status, e.outcome, position, (e.timestamp._data_)::TIMESTAMPTZ
 FROM page_opened;
 
 -- name: figures
+-- topics: ledger:ClaimSeries.FigureReported
 INSERT INTO figures
 SELECT (p.e.figure_id._data_)::UUID::VARCHAR, p.aggregate_id, s.incident_id, s.claimant_id,
        s.victim_status, s.outcome, p.e.role, to_json(p.e.quantity._data_),
@@ -196,6 +215,7 @@ SELECT (p.e.figure_id._data_)::UUID::VARCHAR, p.aggregate_id, s.incident_id, s.c
 FROM page_figures p JOIN series s ON s.series_id = p.aggregate_id;
 
 -- name: carriers_first
+-- topics: ledger:ClaimSeries.FigureReported
 INSERT INTO carriers
 SELECT (e.figure_id._data_)::UUID::VARCHAR, aggregate_id, position, true,
        (e.publisher_id._data_)::UUID::VARCHAR, e.citation._data_.document_id, e.citation._data_.quote,
@@ -210,6 +230,7 @@ SELECT (e.figure_id._data_)::UUID::VARCHAR, aggregate_id, position, true,
 FROM page_figures;
 
 -- name: carriers_more
+-- topics: ledger:ClaimSeries.FigureCarried
 INSERT INTO carriers
 SELECT (e.figure_id._data_)::UUID::VARCHAR, aggregate_id, position, false,
        (e.publisher_id._data_)::UUID::VARCHAR, e.citation._data_.document_id, e.citation._data_.quote,
@@ -224,6 +245,7 @@ SELECT (e.figure_id._data_)::UUID::VARCHAR, aggregate_id, position, false,
 FROM page WHERE topic = 'ledger:ClaimSeries.FigureCarried';
 
 -- name: figure_events
+-- topics: ledger:ClaimSeries.FigureWithdrawn ledger:ClaimSeries.FigureCorrected ledger:ClaimSeries.FigureStruck
 INSERT INTO figure_events
 SELECT position,
        CASE topic WHEN 'ledger:ClaimSeries.FigureWithdrawn' THEN 'withdrawn'
@@ -239,8 +261,10 @@ FROM page
 WHERE topic IN ('ledger:ClaimSeries.FigureWithdrawn', 'ledger:ClaimSeries.FigureCorrected', 'ledger:ClaimSeries.FigureStruck');
 
 -- name: facts
+-- Every event of `page`. A carried statement names its publisher through a join: a subquery per event
+-- made DuckDB group the page by its whole parsed struct (half of this statement's time).
 INSERT INTO facts
-SELECT position, topic, aggregate_id, aggregate_version, (e.timestamp._data_)::TIMESTAMPTZ,
+SELECT p.position, topic, aggregate_id, aggregate_version, (e.timestamp._data_)::TIMESTAMPTZ,
        e.entry._data_.analyst, e.entry._data_.via,
        (e.figure_id._data_)::UUID::VARCHAR,
        CASE topic
@@ -273,7 +297,7 @@ SELECT position, topic, aggregate_id, aggregate_version, (e.timestamp._data_)::T
                   lambda k: json_type(e.correction._data_, k) <> 'NULL'), ', '), e.reason)
          WHEN 'ledger:ClaimSeries.FigureStruck' THEN format('figure struck: {}', e.reason)
          WHEN 'ledger:ClaimSeries.FigureCarried' THEN format('statement carried again by {}: ''{}''{}, reported {}',
-              coalesce((SELECT name FROM publishers WHERE publisher_id = (e.publisher_id._data_)::UUID::VARCHAR), 'no publisher'),
+              coalesce(carrier.name, 'no publisher'),
               e.words, CASE WHEN e.stance <> 'stated' THEN ' (' || e.stance || ')' ELSE '' END, e.reported._data_.at)
          WHEN 'ledger:Configuration.Initialised' THEN format('ledger configured: default policy {}', e.default_policy)
          WHEN 'ledger:Configuration.DefaultPolicySet' THEN format('default policy set to {}: {}', e.default_policy, e.reason)
@@ -286,9 +310,10 @@ SELECT position, topic, aggregate_id, aggregate_version, (e.timestamp._data_)::T
          WHEN 'ledger:ImportRun.Aborted' THEN format('import run aborted: {}', e.reason)
          ELSE topic
        END
-FROM page;
+FROM page p LEFT JOIN publishers carrier ON carrier.publisher_id = (p.e.publisher_id._data_)::UUID::VARCHAR;
 
 -- name: facts_opened
+-- topics: ledger:ClaimSeries.Opened
 INSERT INTO facts
 SELECT position, topic, aggregate_id, aggregate_version, (e.timestamp._data_)::TIMESTAMPTZ,
        e.entry._data_.analyst, e.entry._data_.via, NULL,
@@ -296,6 +321,7 @@ SELECT position, topic, aggregate_id, aggregate_version, (e.timestamp._data_)::T
 FROM page_opened;
 
 -- name: facts_figures
+-- topics: ledger:ClaimSeries.FigureReported
 INSERT INTO facts
 SELECT position, topic, aggregate_id, aggregate_version, (e.timestamp._data_)::TIMESTAMPTZ,
        e.entry._data_.analyst, e.entry._data_.via, (e.figure_id._data_)::UUID::VARCHAR,
@@ -306,6 +332,7 @@ SELECT position, topic, aggregate_id, aggregate_version, (e.timestamp._data_)::T
 FROM page_figures;
 
 -- name: reconciliations
+-- topics: ledger:Reconciliation.Recorded
 INSERT INTO reconciliations
 SELECT aggregate_id, e.policy, e.policy_name, e.policy_version, e.log_position, e.readmodel_position,
        e.previous_position, e.inputs_digest, e.outputs_digest, e.severities.error, e.severities.warning,
@@ -314,6 +341,7 @@ SELECT aggregate_id, e.policy, e.policy_name, e.policy_version, e.log_position, 
 FROM page WHERE topic = 'ledger:Reconciliation.Recorded';
 
 -- name: configuration
+-- topics: ledger:Configuration.Initialised ledger:Configuration.DefaultPolicySet
 INSERT INTO configuration
 SELECT position, e.default_policy, e.reason, (e.timestamp._data_)::TIMESTAMPTZ, e.entry._data_.analyst
 FROM page WHERE topic IN ('ledger:Configuration.Initialised', 'ledger:Configuration.DefaultPolicySet');
@@ -322,24 +350,28 @@ FROM page WHERE topic IN ('ledger:Configuration.Initialised', 'ledger:Configurat
 -- are set after `facts` has inserted every event of the page.
 
 -- name: extractions
+-- topics: ledger:Extraction.Ran
 INSERT INTO extractions
 SELECT aggregate_id, (e.document_id._data_)::UUID::VARCHAR, e.extractor, e.proposal_ids, e.unread,
        position, (e.timestamp._data_)::TIMESTAMPTZ, e.entry._data_.analyst
 FROM page WHERE topic = 'ledger:Extraction.Ran';
 
 -- name: proposals
+-- topics: ledger:Proposal.Proposed
 INSERT INTO proposals
 SELECT aggregate_id, (e.document_id._data_)::UUID::VARCHAR, e.extractor, 'pending', e.proposed, e.proposed, 0,
        NULL, NULL, NULL, position, (e.timestamp._data_)::TIMESTAMPTZ, e.entry._data_.analyst, NULL, NULL, NULL
 FROM page WHERE topic = 'ledger:Proposal.Proposed';
 
 -- name: proposal_edits
+-- topics: ledger:Proposal.Edited
 UPDATE proposals SET proposed = latest.proposed, edits = proposals.edits + latest.edits
 FROM (SELECT aggregate_id, arg_max(e.proposed, position) AS proposed, count(*) AS edits
       FROM page WHERE topic = 'ledger:Proposal.Edited' GROUP BY aggregate_id) AS latest
 WHERE proposals.proposal_id = latest.aggregate_id;
 
 -- name: proposal_reviews
+-- topics: ledger:Proposal.Accepted ledger:Proposal.Rejected
 UPDATE proposals SET state = r.state, figure_id = r.figure_id, recorded = r.recorded, reason = r.reason,
        reviewed_position = r.position, reviewed_at = r.recorded_at, reviewed_by = r.analyst
 FROM (SELECT aggregate_id, CASE topic WHEN 'ledger:Proposal.Accepted' THEN 'accepted' ELSE 'rejected' END AS state,
@@ -349,12 +381,14 @@ FROM (SELECT aggregate_id, CASE topic WHEN 'ledger:Proposal.Accepted' THEN 'acce
 WHERE proposals.proposal_id = r.aggregate_id;
 
 -- name: proposal_events
+-- topics: ledger:Proposal.%
 INSERT INTO proposal_events
 SELECT position, aggregate_id, lower(replace(topic, 'ledger:Proposal.', '')), e.changes, e.reason,
        (e.figure_id._data_)::UUID::VARCHAR, (e.timestamp._data_)::TIMESTAMPTZ, e.entry._data_.analyst, e.entry._data_.via
 FROM page WHERE topic LIKE 'ledger:Proposal.%';
 
 -- name: facts_review
+-- topics: ledger:Proposal.% ledger:Extraction.Ran
 UPDATE facts SET summary = CASE p.topic
     WHEN 'ledger:Extraction.Ran' THEN format('document read by {}: {} figures proposed, {} sentences unread',
          p.e.extractor, json_array_length(p.e.proposal_ids), json_array_length(p.e.unread))
@@ -376,6 +410,7 @@ FROM page p
 WHERE facts.position = p.position AND (p.topic LIKE 'ledger:Proposal.%' OR p.topic = 'ledger:Extraction.Ran');
 
 -- name: published_flags
+-- topics: ledger:Document.RowsFlagged
 INSERT INTO published_flags
 SELECT p.aggregate_id, f ->> 'incident', (f ->> 'line')::INTEGER, f ->> 'kind', f ->> 'field', f ->> 'value',
        f ->> 'problem', p.position, (p.e.timestamp._data_)::TIMESTAMPTZ
@@ -384,18 +419,21 @@ WHERE p.topic = 'ledger:Document.RowsFlagged';
 -- Rows as UCDP and ACLED published them (ledger/domain/published.py; table from migration 060).
 
 -- name: published_rows
+-- topics: ledger:PublishedRow.Recorded
 INSERT INTO published_rows
 SELECT aggregate_id, e.key, (e.incident_id._data_)::UUID::VARCHAR, e.dataset, e.file, e.sha256, e.line, e.columns,
        position, (e.timestamp._data_)::TIMESTAMPTZ, e.entry._data_.analyst, e.entry._data_.via
 FROM page WHERE topic = 'ledger:PublishedRow.Recorded';
 
 -- name: facts_published_rows
+-- topics: ledger:PublishedRow.Recorded
 UPDATE facts SET summary = format('row as {} published it, from {} (sha256 {}), line {}: {} columns kept',
        p.e.dataset, p.e.file, left(p.e.sha256, 12), p.e.line, len(json_keys(p.e.columns)))
 FROM page p
 WHERE facts.position = p.position AND p.topic = 'ledger:PublishedRow.Recorded';
 
 -- name: import_runs_started
+-- topics: ledger:ImportRun.Started
 -- Import runs (migration 057; ledger/readmodel/runs.py holds back what follows an unfinished one).
 INSERT INTO import_runs
 SELECT aggregate_id, left(e.sha256, 12) || '-' || e.number, e.sha256, e.number, e.format, e.source, e.expected,
@@ -403,12 +441,14 @@ SELECT aggregate_id, left(e.sha256, 12) || '-' || e.number, e.sha256, e.number, 
 FROM page WHERE topic = 'ledger:ImportRun.Started';
 
 -- name: import_runs_resumed
+-- topics: ledger:ImportRun.Resumed
 UPDATE import_runs SET host = latest.host, pid = latest.pid
 FROM (SELECT aggregate_id, arg_max(e.host, position) AS host, arg_max(e.pid, position) AS pid
       FROM page WHERE topic = 'ledger:ImportRun.Resumed' GROUP BY aggregate_id) AS latest
 WHERE import_runs.run_id = latest.aggregate_id;
 
 -- name: import_runs_ended
+-- topics: ledger:ImportRun.Completed ledger:ImportRun.Aborted
 UPDATE import_runs SET state = ended.state, ended_position = ended.position, ended_at = ended.at, reason = ended.reason
 FROM (SELECT aggregate_id, CASE topic WHEN 'ledger:ImportRun.Completed' THEN 'completed' ELSE 'aborted' END AS state,
              position, (e.timestamp._data_)::TIMESTAMPTZ AS at, e.reason

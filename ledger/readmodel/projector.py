@@ -7,20 +7,44 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Set
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import attrs
 import duckdb
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
 
+@attrs.frozen
+class Statement:
+    sql: str
+    topics: frozenset[str] | None  # the topics it reads (`%` ends a prefix); None: it runs for every page
+
+    def applies(self, present: Set[str]) -> bool:
+        """Whether a page holding events of these topics has any this statement reads."""
+        if self.topics is None:
+            return True
+        return any(
+            any(topic.startswith(wanted[:-1]) for topic in present) if wanted.endswith("%") else wanted in present
+            for wanted in self.topics
+        )
+
+
 @cache
-def statements() -> tuple[str, ...]:
+def statements() -> tuple[Statement, ...]:
     text = (Path(__file__).parent / "projection.sql").read_text(encoding="utf-8")
-    return tuple(s.strip() for s in re.split(r";\s*(?:\n|$)", text) if s.strip() and not _only_comments(s))
+    return tuple(
+        Statement(sql.strip(), _topics(sql)) for sql in re.split(r";\s*(?:\n|$)", text) if sql.strip() and not _only_comments(sql)
+    )
+
+
+def _topics(sql: str) -> frozenset[str] | None:
+    found = re.search(r"^-- topics: (.+)$", sql, re.MULTILINE)
+    return frozenset(found.group(1).split()) if found else None
 
 
 def _only_comments(sql: str) -> bool:
@@ -104,6 +128,8 @@ SPLIT = (
 
 def project(con: duckdb.DuckDBPyConnection, page: pa.Table) -> None:
     """Apply one page (source.page_schema()) inside the caller's transaction."""
+    import pyarrow.compute as pc  # the caller has read the page with pyarrow already
+
     con.register("page_raw", page)
     for table, where, topics, shape in SPLIT:
         con.execute(
@@ -113,5 +139,7 @@ def project(con: duckdb.DuckDBPyConnection, page: pa.Table) -> None:
             [shape, *topics],
         )
     con.unregister("page_raw")
-    for sql in statements():
-        con.execute(sql)
+    present = set(pc.unique(page["topic"]).to_pylist())
+    for statement in statements():
+        if statement.applies(present):
+            con.execute(statement.sql)

@@ -15,7 +15,7 @@ from typing import Any
 
 import duckdb
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from ledger import synthetic
@@ -88,7 +88,7 @@ class Changes:
         self.app, self.entry = ledger.app, ledger.entry("test")
         self.pending = list(data.figures)  # recorded in random batches, as appends
         self.recorded: list[tuple[Any, Any, FigureInput]] = []  # series id, figure id, input
-        self.gone: set[Any] = set()  # struck figures: no later fact may name them
+        self.gone: set[Any] = set()  # withdrawn or struck figures: no later fact may name them
         parent_of = {key: parent for key, parent, *_ in data.incidents}
         self.leaves = [k for k, p in parent_of.items() if p is not None and k not in parent_of.values()]
         self.branches = [k for k in parent_of if k not in self.leaves]
@@ -108,6 +108,7 @@ class Changes:
 
     def withdraw(self) -> None:
         series, figure, spec = self.figure()
+        self.gone.add(figure)  # a second withdrawal would be refused, as it should
         day = spec.reported.at + dt.timedelta(days=self.rng.randint(0, 300))
         self.app.withdraw_figure(series, figure, "test: withdrawn", self.entry, ReportedTime(day))
 
@@ -183,6 +184,7 @@ GLOBAL = ("regrade", "move_incident", "fix_period", "default_policy")
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(seed=st.integers(0, 2**32 - 1), size=st.integers(80, 240))
+@example(seed=1134, size=81)  # once withdrew a figure twice (the test's fault, not the engine's)
 def test_incremental_tallies_equal_a_full_recompute_on_random_ledgers(
     tmp_path_factory: pytest.TempPathFactory, seed: int, size: int
 ) -> None:

@@ -192,6 +192,8 @@ def _tally_row(cell: Cell, names: dict[str, str], parents: dict[str, str | None]
     }
 
 
+CURRENT_TREE = "SELECT incident_id, parent_id FROM incidents"
+
 TALLY_SQL = """
 WITH RECURSIVE tree AS MATERIALIZED ({tree}),  -- once, not at every step of the recursion
 scope(incident_id) AS (
@@ -223,8 +225,14 @@ def tally_rows(
         incident_id(con, incident)
     table, at = tallies(con, policy, view)
     # The subtree as the view sees it: an incident moved later still counts where it stood then.
-    sql = TALLY_SQL.format(table=table, claims=TALLY_CLAIMS[table], tree=INCIDENTS_AS_OF)
-    return at, _rows(con, sql, {"policy": policy.label, "incident": incident, "recorded": view.recorded_by})
+    # Now, that is the incidents table as it stands (not every version of every incident grouped).
+    params: dict[str, Any] = {"policy": policy.label, "incident": incident}
+    if view.recorded_by is None:
+        tree = CURRENT_TREE
+    else:
+        tree, params["recorded"] = INCIDENTS_AS_OF, view.recorded_by
+    sql = TALLY_SQL.format(table=table, claims=TALLY_CLAIMS[table], tree=tree)
+    return at, _rows(con, sql, params)
 
 
 FIGURES_SQL = """

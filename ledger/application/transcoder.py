@@ -70,7 +70,9 @@ class OrjsonTranscoder(JSONTranscoder):
         transcoding = self.types.get(kind)
         if transcoding is None:
             raise _Unsure  # floats (json writes repr, orjson its own form), subclasses, unregistered types
-        return {"_type_": transcoding.name, "_data_": self._plain(transcoding.encode(obj))}
+        data = transcoding.encode(obj)
+        # A uuid's hex, a datetime's ISO text: a str is kept as it is, without a call.
+        return {"_type_": transcoding.name, "_data_": data if type(data) is str else self._plain(data)}
 
     def _values(self, parsed: Any) -> Any:
         """As the stock decoder's object hook, innermost objects first.

@@ -10,6 +10,7 @@ same as JSON. The synthetic ledger is deterministic (fixed seed), built through 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import platform
@@ -180,6 +181,7 @@ class Minimal(Aggregate):
     """The least an aggregate can be: one Created event, no attributes of its own."""
 
 
+@functools.cache  # one class: the library refuses a second class of the same topic
 def _minimal_ledger_aggregate() -> type:
     from ledger.domain.base import LedgerAggregate
 

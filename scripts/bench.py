@@ -67,6 +67,13 @@ def bench_import(size: int, runs: int, work: Path) -> tuple[list[dict[str, Any]]
 
     data = synthetic.generate(size)
     ours, home = [], work / "import-0"
+    # Each run's baselines are measured right after its import: on a machine whose load changes from
+    # minute to minute, a ratio compares work done under the same load.
+    baseline: list[float] = []
+    same_rows: list[float] = []
+    all_rows: list[float] = []
+    minimal: list[float] = []
+    minimal_same: list[float] = []
     for run in range(runs):
         home = work / f"import-{run}"
         ledger = Ledger(Settings.resolve(home=home, analyst="bench"))
@@ -81,14 +88,14 @@ def bench_import(size: int, runs: int, work: Path) -> tuple[list[dict[str, Any]]
         synthetic.apply_later(ledger, data, [r.figure_id for r in results], [r.series_id for r in results])
         ledger.close()
         progress(f"import run {run + 1}/{runs}: {size / ours[-1]:,.0f} figures/s, {len(commits)} transactions")
-    store = home / "events.sqlite"
-    events = written[1] - written[0]
-    row_size = _average_figure_event_size(store)
-    baseline = timed(lambda: _raw_executemany(work / "raw.sqlite", size, row_size), runs)
-    same_rows = [_raw_same_rows(store, written, commits, work / "same-rows.sqlite") for _ in range(runs)]
-    all_rows = [_raw_same_rows(store, written, commits, work / "all-rows.sqlite", leaves=True) for _ in range(runs)]
-    minimal = [_minimal_aggregates(commits, work / "minimal.sqlite") for _ in range(runs)]
-    minimal_same = [_minimal_aggregates(commits, work / "minimal-same.sqlite", like_the_import=True) for _ in range(runs)]
+        store = home / "events.sqlite"
+        events = written[1] - written[0]
+        row_size = _average_figure_event_size(store)
+        baseline.extend(timed(functools.partial(_raw_executemany, work / "raw.sqlite", size, row_size), 1))
+        same_rows.append(_raw_same_rows(store, written, commits, work / "same-rows.sqlite"))
+        all_rows.append(_raw_same_rows(store, written, commits, work / "all-rows.sqlite", leaves=True))
+        minimal.append(_minimal_aggregates(commits, work / "minimal.sqlite"))
+        minimal_same.append(_minimal_aggregates(commits, work / "minimal-same.sqlite", like_the_import=True))
     floor = [_library_write(home, written, work / "floor.sqlite", size)]
     for run in range(runs - 1):
         shutil.rmtree(work / f"import-{run}", ignore_errors=True)

@@ -454,7 +454,7 @@ class LedgerApplication(Application[uuid.UUID]):
             recorded = write(total, total.report_kwargs["part_of"])
             # A total found to be one more carrier of an earlier statement: its parts belong to that one.
             named = tuple(write(part, recorded.figure_id) for part in parts)
-            results.append(attrs.evolve(recorded, parts=named))
+            results.append(attrs.evolve(recorded, parts=named) if named else recorded)  # most name no parts
         if pending:
             self.save(*pending.values())
         return results

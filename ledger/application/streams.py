@@ -41,15 +41,16 @@ def _select(recorder: AggregateRecorder, ids: list[uuid.UUID]) -> Iterator[Store
 
 def _select_sqlite(recorder: object, ids: list[uuid.UUID]) -> Iterator[StoredEvent]:
     # The library stores a uuid as its 32 hex digits in a TEXT column.
+    asked = {i.hex: i for i in ids}  # each row's id is one of these: looked up, not parsed again
     statement = (
         f"SELECT originator_id, originator_version, topic, state FROM {recorder.events_table_name} "  # type: ignore[attr-defined]
-        f"WHERE originator_id IN ({','.join('?' * len(ids))}) ORDER BY originator_id, originator_version"
+        f"WHERE originator_id IN ({','.join('?' * len(asked))}) ORDER BY originator_id, originator_version"
     )
     with recorder.datastore.transaction(commit=False) as cursor:  # type: ignore[attr-defined]
-        cursor.execute(statement, [i.hex for i in ids])
+        cursor.execute(statement, list(asked))
         rows = cursor.fetchall()
     for originator_id, version, topic, state in rows:
-        yield StoredEvent(uuid.UUID(originator_id), version, topic, state)
+        yield StoredEvent(asked.get(originator_id) or uuid.UUID(originator_id), version, topic, state)
 
 
 def _select_postgres(recorder: object, ids: list[uuid.UUID]) -> Iterator[StoredEvent]:

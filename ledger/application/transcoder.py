@@ -57,8 +57,12 @@ class OrjsonTranscoder(JSONTranscoder):
             for key, value in obj.items():
                 if type(key) is not str:
                     raise _Unsure  # json writes int, float, bool and None keys as strings; orjson refuses them
-                # Strings and None are most values: kept as they are without a call.
-                copy[key] = value if type(value) is str or value is None else plain(value)
+                # Text, None, booleans and ints orjson writes are most values: kept as they are without a call.
+                held = type(value)
+                if held is str or value is None or held is bool or (held is int and value in _INT_RANGE):
+                    copy[key] = value
+                else:
+                    copy[key] = plain(value)
             return copy
         if kind is list or kind is tuple:
             plain = self._plain
@@ -66,7 +70,9 @@ class OrjsonTranscoder(JSONTranscoder):
         transcoding = self.types.get(kind)
         if transcoding is None:
             raise _Unsure  # floats (json writes repr, orjson its own form), subclasses, unregistered types
-        return {"_type_": transcoding.name, "_data_": self._plain(transcoding.encode(obj))}
+        data = transcoding.encode(obj)
+        # A uuid's hex, a datetime's ISO text: a str is kept as it is, without a call.
+        return {"_type_": transcoding.name, "_data_": data if type(data) is str else self._plain(data)}
 
     def _values(self, parsed: Any) -> Any:
         """As the stock decoder's object hook, innermost objects first.

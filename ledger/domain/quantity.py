@@ -438,7 +438,8 @@ def quantities_in(text: str, table: VagueTable = ENTRY_TABLE) -> list[tuple[str,
     words = " ".join(t for t in tokens if t)
     if normalize(words) != words:
         return _scan(tokens, table, _reading)  # words normalize would change again: no shortcut taken
-    return _scan(tokens, table, *_quick_reader(tokens, table))
+    read, may_end = _quick_reader(tokens, table)
+    return _scan(tokens, table, read, may_end, _reach(tokens, table))
 
 
 def reference_quantities_in(text: str, table: VagueTable = ENTRY_TABLE) -> list[tuple[str, Quantity]]:
@@ -455,15 +456,18 @@ def _scan(
     table: VagueTable,
     read: Callable[[str, VagueTable], Quantity | None],
     may_end: list[bool] | None = None,
+    reach: list[int] | None = None,
 ) -> list[tuple[str, Quantity]]:
     """The longest phrase from each starting word that `read` reads; `may_end[j]` False says a phrase
-    ending at word j cannot read, so it is not even joined."""
+    ending at word j cannot read, so it is not even joined; a phrase from word i cannot read past
+    word `reach[i]` (exclusive), so none longer is tried."""
     found = []
     i = 0
     while i < len(tokens):
         token = tokens[i]
         if token and (token.split("-")[0] in _STARTERS or token[0].isdigit() or token[0] in "~"):  # "twenty-one"
-            for length in range(min(_LONGEST_PHRASE, len(tokens) - i), 0, -1):
+            longest = min(_LONGEST_PHRASE, len(tokens) - i) if reach is None else min(_LONGEST_PHRASE, reach[i] - i)
+            for length in range(longest, 0, -1):
                 if may_end is not None and not may_end[i + length - 1]:
                     continue
                 phrase = " ".join(t for t in tokens[i : i + length] if t)
@@ -530,6 +534,37 @@ def _quick_reader(
             last_may = t in numbered or t in unnumbered
         may_end.append(last_may)
     return read, may_end
+
+
+# Words no rule reads: a phrase holding one cannot be a quantity. Every rule matches whole words
+# (a prefix or hedge with a space after it, a range's " and ", a table's words), or text that is not
+# letters alone ("~30", "c.12", "15-20", "1,000"), save one: a suffix, "or more" or "or so", is found
+# at the end of the words, so "hundredor more" reads as "hundred" and "or more". So a word of letters
+# alone is inert when no rule's text has it and it does not end in "or".
+_LETTERS = re.compile(r"[a-z]+")
+
+
+@functools.lru_cache(maxsize=64)
+def _rule_words(table: VagueTable) -> frozenset[str]:
+    """Every run of letters in the grammar's phrases and the table's words (more than are needed: safe)."""
+    texts = [
+        *_UNITS, *_TENS, *_SCALES, *_ROUGH_UNITS, *_ROUGH, *_UNQUANTIFIED, *_NONE, *_HEDGES, *table.entries,
+        *(p for p, _ in _PREFIXES), *(s for s, _ in _SUFFIXES), *(part for form in _RANGE_FORMS for part in form),
+        _BEST.pattern, "a", "an", "of",
+    ]  # fmt: skip
+    return frozenset(word for text in texts for word in _LETTERS.findall(text))
+
+
+def _reach(tokens: list[str], table: VagueTable) -> list[int]:
+    """For each word, the first inert word at or after it (or the end): no phrase from it reaches that far."""
+    known = _rule_words(table)
+    reach, stop = [0] * len(tokens), len(tokens)
+    for j in range(len(tokens) - 1, -1, -1):
+        t = tokens[j]
+        if t and t not in known and not t.endswith("or") and t.isalpha() and t.isascii():  # an inert word
+            stop = j
+        reach[j] = stop
+    return reach
 
 
 def states_quantity(text: str, quantity: Quantity, table: VagueTable = ENTRY_TABLE) -> bool:

@@ -7,6 +7,7 @@ analyst can always give the stance instead, and the figure records which it was.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from ledger.domain.vocabulary import Stance
@@ -38,13 +39,19 @@ STANCE_WORDS: tuple[tuple[Stance, tuple[str, ...]], ...] = (
 _COMPILED = tuple(
     (stance, re.compile(r"\b(?:" + "|".join(patterns) + r")\b")) for stance, patterns in STANCE_WORDS
 )
+# Every stance's words in one pattern: it matches exactly where one of them does, so most text
+# (a plain statement) is searched once, not once per stance.
+_ANY = re.compile(r"\b(?:" + "|".join(p for _, patterns in STANCE_WORDS for p in patterns) + r")\b")
 
 
+@functools.lru_cache(maxsize=4096)  # a figure's words ("7", "at least 7") recur row after row
 def read_stance(text: str | None) -> Stance | None:
     """The stance the words express, or None when they express none (a plain statement)."""
     if not text:
         return None
     normalized = " ".join(text.lower().replace("\u2019", "'").split())
+    if not _ANY.search(normalized):
+        return None
     for stance, pattern in _COMPILED:
         if pattern.search(normalized):
             return stance

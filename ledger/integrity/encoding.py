@@ -16,6 +16,7 @@ SHA-256(0x00 || leaf input). Documents are covered through the SHA-256 their eve
 
 from __future__ import annotations
 
+import hashlib
 import struct
 import uuid
 from typing import Any
@@ -138,6 +139,32 @@ def _encode_any(position: Any, originator_id: Any, version: Any, topic: Any, sta
 
 def leaf_hash(position: Any, originator_id: Any, version: Any, topic: Any, state: Any) -> bytes:
     return hash_leaf(encode(position, originator_id, version, topic, state))
+
+
+_sha256 = hashlib.sha256
+_LEAF_START = b"\x00" + MAGIC  # RFC 9162's leaf prefix, then the leaf input's first line
+
+
+def leaf_row(position: Any, originator_id: Any, version: Any, topic: Any, state: Any) -> tuple[bytes, bytes]:
+    """The id as a leaf row stores it (`id_bytes`) and the leaf hash (`leaf_hash`), for an event just
+    written: its id read once, and the canonical event hashed with no call but the hash's."""
+    ident = _canonical_id(originator_id)
+    if (
+        ident is not None
+        and type(position) is int
+        and type(version) is int
+        and type(topic) is str
+        and type(state) is bytes
+        and 0 <= position < _U64
+        and 0 <= version < _U64
+    ):  # as `encode` writes the canonical event, and `hash_leaf` hashes it
+        topic_bytes = topic.encode("utf-8", "surrogatepass")
+        digest = _sha256(_LEAF_START)
+        digest.update(_NUMBER.pack(0x70, 8, position) + _LENGTH.pack(0x69, 16) + ident + _NUMBER.pack(0x76, 8, version)
+                      + _LENGTH.pack(0x74, len(topic_bytes)) + topic_bytes + _LENGTH.pack(0x73, len(state)))  # fmt: skip
+        digest.update(state)
+        return ident, digest.digest()
+    return id_bytes(originator_id)[0], leaf_hash(position, originator_id, version, topic, state)
 
 
 def decode(data: bytes) -> EncodedEvent:

@@ -26,7 +26,7 @@ from typing import Any
 
 import attrs
 
-from ledger.integrity.encoding import id_bytes, leaf_hash
+from ledger.integrity.encoding import id_bytes, leaf_hash, leaf_row
 from ledger.integrity.errors import VERIFY_HINT, LogTampered
 from ledger.integrity.merkle import CompactRange
 
@@ -270,8 +270,7 @@ class TreeStore:
         idx = self._fill(cursor, last, before=positions[0])
         rows = []
         for event, position in zip(events, positions, strict=True):
-            ident, _ = id_bytes(event.originator_id)
-            digest = leaf_hash(position, event.originator_id, event.originator_version, event.topic, event.state)
+            ident, digest = leaf_row(position, event.originator_id, event.originator_version, event.topic, event.state)
             rows.append((idx, position, ident, event.originator_version, event.topic, digest))
             idx += 1
         self._insert(cursor, rows)

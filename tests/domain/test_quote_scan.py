@@ -44,6 +44,7 @@ _FILLER = (
     "casualties", "deaths", "nobody", "no one", "was", "unknown", "number", "unspecified", "several", "Ms.",
     "Smith", "report", "(", ")", "\u201c", "\u201d", ".", ",", ";", "overall", "somewhere", "tenfold", "2024-05-01",
     "-3", "2.5", "\u0130stanbul", "\u1e9e", "\u03a3\u039f\u03a3",
+    "hundredor", "sevenor", "twentyor", "major", "doctor", "the", "militants", "source", "Synthetic",
 )  # fmt: skip
 _VAGUE = tuple(sorted({w for t in TABLES for w in t.entries}))
 
@@ -107,6 +108,8 @@ def test_a_quote_states_a_quantity_as_the_reference_scan_says(data, quote: str, 
         ("Reportedly no one was killed; an unknown number were hurt", ["reportedly no one was killed", "an unknown number"]),
         ("~30 dead and 15\u201320 hurt, 40+ missing, nearly fifty displaced", ["~30", "15-20", "40+", "nearly fifty"]),
         ("overall, a couple of dozen sources", ["a couple of"]),
+        ("seven hundredor more died, the doctor said 5 or so", ["seven hundredor more", "5 or so"]),
+        ("Synthetic media source 3 said at least 12 militant/group-a killed", ["3", "at least 12"]),
     ],
 )
 def test_the_shortcut_on_quotes_as_written(quote: str, phrases: list[str]) -> None:

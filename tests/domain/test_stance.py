@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ledger.application.app import figure_stance
-from ledger.domain.stance import read_stance, stance_words
+from ledger.domain.stance import _COMPILED, read_stance, stance_words
 from ledger.domain.vocabulary import Stance
 
 SENTENCES = [
@@ -54,3 +56,21 @@ def test_the_analysts_stance_wins_and_the_figure_records_where_it_came_from() ->
     assert figure_stance(None, None, "allegedly seven") == ("alleged", "words")  # the quantity's own words
     assert figure_stance("stated", "12 people were reportedly killed", "12") == ("stated", "analyst")
     assert figure_stance(None, "The ISPR said 12 were killed", "12") == ("stated", "none")
+
+
+_STANCE_PIECES = (
+    "denied", "denies", "rejected the claims", "refuted", "dismissed reports", "unconfirmed", "unverified",
+    "could not be independently verified", "has not been confirmed", "cannot be confirmed", "allegedly", "alleges",
+    "said to have", "purportedly", "supposedly", "claimed", "claims", "claimed 12 lives", "took responsibility",
+    "reportedly", "according to", "reports say", "were reported to", "sources told", "killed", "12", "the", "police",
+    "denial", "claimant", "reported", "not", "lives", "Reportedly,", "ALLEGED", "\u2019s",
+)  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_STANCE_PIECES), max_size=8).map(" ".join))
+@settings(max_examples=500)
+def test_the_one_pattern_shortcut_reads_as_every_pattern_in_turn(text: str) -> None:
+    """`read_stance` searches all stance words at once first; the answer is the stance-by-stance loop's."""
+    normalized = " ".join(text.lower().replace("\u2019", "'").split())
+    expected = next((stance for stance, pattern in _COMPILED if pattern.search(normalized)), None)
+    assert read_stance(text) is expected

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ledger.integrity.encoding import MAGIC, EncodingError, decode, encode, leaf_hash
+from ledger.integrity.encoding import MAGIC, EncodingError, decode, encode, id_bytes, leaf_hash, leaf_row
 from ledger.integrity.merkle import hash_leaf
 
 ID = uuid.UUID("4b250066-ca05-5dcb-a9ba-702f9f4c966c")
@@ -60,3 +60,21 @@ def test_decoding_gives_back_what_was_encoded(position: int, ident: uuid.UUID, v
 def test_bytes_that_are_not_an_event_are_refused(data: bytes) -> None:
     with pytest.raises(EncodingError):
         decode(data)
+
+
+
+_IDS = (
+    st.uuids() | st.uuids().map(lambda u: u.hex) | st.uuids().map(str) | st.uuids().map(lambda u: u.hex.upper())
+    | st.text(max_size=40)
+)  # fmt: skip
+_NUMBERS = st.integers(-5, 2**64 + 5) | st.text(max_size=5) | st.booleans()
+_TOPICS = st.text(max_size=40) | st.binary(max_size=20)
+
+
+@given(_NUMBERS, _IDS, _NUMBERS, _TOPICS, st.binary(max_size=200) | st.text(max_size=50))
+def test_a_leaf_row_is_the_id_and_leaf_hash_each_gives(
+    position: object, ident: object, version: object, topic: object, state: object
+) -> None:
+    """The recorder's one-call leaf (the id as stored, the hash) equals `id_bytes` and `leaf_hash`, canonical or not."""
+    expected = (id_bytes(ident)[0], leaf_hash(position, ident, version, topic, state))
+    assert leaf_row(position, ident, version, topic, state) == expected

@@ -78,7 +78,6 @@ def _field(tag: bytes, value: bytes) -> bytes:
     return tag + struct.pack(">I", len(value)) + value
 
 
-_NUMBER = struct.Struct(">BIQ")  # tag, length 8, value
 _LENGTH = struct.Struct(">BI")  # tag, length
 
 
@@ -102,23 +101,28 @@ def _canonical_id(originator_id: Any) -> bytes | None:
 def encode(position: Any, originator_id: Any, version: Any, topic: Any, state: Any) -> bytes:
     """The leaf input of one stored event, whatever the row holds."""
     ident = _canonical_id(originator_id)
-    if (
-        ident is not None
-        and type(position) is int
-        and type(version) is int
-        and type(topic) is str
-        and 0 <= position < _U64
-        and 0 <= version < _U64
-    ):  # the canonical event, as every writer stores it: one pass, no checks field by field
-        topic_bytes = topic.encode("utf-8", "surrogatepass")
+    if ident is not None and _canonical(position, version, topic):  # as every writer stores it: one pass
         state_bytes = state if type(state) is bytes else _text(state)
-        return b"".join(
-            (
-                MAGIC, _NUMBER.pack(0x70, 8, position), _LENGTH.pack(0x69, 16), ident, _NUMBER.pack(0x76, 8, version),
-                _LENGTH.pack(0x74, len(topic_bytes)), topic_bytes, _LENGTH.pack(0x73, len(state_bytes)), state_bytes,
-            )
-        )  # fmt: skip
+        return MAGIC + canonical_fields(position, ident, version, topic.encode("utf-8", "surrogatepass"),
+                                        len(state_bytes)) + state_bytes  # fmt: skip
     return _encode_any(position, originator_id, version, topic, state)
+
+
+def _canonical(position: Any, version: Any, topic: Any) -> bool:
+    """Whether these fields are a canonical event's (whole numbers in range, a text topic)."""
+    return type(position) is int and type(version) is int and type(topic) is str and 0 <= position < _U64 and 0 <= version < _U64
+
+
+_HEAD = struct.Struct(">BIQBI16sBIQ")  # a canonical event's position, id and version fields, in one pack
+
+
+def canonical_fields(position: int, ident: bytes, version: int, topic: bytes, state_length: int) -> bytes:
+    """A canonical event's leaf input after MAGIC and before its state's bytes: the one layout the
+    quick paths (here, and the tamper guard's page hashing) write."""
+    return (
+        _HEAD.pack(0x70, 8, position, 0x69, 16, ident, 0x76, 8, version)
+        + _LENGTH.pack(0x74, len(topic)) + topic + _LENGTH.pack(0x73, state_length)
+    )  # fmt: skip
 
 
 def _encode_any(position: Any, originator_id: Any, version: Any, topic: Any, state: Any) -> bytes:
@@ -141,27 +145,16 @@ def leaf_hash(position: Any, originator_id: Any, version: Any, topic: Any, state
     return hash_leaf(encode(position, originator_id, version, topic, state))
 
 
-_sha256 = hashlib.sha256
-_LEAF_START = b"\x00" + MAGIC  # RFC 9162's leaf prefix, then the leaf input's first line
+LEAF_PREFIX = b"\x00" + MAGIC  # RFC 9162's leaf prefix (merkle.hash_leaf), then the leaf input's first line
 
 
 def leaf_row(position: Any, originator_id: Any, version: Any, topic: Any, state: Any) -> tuple[bytes, bytes]:
     """The id as a leaf row stores it (`id_bytes`) and the leaf hash (`leaf_hash`), for an event just
-    written: its id read once, and the canonical event hashed with no call but the hash's."""
+    written: its id read once, and the canonical event hashed without joining its state to the rest."""
     ident = _canonical_id(originator_id)
-    if (
-        ident is not None
-        and type(position) is int
-        and type(version) is int
-        and type(topic) is str
-        and type(state) is bytes
-        and 0 <= position < _U64
-        and 0 <= version < _U64
-    ):  # as `encode` writes the canonical event, and `hash_leaf` hashes it
-        topic_bytes = topic.encode("utf-8", "surrogatepass")
-        digest = _sha256(_LEAF_START)
-        digest.update(_NUMBER.pack(0x70, 8, position) + _LENGTH.pack(0x69, 16) + ident + _NUMBER.pack(0x76, 8, version)
-                      + _LENGTH.pack(0x74, len(topic_bytes)) + topic_bytes + _LENGTH.pack(0x73, len(state)))  # fmt: skip
+    if ident is not None and type(state) is bytes and _canonical(position, version, topic):
+        digest = hashlib.sha256(LEAF_PREFIX)
+        digest.update(canonical_fields(position, ident, version, topic.encode("utf-8", "surrogatepass"), len(state)))
         digest.update(state)
         return ident, digest.digest()
     return id_bytes(originator_id)[0], leaf_hash(position, originator_id, version, topic, state)

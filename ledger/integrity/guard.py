@@ -17,14 +17,13 @@ to `ledger verify`, which locates and names the change.
 from __future__ import annotations
 
 import os
-import struct
 import threading
 from hashlib import sha256
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ledger.integrity import keys
-from ledger.integrity.encoding import MAGIC, leaf_hash
+from ledger.integrity.encoding import LEAF_PREFIX, canonical_fields, leaf_hash
 from ledger.integrity.errors import VERIFY_HINT, LogTampered
 from ledger.integrity.leaves import PAGE, TreeStore, for_recorder
 from ledger.integrity.settings import KEYS_ENV, KEYS_SETTING
@@ -151,9 +150,6 @@ class TreeGuard:
             raise LogTampered(f"event log: position {min(stored)} is missing from the log; {NOT_DERIVED}; {VERIFY_HINT}")
 
 
-_LEAF_START = b"\x00" + MAGIC  # RFC 9162's leaf prefix, then the encoding's first line
-_HEAD = struct.Struct(">BIQBI16sBIQ")  # the position, id and version fields of a canonical event
-_LENGTH = struct.Struct(">BI")  # a field's tag and length
 # Ids as the library writes them (encoding.id_bytes): 32 lower-case hex digits, or hyphenated.
 _CANONICAL_ID = "^(?:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$"
 
@@ -180,17 +176,15 @@ def leaf_hashes(page: pa.Table) -> list[bytes]:
         rows = zip(positions.to_pylist(), ids.to_pylist(), versions.to_pylist(), page["topic"].to_pylist(), states,
                    strict=True)  # fmt: skip
         return [leaf_hash(*row) for row in rows]
-    topics: dict[str, bytes] = {}  # a page holds a handful of topics: each one's field encoded once
+    topics: dict[str, bytes] = {}  # a page holds a handful of topics: each one encoded once
     hashes = []
-    head, length, fromhex, join = _HEAD.pack, _LENGTH.pack, bytes.fromhex, b"".join
+    fromhex = bytes.fromhex
     for position, hexed, version, topic, state in zip(
         positions.to_pylist(), hexes.to_pylist(), versions.to_pylist(), page["topic"].to_pylist(), states, strict=True
     ):
-        if (topic_field := topics.get(topic)) is None:
-            encoded = topic.encode("utf-8", "surrogatepass")
-            topic_field = topics[topic] = length(0x74, len(encoded)) + encoded
-        digest = sha256(join((_LEAF_START, head(0x70, 8, position, 0x69, 16, fromhex(hexed), 0x76, 8, version),
-                              topic_field, length(0x73, len(state)))))  # fmt: skip
+        if (encoded := topics.get(topic)) is None:
+            encoded = topics[topic] = topic.encode("utf-8", "surrogatepass")
+        digest = sha256(LEAF_PREFIX + canonical_fields(position, fromhex(hexed), version, encoded, len(state)))
         digest.update(state)
         hashes.append(digest.digest())
     return hashes

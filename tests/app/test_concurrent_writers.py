@@ -82,20 +82,18 @@ def test_simultaneous_starts_on_a_new_postgresql_schema_all_succeed(tmp_path: Pa
     from conftest import postgres_schema
 
     with postgres_schema() as store:
-        starts = [
-            subprocess.Popen(ledger_command(tmp_path / f"home-{n}", store, "init"), stdout=subprocess.DEVNULL,
-                             stderr=subprocess.PIPE, text=True)
-            for n in range(12)
-        ]  # fmt: skip
-        results = [finish(p) for p in starts]
-        assert [code for code, _ in results] == [0] * 12, [stderr[-500:] for code, stderr in results if code]
-        tallies = [
-            subprocess.Popen(ledger_command(tmp_path / f"home-{n}", store, "tally"), stdout=subprocess.DEVNULL,
-                             stderr=subprocess.PIPE, text=True)
-            for n in range(12)
-        ]  # fmt: skip
-        results = [finish(p) for p in tallies]
-        assert [code for code, _ in results] == [0] * 12, [stderr[-500:] for code, stderr in results if code]
+
+        def all_at_once(command: str) -> list[tuple[int, str]]:
+            started = [
+                subprocess.Popen(ledger_command(tmp_path / f"home-{n}", store, command), stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.PIPE, text=True)
+                for n in range(12)
+            ]  # fmt: skip
+            return [finish(p) for p in started]
+
+        for command in ("init", "tally"):
+            results = all_at_once(command)
+            assert [code for code, _ in results] == [0] * 12, [stderr[-500:] for code, stderr in results if code]
 
 
 class _no_store:

@@ -366,7 +366,7 @@ def bench_tally(home: Path, runs: int) -> list[dict[str, Any]]:
             )
 
         def full() -> None:
-            con.execute("DELETE FROM tallies")  # no cache: compute every cell, and the claims behind it, every run
+            con.execute("DELETE FROM tally_positions")  # no cache: compute every cell, and the claims behind it, every run
             queries.tallies(con, DEFAULT_POLICY)
 
         as_of = View(recorded_by=median)

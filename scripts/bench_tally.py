@@ -153,7 +153,7 @@ def bench_incremental(ledger: Any, runs: int, rng: random.Random) -> list[dict[s
                 assert plan(con, policy, at).everything is None, name
                 ours += timed(lambda: queries.tallies(con, policy), 1, ours_cpu)
                 incremental = snapshot(con, policy.label)
-                con.execute("DELETE FROM tallies WHERE policy = ?", [policy.label])
+                con.execute("DELETE FROM tally_positions WHERE policy = ?", [policy.label])
                 full += timed(lambda: queries.tallies(con, policy), 1, full_cpu)
                 if snapshot(con, policy.label) != incremental:
                     raise SystemExit(f"after {name} (run {run + 1}): the incremental tally differs from the full recompute")
@@ -247,7 +247,7 @@ def bench_full(ledger: Any, runs: int) -> dict[str, Any]:
     with ledger.reading() as con:
 
         def full() -> None:
-            con.execute("DELETE FROM tallies WHERE policy = ?", [policy.label])
+            con.execute("DELETE FROM tally_positions WHERE policy = ?", [policy.label])
             queries.tallies(con, policy)
 
         ours, baseline, ours_cpu, baseline_cpu = [], [], [], []

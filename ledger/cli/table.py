@@ -88,20 +88,28 @@ def render_table(
     columns: Sequence[str], rows: Sequence[Sequence[Any]], width: int | None, optional: Sequence[str] = ()
 ) -> tuple[str, list[str]]:
     """The table's text (a header, a rule, then rows, each perhaps over several lines) and the columns left out."""
-    texts = [[cell_text(v).replace("\r\n", " ").replace("\n", " ") for v in row] for row in rows]
+    texts = [[_one_line(cell_text(v)) for v in row] for row in rows]
     widths, hidden = layout(columns, texts, width, optional)
     kept = [i for i, w in enumerate(widths) if w is not None]
     sizes = [widths[i] or 0 for i in kept]
     lines = [GAP.join(columns[i].ljust(w) for i, w in zip(kept, sizes, strict=True)).rstrip()]
     lines.append(GAP.join("-" * w for w in sizes))
     for row in texts:
-        cells = [_wrap(row[i], w) for i, w in zip(kept, sizes, strict=True)]
+        shown = [row[i] for i in kept]
+        if all(len(text) <= w for text, w in zip(shown, sizes, strict=True)):  # the usual row: one line
+            lines.append(GAP.join(text.ljust(w) for text, w in zip(shown, sizes, strict=True)).rstrip())
+            continue
+        cells = [_wrap(text, w) for text, w in zip(shown, sizes, strict=True)]
         for n in range(max(len(c) for c in cells)):
             parts = [(c[n] if n < len(c) else "").ljust(w) for c, w in zip(cells, sizes, strict=True)]
             lines.append(GAP.join(parts).rstrip())
     if not rows:
         lines.append("(no rows)")
     return "\n".join(lines) + "\n", hidden
+
+
+def _one_line(text: str) -> str:
+    return text.replace("\r\n", " ").replace("\n", " ") if "\n" in text else text
 
 
 def _wrap(text: str, width: int) -> list[str]:

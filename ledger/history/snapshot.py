@@ -39,8 +39,12 @@ def take(con: duckdb.DuckDBPyConnection, policy: Policy, view: View, below: Cell
         facts = load_facts(con, view)
     else:
         incident, status, outcome = below
-        con.execute(CELL_TREE, {"recorded": view.recorded_by, "incident": incident})
+        if view.recorded_by is None:  # the tree as it stands, not every version of every incident grouped
+            con.execute(CELL_TREE.format(tree=queries.CURRENT_TREE), {"incident": incident})
+        else:
+            con.execute(CELL_TREE.format(tree=INCIDENTS_AS_OF), {"recorded": view.recorded_by, "incident": incident})
         con.execute(CELL_SCOPE, {"status": status, "outcome": outcome})
+        queries.narrow(con, "cell_scope")
         facts = load_facts(con, view, scope="cell_scope")
         parents = dict(con.execute("SELECT incident_id, parent_id FROM cell_tree").fetchall())
         facts = attrs.evolve(facts, parents={**parents, incident: None})  # the cell's incident is the top here
@@ -50,9 +54,9 @@ def take(con: duckdb.DuckDBPyConnection, policy: Policy, view: View, below: Cell
 
 # An incident and the incidents under it, as the view's tree has them (walked once: the claim series
 # under the cell and the tree its cells roll up through both come from it).
-CELL_TREE = f"""
+CELL_TREE = """
 CREATE OR REPLACE TEMP TABLE cell_tree AS
-WITH RECURSIVE tree AS MATERIALIZED ({INCIDENTS_AS_OF}),
+WITH RECURSIVE tree AS MATERIALIZED ({tree}),
 sub(incident_id, parent_id) AS (
     SELECT $incident::VARCHAR, NULL::VARCHAR
     UNION ALL SELECT t.incident_id, t.parent_id FROM tree t JOIN sub ON t.parent_id = sub.incident_id

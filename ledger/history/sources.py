@@ -13,7 +13,7 @@ from typing import Any
 import attrs
 import duckdb
 
-from ledger.readmodel.queries import describe_time
+from ledger.readmodel.queries import describe_time, within
 from ledger.readmodel.view import View
 
 
@@ -92,23 +92,25 @@ class FigureEvent:
     analyst: str | None
 
 
-def _within(scope: str | None, alias: str) -> str:
-    """A filter to the claim series in table `scope` (no filter without one)."""
-    return "true" if scope is None else f"{alias}.series_id IN (SELECT series_id FROM {scope})"
+def _keys(table: str, key: str) -> str:
+    """The keys of the rows of `table` the found rows (CTE `f`) name: joined to the whole of a large table,
+    such as documents, a few rows found would wait on a hash table of all of it."""
+    return f"(SELECT {key}, key FROM {table} WHERE {key} IN (SELECT {key} FROM f))"
 
 
 def figure_sources(con: duckdb.DuckDBPyConnection, view: View, scope: str | None = None) -> dict[str, FigureSource]:
     """Every figure recorded by the view's instant (all of them on the reported axis), by id; with a
     scope (a table of series_id), those series' figures only."""
     rows = con.execute(
+        "WITH f AS MATERIALIZED (SELECT * FROM figures f "
+        f"WHERE {within(scope, 'figures', 'f')} AND ($recorded IS NULL OR f.recorded_at <= $recorded)) "
         "SELECT f.figure_id, f.series_id, f.position, f.recorded_at, f.reported_at, f.reported_precision, "
         "f.reported_estimated, f.quantity_text, i.key, c.key, c.name, f.victim_status, f.outcome, f.role, "
         "p.key, d.key, f.quote, f.analyst, coalesce(f.stance, 'stated'), coalesce(f.stance_source, 'none'), "
         "f.derived, f.part_of, coalesce(f.quote_part, 'body') "
-        "FROM figures f JOIN incidents i USING (incident_id) JOIN claimants c USING (claimant_id) "
+        f"FROM f JOIN {_keys('incidents', 'incident_id')} i USING (incident_id) JOIN claimants c USING (claimant_id) "
         "LEFT JOIN publishers p ON p.publisher_id = f.publisher_id "
-        "LEFT JOIN documents d ON d.document_id = f.document_id "
-        f"WHERE {_within(scope, 'f')} AND ($recorded IS NULL OR f.recorded_at <= $recorded) ORDER BY f.position",
+        f"LEFT JOIN {_keys('documents', 'document_id')} d ON d.document_id = f.document_id ORDER BY f.position",
         {"recorded": view.recorded_by},
     ).fetchall()
     return {
@@ -146,12 +148,13 @@ def carrier_sources(con: duckdb.DuckDBPyConnection, view: View, scope: str | Non
     """Every figure's carriers recorded by the view's instant, earliest first (the primary one first)."""
     names = dict(con.execute("SELECT publisher_id, name FROM publishers").fetchall())
     rows = con.execute(
-        "SELECT k.figure_id, k.position, k.is_first, p.key, p.name, d.key, k.quote, k.quote_part, k.words, k.reported_at, "
-        "k.reported_precision, k.reported_estimated, k.stance, k.carried_via, k.recorded_at, k.fingerprint "
-        "FROM carriers k LEFT JOIN publishers p ON p.publisher_id = k.publisher_id "
-        "LEFT JOIN documents d ON d.document_id = k.document_id "
-        f"WHERE {_within(scope, 'k')} AND ($recorded IS NULL OR k.recorded_at <= $recorded) "
-        "ORDER BY k.figure_id, k.reported_at, k.fingerprint",
+        "WITH f AS MATERIALIZED (SELECT * FROM carriers k "
+        f"WHERE {within(scope, 'carriers', 'k')} AND ($recorded IS NULL OR k.recorded_at <= $recorded)) "
+        "SELECT f.figure_id, f.position, f.is_first, p.key, p.name, d.key, f.quote, f.quote_part, f.words, f.reported_at, "
+        "f.reported_precision, f.reported_estimated, f.stance, f.carried_via, f.recorded_at, f.fingerprint "
+        "FROM f LEFT JOIN publishers p ON p.publisher_id = f.publisher_id "
+        f"LEFT JOIN {_keys('documents', 'document_id')} d ON d.document_id = f.document_id "
+        "ORDER BY f.figure_id, f.reported_at, f.fingerprint",
         {"recorded": view.recorded_by},
     ).fetchall()
     found: dict[str, list[CarrierSource]] = defaultdict(list)
@@ -186,7 +189,7 @@ def figure_events(con: duckdb.DuckDBPyConnection, view: View, scope: str | None 
     rows = con.execute(
         "SELECT e.position, e.kind, e.figure_id, e.series_id, e.reason, e.recorded_at, e.reported_at, d.key, e.quote, "
         "e.correction, e.analyst FROM figure_events e LEFT JOIN documents d ON d.document_id = e.document_id "
-        f"WHERE {_within(scope, 'e')} AND ($recorded IS NULL OR e.recorded_at <= $recorded) ORDER BY e.position",
+        f"WHERE {within(scope, 'figure_events', 'e')} AND ($recorded IS NULL OR e.recorded_at <= $recorded) ORDER BY e.position",
         {"recorded": view.recorded_by},
     ).fetchall()
     events: dict[str, list[FigureEvent]] = defaultdict(list)

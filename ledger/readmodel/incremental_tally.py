@@ -31,7 +31,7 @@ from ledger.domain.claims import Claim
 from ledger.domain.policy import Policy
 from ledger.domain.tally import Bounds, Cell, CellKey, _combine, sum_bounds, weigh
 from ledger.domain.vocabulary import ROOT_STATUS, Grade, status_parent
-from ledger.readmodel.sql_tally import _CATEGORY, _only, cell_columns, fill_tally
+from ledger.readmodel.sql_tally import _CATEGORY, CACHE, _only, cell_columns, fill_tally
 from ledger.readmodel.view import View
 
 # Facts about one figure: they touch its own cell only (the cell of its claim series).
@@ -90,11 +90,10 @@ class Plan:
 
 def plan(con: duckdb.DuckDBPyConnection, policy: Policy, at: int) -> Plan:
     """Whether the cached tally of this policy can be brought to `at` cell by cell, read only."""
-    since, cells = con.execute("SELECT max(log_position), count(*) FROM tallies WHERE policy = ?", [policy.label]).fetchone() or (
-        None,
-        0,
-    )
-    if not cells or since is None:
+    since, cells = con.execute(
+        "SELECT log_position, cells FROM tally_positions WHERE policy = ?", [policy.label]
+    ).fetchone() or (None, 0)
+    if since is None:
         return Plan(None, f"no cached tally under policy {policy.label}")
     if since > at:
         return Plan(since, f"the cached tally reflects position {since}, after {at}")
@@ -111,19 +110,19 @@ def plan(con: duckdb.DuckDBPyConnection, policy: Policy, at: int) -> Plan:
 
 
 def refresh_tally(con: duckdb.DuckDBPyConnection, policy: Policy, at: int, largest_share: float = LARGEST_SHARE) -> Refresh:
-    """Bring `tallies` and `tally_claims` for this policy to log position `at` (the current view),
-    inside the caller's transaction: only the cells the new facts reach where that is safe, else all.
+    """Bring this policy's cached tally (sql_tally.CACHE) to log position `at` (the current view), inside
+    the caller's transaction: only the cells the new facts reach where that is safe, else all.
     Beyond `largest_share` of the cached cells touched, all (the cheaper path to the same cells)."""
     found = plan(con, policy, at)
     if found.since is None or found.everything is not None:
-        fill_tally(con, policy, View(), "tallies", "tally_claims", at)
+        fill_tally(con, policy, View(), CACHE, at)
         return Refresh("full", found.everything or "")
     con.execute(TOUCHED, {"since": found.since, "at": at, "topics": list(FIGURE_TOPICS)})
     (touched,) = con.execute("SELECT count(*) FROM work_touched").fetchone() or (0,)
     cached = found.cells
     if touched > largest_share * cached:
         con.execute("DROP TABLE work_touched")
-        fill_tally(con, policy, View(), "tallies", "tally_claims", at)
+        fill_tally(con, policy, View(), CACHE, at)
         return Refresh("full", f"{touched} of {cached} cells touched since position {found.since}")
     affected = _tally_affected(con, policy, at)
     return Refresh("incremental", f"facts since position {found.since}", touched, affected)
@@ -191,7 +190,7 @@ candidates AS (
            n.parent,
            CASE WHEN contains(c.victim_status, '/') THEN {_CATEGORY.replace("victim_status", "c.victim_status")}
                 WHEN c.victim_status <> '{ROOT_STATUS}' THEN '{ROOT_STATUS}' END AS upper
-    FROM tallies c JOIN near n ON n.incident = c.incident_id
+    FROM tally_cells c JOIN near n ON n.incident = c.incident_id
     WHERE c.policy = $policy
 )
 SELECT c.* EXCLUDE (upper), own.incident IS NOT NULL AS stale FROM candidates c
@@ -206,13 +205,12 @@ WHERE own.incident IS NOT NULL OR above.incident IS NOT NULL OR upper.incident I
 
 _MATCHES = "{table}.incident_id = a.incident AND {table}.victim_status = a.victim_status AND {table}.outcome = a.outcome"
 WRITE = (
-    "DELETE FROM tallies WHERE rowid IN (SELECT row FROM work_near WHERE stale)",
-    "UPDATE tallies SET log_position = $at WHERE policy = $policy AND log_position <> $at",
-    "INSERT INTO tallies BY NAME SELECT * FROM delta_cells",
-    "DELETE FROM tally_claims USING work_affected a "
-    f"WHERE tally_claims.policy = $policy AND {_MATCHES.format(table='tally_claims')}",
-    "UPDATE tally_claims SET log_position = $at WHERE policy = $policy AND log_position <> $at",
-    "INSERT INTO tally_claims BY NAME SELECT * FROM delta_claims",
+    "DELETE FROM tally_cells WHERE rowid IN (SELECT row FROM work_near WHERE stale)",
+    "INSERT INTO tally_cells BY NAME SELECT * FROM delta_cells",
+    "DELETE FROM tally_cell_claims USING work_affected a "
+    f"WHERE tally_cell_claims.policy = $policy AND {_MATCHES.format(table='tally_cell_claims')}",
+    "INSERT INTO tally_cell_claims BY NAME SELECT * FROM delta_claims",
+    "UPDATE tally_positions SET log_position = $at, cells = cells + $added WHERE policy = $policy",
 )
 WORK_TABLES = ("work_touched", "work_chain", "work_tree", "work_affected", "work_scope", "work_near")
 
@@ -221,10 +219,11 @@ def _tally_affected(con: duckdb.DuckDBPyConnection, policy: Policy, at: int) -> 
     """Tally the cells work_touched reaches again, over the cached tally; returns how many."""
     import pyarrow as pa
 
-    from ledger.readmodel.queries import load_facts  # queries calls this module
+    from ledger.readmodel.queries import SCOPED_TABLES, load_facts, narrow  # queries calls this module
 
     for sql in (CHAIN, TREE, AFFECTED, SCOPE):
         con.execute(sql)
+    narrow(con, "work_scope")
     con.execute(NEAR, {"policy": policy.label})
     tree: dict[str, str | None] = dict(con.execute("SELECT incident, parent FROM work_tree").fetchall())
     affected: list[CellKey] = [
@@ -275,41 +274,55 @@ def _tally_affected(con: duckdb.DuckDBPyConnection, policy: Policy, at: int) -> 
         return rolled[key]
 
     cells = [cell for key in affected if (cell := roll(key)) is not None]
-    con.register("delta_cells", pa.Table.from_pylist([_row(cell, policy, at, tree) for cell in cells], _schemas()[0]))
+    roots = _roots(tree)
+    con.register("delta_cells", pa.Table.from_pylist([_row(cell, policy, tree, roots) for cell in cells], _schemas()[0]))
     claims = [
-        {"policy": policy.label, "log_position": at, "incident_id": c.incident_id, "victim_status": c.victim_status,
-         "outcome": c.outcome, "figure_id": c.figure_id, "claimant_id": c.claimant_id}
+        {"policy": policy.label, "incident_id": c.incident_id, "victim_status": c.victim_status,
+         "outcome": c.outcome, "figure_id": c.figure_id, "claimant_id": c.claimant_id, "root_id": roots[c.incident_id]}
         for key in affected if key in exact for c in exact[key].claims
     ]  # fmt: skip
     con.register("delta_claims", pa.Table.from_pylist(claims, _schemas()[1]))
+    (stale,) = con.execute("SELECT count(*) FROM work_near WHERE stale").fetchone() or (0,)
     for sql in WRITE:
-        con.execute(sql, _only({"policy": policy.label, "at": at}, sql))
+        con.execute(sql, _only({"policy": policy.label, "at": at, "added": len(cells) - stale}, sql))
     con.unregister("delta_cells")
     con.unregister("delta_claims")
-    for name in WORK_TABLES:
+    for name in (*WORK_TABLES, *(f"work_scope_{table}" for table in SCOPED_TABLES)):
         con.execute(f"DROP TABLE {name}")
     return len(affected)
 
 
-def _row(cell: Cell, policy: Policy, at: int, tree: dict[str, str | None]) -> dict[str, Any]:
-    """A cell as a row of `tallies`, as the SQL engine writes it."""
-    return {"policy": policy.label, "log_position": at, **cell_columns(cell, tree)}
+def _roots(tree: dict[str, str | None]) -> dict[str, str]:
+    """The root of each incident of `tree` (which holds every ancestor of its incidents)."""
+    roots: dict[str, str] = {}
+    for incident in tree:
+        path = [incident]
+        while path[-1] not in roots and (parent := tree[path[-1]]) is not None:
+            path.append(parent)
+        root = roots.get(path[-1], path[-1])
+        roots.update(dict.fromkeys(path, root))
+    return roots
+
+
+def _row(cell: Cell, policy: Policy, tree: dict[str, str | None], roots: dict[str, str]) -> dict[str, Any]:
+    """A cell as a row of `tally_cells`, as the SQL engine writes it."""
+    return {"policy": policy.label, **cell_columns(cell, tree), "root_id": roots[cell.incident_id]}
 
 
 @cache
 def _schemas() -> tuple[Any, Any]:
-    """The Arrow shapes of `tallies` and `tally_claims` rows (pyarrow is loaded by the catch-up already)."""
+    """The Arrow shapes of `tally_cells` and `tally_cell_claims` rows (pyarrow is loaded by the catch-up already)."""
     import pyarrow as pa
 
     text, number, flag = pa.string(), pa.int64(), pa.bool_()
     cells = pa.schema(
-        [("policy", text), ("log_position", number), ("incident_id", text), ("victim_status", text), ("outcome", text),
+        [("policy", text), ("incident_id", text), ("victim_status", text), ("outcome", text),
          ("low", number), ("best", number), ("high", number), ("high_open", flag), ("grade", text), ("basis", text),
          ("claims", pa.int32()), ("parts", pa.int32()), ("status_level", pa.int32()), ("top", flag),
-         ("unattributed", number)]
+         ("unattributed", number), ("root_id", text)]
     )  # fmt: skip
     claims = pa.schema(
-        [("policy", text), ("log_position", number), ("incident_id", text), ("victim_status", text), ("outcome", text),
-         ("figure_id", text), ("claimant_id", text)]
+        [("policy", text), ("incident_id", text), ("victim_status", text), ("outcome", text),
+         ("figure_id", text), ("claimant_id", text), ("root_id", text)]
     )  # fmt: skip
     return cells, claims

@@ -19,7 +19,7 @@ from ledger.domain.values import describe_reported
 from ledger.errors import InvalidInput, NotFound
 from ledger.readmodel.catchup import position
 from ledger.readmodel.incremental_tally import refresh_tally
-from ledger.readmodel.sql_tally import cell_columns, fill_tally
+from ledger.readmodel.sql_tally import CACHE, VIEW_TABLES, cell_columns, fill_tally
 from ledger.readmodel.view import INCIDENTS_AS_OF, View, incidents_as_of
 
 Row = dict[str, Any]
@@ -36,15 +36,34 @@ class Facts:
     parents: dict[str, str | None]
 
 
+# The tables a scoped read loads claim series from.
+SCOPED_TABLES = ("figures", "figure_events", "carriers")
+
+
+def narrow(con: duckdb.DuckDBPyConnection, scope: str) -> None:
+    """For a scope (a table of distinct series_id), the row ids of its series' rows in each of SCOPED_TABLES,
+    in tables `{scope}_figures` ...: a scoped read then scans a large table's series column once, here,
+    and fetches only its rows, by row id, which DuckDB's scans filter on. Joining every column of a
+    million-figure table to the scope costs several times more."""
+    for table in SCOPED_TABLES:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {scope}_{table} AS "
+            f"SELECT t.rowid AS row FROM {table} t JOIN (SELECT series_id FROM {scope}) USING (series_id)"
+        )
+
+
+def within(scope: str | None, table: str, alias: str) -> str:
+    """A filter of `table` (as `alias`) to the rows of a narrowed scope's series (no filter without one)."""
+    return "true" if scope is None else f"{alias}.rowid IN (SELECT row FROM {scope}_{table})"
+
+
 def load_facts(con: duckdb.DuckDBPyConnection, view: View = NOW, scope: str | None = None) -> Facts:
     """The facts a view sees: recorded by T (what we knew), or reported by T (what had been claimed).
 
-    With a scope (a table of distinct series_id, and incident_id), only the claims of those series,
-    and no incident tree: the caller has the part of the tree it asks about (incremental_tally,
-    explain). The scope is joined, not used as an IN filter: a hash join probes the large tables
-    about twice as fast here."""
+    With a scope (a table of distinct series_id, and incident_id, narrowed by `narrow`), only the
+    claims of those series, and no incident tree: the caller has the part of the tree it asks about
+    (incremental_tally, explain)."""
     params = {"recorded": view.recorded_by}
-    within = "" if scope is None else f"JOIN (SELECT series_id FROM {scope}) USING (series_id)"
     incidents = incidents_as_of(None if scope is None else f"SELECT incident_id FROM {scope}")
     reported = [
         Claim(
@@ -71,8 +90,8 @@ def load_facts(con: duckdb.DuckDBPyConnection, view: View = NOW, scope: str | No
             "f.quantity, f.reported_at, f.position, coalesce(f.occurred_start, i.occurred_start), "
             "coalesce(f.occurred_end, i.occurred_end), coalesce(f.stance, 'stated'), f.document_id, "
             "coalesce(f.quote_part, 'body'), f.reported_until, f.fingerprint "
-            f"FROM figures f {within} JOIN ({incidents}) i USING (incident_id) "
-            "WHERE ($recorded IS NULL OR f.recorded_at <= $recorded) "
+            f"FROM figures f JOIN ({incidents}) i USING (incident_id) "
+            f"WHERE {within(scope, 'figures', 'f')} AND ($recorded IS NULL OR f.recorded_at <= $recorded) "
             "ORDER BY f.position",
             params,
         ).fetchall()
@@ -81,8 +100,8 @@ def load_facts(con: duckdb.DuckDBPyConnection, view: View = NOW, scope: str | No
     withdrawn: set[str] = set()
     struck: set[str] = set()
     for kind, figure_id, correction, withdrawn_at in con.execute(
-        f"SELECT kind, figure_id, correction, coalesce(reported_until, recorded_at) FROM figure_events {within} "
-        "WHERE ($recorded IS NULL OR recorded_at <= $recorded) ORDER BY position",
+        "SELECT kind, figure_id, correction, coalesce(reported_until, recorded_at) FROM figure_events e "
+        f"WHERE {within(scope, 'figure_events', 'e')} AND ($recorded IS NULL OR recorded_at <= $recorded) ORDER BY position",
         params,
     ).fetchall():
         if kind == "corrected":
@@ -94,8 +113,9 @@ def load_facts(con: duckdb.DuckDBPyConnection, view: View = NOW, scope: str | No
             struck.add(figure_id)
     carriers: dict[str, list[Carrier]] = defaultdict(list)
     for r in con.execute(
-        f"SELECT figure_id, reported_at, reported_until, fingerprint, document_id, quote_part, stance FROM carriers {within} "
-        "WHERE NOT is_first AND ($recorded IS NULL OR recorded_at <= $recorded) ORDER BY position",
+        "SELECT figure_id, reported_at, reported_until, fingerprint, document_id, quote_part, stance FROM carriers k "
+        f"WHERE {within(scope, 'carriers', 'k')} AND NOT is_first AND ($recorded IS NULL OR recorded_at <= $recorded) "
+        "ORDER BY position",
         params,
     ).fetchall():
         carriers[r[0]].append(Carrier(*r[1:]))
@@ -122,8 +142,19 @@ def load_facts(con: duckdb.DuckDBPyConnection, view: View = NOW, scope: str | No
 SIGNATURES = "ledger:Checkpoint%"
 
 
+# Facts are stored in log order, so those after a position are found in the last blocks alone.
+RECENT_FACTS = 10_000
+
+
 def view_position(con: duckdb.DuckDBPyConnection, view: View) -> int:
     """The event-log position a view reflects: the last fact recorded by its instant (a checkpoint aside)."""
+    if view.recorded_by is None:  # the last fact: almost always among the latest few
+        recent = con.execute(
+            "SELECT max(position) FROM facts WHERE position > $after AND topic NOT LIKE $signatures",
+            {"after": position(con) - RECENT_FACTS, "signatures": SIGNATURES},
+        ).fetchone()
+        if recent and recent[0] is not None:
+            return int(recent[0])
     row = con.execute(
         "SELECT max(position) FROM facts WHERE topic NOT LIKE $signatures AND ($at IS NULL OR recorded_at <= $at)",
         {"signatures": SIGNATURES, "at": view.recorded_by},
@@ -140,40 +171,40 @@ def compute_tally(
     return tally(facts.claims, facts.reliability, facts.parents, policy)
 
 
-# Each tally table and the table of the claims its cells count.
-TALLY_CLAIMS = {"tallies": "tally_claims", "view_tallies": "view_tally_claims"}
+# Each tally view and the view of the claims its cells count; and the tables behind them.
+TALLY_TABLES = {tables.read: tables for tables in (CACHE, VIEW_TABLES)}
+TALLY_CLAIMS = {read: tables.read_claims for read, tables in TALLY_TABLES.items()}
 
 
 def tallies(con: duckdb.DuckDBPyConnection, policy: Policy, view: View = NOW) -> tuple[str, int]:
-    """Make a tally table for this policy and view; returns its name and the log position it reflects.
+    """Make a tally for this policy and view; returns the name of the view that reads it (its claims in
+    the matching view of TALLY_CLAIMS) and the log position it reflects.
 
-    The current tally is kept in `tallies`; when the log moves, only the cells the new facts reach
-    are tallied again (incremental_tally). Other views go to a temporary table.
-    The claims behind each cell go to the matching table in TALLY_CLAIMS.
+    The current tally is kept in `tally_cells` (read as `tallies`); when the log moves, only the cells
+    the new facts reach are tallied again (incremental_tally). Other views go to temporary tables.
     """
     at = view_position(con, view)
     if view.is_now:
-        table = "tallies"
+        tables = CACHE
         cached = con.execute(
-            "SELECT count(*) FROM tallies WHERE policy = ? AND log_position = ?", [policy.label, at]
+            "SELECT count(*) FROM tally_positions WHERE policy = ? AND log_position = ?", [policy.label, at]
         ).fetchone()
         if cached and cached[0] > 0:
-            return table, at
+            return tables.read, at
     else:
-        table = "view_tallies"
-        con.execute("CREATE OR REPLACE TEMP TABLE view_tallies AS SELECT * FROM tallies LIMIT 0")
-        con.execute("CREATE OR REPLACE TEMP TABLE view_tally_claims AS SELECT * FROM tally_claims LIMIT 0")
+        tables = VIEW_TABLES
+        tables.create_temporary(con)
     con.execute("BEGIN")
     try:
         if view.is_now:
             refresh_tally(con, policy, at)
         else:
-            fill_tally(con, policy, view, table, TALLY_CLAIMS[table], at)
+            fill_tally(con, policy, view, tables, at)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    return table, at
+    return tables.read, at
 
 
 def plain_tally(con: duckdb.DuckDBPyConnection, policy: Policy, view: View = NOW) -> list[Row]:
@@ -194,44 +225,65 @@ def _tally_row(cell: Cell, names: dict[str, str], parents: dict[str, str | None]
 
 CURRENT_TREE = "SELECT incident_id, parent_id FROM incidents"
 
+# The rows of the whole tally, or of a subtree's: $incident_id and the incidents under it. Those
+# are found among the rows of its tree's root ($root): the table keeps a root's rows together
+# (TallyTables), so block statistics skip every other campaign's, and the tree walked down is that
+# root's incidents alone, as the view's tree has them.
 TALLY_SQL = """
-WITH RECURSIVE tree AS MATERIALIZED ({tree}),  -- once, not at every step of the recursion
-scope(incident_id) AS (
-    SELECT incident_id FROM incidents WHERE $incident IS NULL OR key = $incident
-    UNION ALL
-    SELECT i.incident_id FROM tree i JOIN scope s ON i.parent_id = s.incident_id WHERE $incident IS NOT NULL
-),
+{subtree}
 names AS (
     SELECT incident_id, victim_status, outcome,
            string_agg(DISTINCT coalesce(c.name, t.claimant_id), '; ' ORDER BY coalesce(c.name, t.claimant_id)) AS claimants
     FROM {claims} t LEFT JOIN claimants c USING (claimant_id)
-    WHERE t.policy = $policy AND t.incident_id IN (SELECT incident_id FROM scope)
+    WHERE t.policy = $policy {in_subtree}
     GROUP BY ALL
 )
 SELECT i.key AS incident, i.name AS incident_name, t.victim_status, t.outcome,
        t.low, t.best, t.high, t.high_open, t.grade, t.basis, t.claims, n.claimants, t.status_level, t.top,
-       t.unattributed, t.policy, t.log_position
-FROM {table} t JOIN incidents i USING (incident_id) LEFT JOIN names n USING (incident_id, victim_status, outcome)
-WHERE t.policy = $policy AND t.incident_id IN (SELECT incident_id FROM scope)
+       t.unattributed, t.policy, $at AS log_position
+FROM {cells} t JOIN {named} i USING (incident_id) LEFT JOIN names n USING (incident_id, victim_status, outcome)
+WHERE t.policy = $policy {in_subtree}
 ORDER BY i.key, t.victim_status, t.outcome
 """
+SUBTREE = """
+WITH RECURSIVE tree AS MATERIALIZED ({tree}),  -- with each incident's key and name, for the rows
+scope(incident_id) AS (
+    SELECT $incident_id::VARCHAR
+    UNION ALL
+    SELECT t.incident_id FROM tree t JOIN scope s ON t.parent_id = s.incident_id
+),"""
+IN_SUBTREE = "AND t.root_id = $root AND t.incident_id IN (SELECT incident_id FROM scope)"
 
 
 def tally_rows(
     con: duckdb.DuckDBPyConnection, policy: Policy, incident: str | None = None, view: View = NOW
 ) -> tuple[int, list[Row]]:
     """Tally rows of an incident subtree (or all), and the log position they reflect."""
-    if incident is not None:
-        incident_id(con, incident)
-    table, at = tallies(con, policy, view)
+    found = None if incident is None else incident_id(con, incident)
+    read, at = tallies(con, policy, view)
+    tables = TALLY_TABLES[read]
+    params: dict[str, Any] = {"policy": policy.label, "at": at}
+    if found is None:
+        sql = TALLY_SQL.format(subtree="WITH", in_subtree="", named="incidents", cells=tables.cells, claims=tables.claims)
+        return at, _rows(con, sql, params)
+    root = con.execute(
+        f"SELECT root_id FROM {tables.cells} WHERE policy = $policy AND incident_id = $incident_id LIMIT 1",
+        {"policy": policy.label, "incident_id": found},
+    ).fetchone()
+    if root is None:
+        return at, []  # no figure under it in this view
     # The subtree as the view sees it: an incident moved later still counts where it stood then.
     # Now, that is the incidents table as it stands (not every version of every incident grouped).
-    params: dict[str, Any] = {"policy": policy.label, "incident": incident}
+    among = f"SELECT incident_id FROM {tables.cells} WHERE policy = $policy AND root_id = $root"
+    params |= {"incident_id": found, "root": root[0]}
     if view.recorded_by is None:
-        tree = CURRENT_TREE
+        tree = f"SELECT incident_id, parent_id, key, name FROM incidents WHERE incident_id IN ({among})"
     else:
-        tree, params["recorded"] = INCIDENTS_AS_OF, view.recorded_by
-    sql = TALLY_SQL.format(table=table, claims=TALLY_CLAIMS[table], tree=tree)
+        tree = f"SELECT v.*, i.key, i.name FROM ({incidents_as_of(among)}) v JOIN incidents i USING (incident_id)"
+        params["recorded"] = view.recorded_by
+    sql = TALLY_SQL.format(
+        subtree=SUBTREE.format(tree=tree), in_subtree=IN_SUBTREE, named="tree", cells=tables.cells, claims=tables.claims
+    )
     return at, _rows(con, sql, params)
 
 

@@ -17,6 +17,7 @@ import re
 from fractions import Fraction
 from typing import Any
 
+import attrs
 import duckdb
 
 from ledger.domain.policy import BestRule, Policy
@@ -246,22 +247,33 @@ def cell_codes(con: duckdb.DuckDBPyConnection) -> dict[str, list[Any]]:
     return {"status_names": list(codes), "status_codes": list(codes.values()), "outcome_names": outcomes}
 
 
-# work_tree: each incident's parent, depth and period in the tree as the view sees it. The roll-up keys
-# incidents by a number: joins on it are several times cheaper than on the 36-character ids.
+# work_tree: each incident's parent, depth, root and period in the tree as the view sees it. The roll-up
+# keys incidents by a number (joins on it are several times cheaper than on the 36-character ids),
+# numbered root by root, so that writing the cells in that order groups each campaign's rows
+# (TallyTables).
 TREE = f"""
 CREATE OR REPLACE TEMP TABLE work_tree AS
 WITH RECURSIVE tree AS ({INCIDENTS_AS_OF}),
-up(incident_id, ancestor_id) AS (
-    SELECT incident_id, parent_id FROM tree
+up(incident_id, ancestor_id, steps) AS (
+    SELECT incident_id, parent_id, 1 FROM tree
     UNION ALL
-    SELECT up.incident_id, t.parent_id FROM up JOIN tree t ON t.incident_id = up.ancestor_id WHERE t.parent_id IS NOT NULL
+    SELECT up.incident_id, t.parent_id, up.steps + 1
+    FROM up JOIN tree t ON t.incident_id = up.ancestor_id WHERE t.parent_id IS NOT NULL
 ),
-numbered AS (SELECT *, row_number() OVER (ORDER BY incident_id)::INTEGER AS incident FROM tree)
-SELECT n.incident_id, n.incident, p.incident AS parent, count(up.ancestor_id)::INTEGER AS depth,
-       n.occurred_start, n.occurred_end
-FROM numbered n LEFT JOIN numbered p ON p.incident_id = n.parent_id LEFT JOIN up ON up.incident_id = n.incident_id
-GROUP BY ALL
+placed AS (
+    SELECT incident_id, count(ancestor_id)::INTEGER AS depth,
+           coalesce(arg_max(ancestor_id, steps), incident_id) AS root_id  -- the farthest ancestor
+    FROM up GROUP BY incident_id
+),
+numbered AS (
+    SELECT t.incident_id, t.parent_id, t.occurred_start, t.occurred_end, p.depth, p.root_id,
+           row_number() OVER (ORDER BY p.root_id, t.incident_id)::INTEGER AS incident
+    FROM tree t JOIN placed p USING (incident_id)
+)
+SELECT n.incident_id, n.incident, p.incident AS parent, n.depth, n.root_id, n.occurred_start, n.occurred_end
+FROM numbered n LEFT JOIN numbered p ON p.incident_id = n.parent_id
 """
+
 
 # Parts summed (tally.sum_bounds, tally._weakest): bounds add like to like and an open high stays
 # open; the grade is the weakest among the parts that carry a number, else pending if any part is.
@@ -338,9 +350,48 @@ LEFT JOIN categories c USING (incident, status, outcome_code)
 """
 
 
-def fill_tally(con: duckdb.DuckDBPyConnection, policy: Policy, view: View, table: str, claims_table: str, at: int) -> None:
-    """Replace this policy's rows in `table` (cells) and `claims_table` (the claims each cell counts)
-    with the tally the view sees, inside the caller's transaction."""
+@attrs.frozen
+class TallyTables:
+    """Where a tally is kept: its cells and the claims they count (each row with its tree's root, written
+    root by root so a read of one campaign skips the others' blocks), the log position it reflects,
+    and the views that read them as `tallies` and `tally_claims` read (with that position)."""
+
+    cells: str
+    claims: str
+    positions: str
+    read: str  # the view of the cells
+    read_claims: str  # the view of the claims
+
+    def create_temporary(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Empty temporary tables and views of this shape, for a tally of a view other than now."""
+        for table, like in ((self.cells, CACHE.cells), (self.claims, CACHE.claims), (self.positions, CACHE.positions)):
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {like} LIMIT 0")
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {self.read} AS {CELLS_VIEW.format(cells=self.cells, positions=self.positions)}")
+        con.execute(
+            f"CREATE OR REPLACE TEMP VIEW {self.read_claims} AS "
+            f"{CLAIMS_VIEW.format(claims=self.claims, positions=self.positions)}"
+        )
+
+
+# The views `tallies` and `tally_claims` (migrations/160_tally_cache_by_campaign.sql), as templates.
+CELLS_VIEW = (
+    "SELECT c.policy, p.log_position, c.incident_id, c.victim_status, c.outcome, c.low, c.best, c.high, c.high_open, "
+    "c.grade, c.basis, c.claims, c.parts, c.status_level, c.top, c.unattributed "
+    "FROM {cells} c JOIN {positions} p USING (policy)"
+)
+CLAIMS_VIEW = (
+    "SELECT c.policy, p.log_position, c.incident_id, c.victim_status, c.outcome, c.figure_id, c.claimant_id "
+    "FROM {claims} c JOIN {positions} p USING (policy)"
+)
+CACHE = TallyTables("tally_cells", "tally_cell_claims", "tally_positions", "tallies", "tally_claims")  # now's
+VIEW_TABLES = TallyTables(
+    "view_tally_cells", "view_tally_cell_claims", "view_tally_positions", "view_tallies", "view_tally_claims"
+)
+
+
+def fill_tally(con: duckdb.DuckDBPyConnection, policy: Policy, view: View, tables: TallyTables, at: int) -> None:
+    """Replace this policy's rows in `tables` with the tally the view sees at log position `at`, inside
+    the caller's transaction."""
     params = _params(policy, view)
     params |= cell_codes(con)
     for sql in (TREE, CLAIMS):
@@ -359,24 +410,28 @@ def fill_tally(con: duckdb.DuckDBPyConnection, policy: Policy, view: View, table
     for depth in range(deepest, -1, -1):
         con.execute(LEVEL, {"depth": depth, "show_remainder": policy.show_remainder})
     # A rolled-up cell counts the claims of its own exact cell; the claims themselves are listed beside.
-    con.execute(f"DELETE FROM {table} WHERE policy = $policy", {"policy": policy.label})
+    # Both are written in incident-number order: root by root (work_tree).
+    label = {"policy": policy.label}
+    con.execute(f"DELETE FROM {tables.cells} WHERE policy = $policy", label)
     con.execute(
-        f"INSERT INTO {table} SELECT $policy, $at, t.incident_id, $status_names[list_position($status_codes, r.status)], "
+        f"INSERT INTO {tables.cells} SELECT $policy, t.incident_id, $status_names[list_position($status_codes, r.status)], "
         "$outcome_names[r.outcome_code], "
         "CASE WHEN r.quantified THEN r.low END, CASE WHEN r.quantified THEN r.best END, "
         "CASE WHEN r.quantified THEN r.high END, r.quantified AND r.high IS NULL, "
         f"CASE r.certainty {_CERTAINTY_GRADE} END, r.basis, r.claims, r.parts, "
         f"CASE WHEN r.status = 0 THEN 0 WHEN r.status % {_SPAN} <> 0 THEN 2 ELSE 1 END, "
-        "r.status = 0 AND t.parent IS NULL, r.unattributed "
-        "FROM work_rolled r JOIN work_tree t USING (incident)",
-        {"policy": policy.label, "at": at, **_only(params, "$status_names $status_codes $outcome_names")},
+        "r.status = 0 AND t.parent IS NULL, r.unattributed, t.root_id "
+        "FROM work_rolled r JOIN work_tree t USING (incident) ORDER BY r.incident",
+        label | _only(params, "$status_names $status_codes $outcome_names"),
     )
-    con.execute(f"DELETE FROM {claims_table} WHERE policy = $policy", {"policy": policy.label})
+    con.execute(f"DELETE FROM {tables.claims} WHERE policy = $policy", label)
     con.execute(
-        f"INSERT INTO {claims_table} SELECT $policy, $at, incident_id, victim_status, outcome, figure_id, claimant_id "
-        "FROM work_counted",
-        {"policy": policy.label, "at": at},
+        f"INSERT INTO {tables.claims} SELECT $policy, c.incident_id, c.victim_status, c.outcome, c.figure_id, "
+        "c.claimant_id, t.root_id FROM work_counted c JOIN work_tree t USING (incident) ORDER BY c.incident",
+        label,
     )
+    con.execute(f"DELETE FROM {tables.positions} WHERE policy = $policy", label)
+    con.execute(f"INSERT INTO {tables.positions} SELECT $policy, $at, count(*) FROM work_rolled", label | {"at": at})
     for name in ("work_readings", "work_claims", "work_counted", "work_tree", "work_exact",
                  "work_rolled"):
         con.execute(f"DROP TABLE {name}")

@@ -163,7 +163,7 @@ def _run(ledger: Ledger, options: Options) -> Result:
         _refuse_unfinished_imports(con)
         at = position(con)
         evidence_at = evidence_position(con)
-        cached = {r[0] for r in con.execute("SELECT DISTINCT policy FROM tallies WHERE log_position = ?", [at]).fetchall()}
+        cached = {r[0] for r in con.execute("SELECT policy FROM tally_positions WHERE log_position = ?", [at]).fetchall()}
         compared = sorted(cached & (POLICIES.keys() | {policy.label}))
         live = digest.digests(con, compared)
         live_cells = {label: digest.cell_digests(con, label) for label in compared}

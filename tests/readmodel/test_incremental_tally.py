@@ -37,13 +37,16 @@ Cells = dict[tuple[str, str, str], dict[str, Any]]
 
 
 def cached_rows(con: duckdb.DuckDBPyConnection, table: str, label: str) -> tuple[Cells, set[tuple[Any, ...]]]:
-    """A tally table's cells and its claims table's rows for one policy (log position included)."""
-    cursor = con.execute(f"SELECT * EXCLUDE (policy) FROM {table} WHERE policy = ?", [label])
+    """A tally's cells and claims for one policy as stored (each with its tree's root), and the log position
+    and count of cells kept beside them."""
+    tables = queries.TALLY_TABLES[table]
+    at, count = con.execute(f"SELECT log_position, cells FROM {tables.positions} WHERE policy = ?", [label]).fetchone()
+    cursor = con.execute(f"SELECT * EXCLUDE (policy) FROM {tables.cells} WHERE policy = ?", [label])
     names = [d[0] for d in cursor.description]
-    cells = {(r[1], r[2], r[3]): dict(zip(names, r, strict=True)) for r in cursor.fetchall()}
-    claims = set(
-        con.execute(f"SELECT * EXCLUDE (policy) FROM {queries.TALLY_CLAIMS[table]} WHERE policy = ?", [label]).fetchall()
-    )
+    rows = [dict(zip(names, r, strict=True)) | {"log_position": at} for r in cursor.fetchall()]
+    cells = {(r["incident_id"], r["victim_status"], r["outcome"]): r for r in rows}
+    assert count == len(rows) == len(cells)
+    claims = set(con.execute(f"SELECT * EXCLUDE (policy) FROM {tables.claims} WHERE policy = ?", [label]).fetchall())
     return cells, claims
 
 
@@ -52,7 +55,7 @@ def refresh(con: duckdb.DuckDBPyConnection, label: str) -> Refresh | None:
     Any share of touched cells is taken cell by cell, so small ledgers test the incremental path."""
     policy = get_policy(label)
     at = queries.view_position(con, queries.NOW)
-    if con.execute("SELECT count(*) FROM tallies WHERE policy = ? AND log_position = ?", [label, at]).fetchone()[0]:
+    if con.execute("SELECT count(*) FROM tally_positions WHERE policy = ? AND log_position = ?", [label, at]).fetchone()[0]:
         return None
     con.execute("BEGIN")
     done = refresh_tally(con, policy, at, largest_share=1.0)

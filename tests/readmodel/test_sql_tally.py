@@ -35,7 +35,7 @@ POLICY_LABELS = [*POLICIES, "default@1[tolerance=0.05]", "acled@1[tolerance=0.5]
 def sql_rows(con: duckdb.DuckDBPyConnection, label: str, view: View) -> dict[tuple[str, str, str], dict[str, Any]]:
     """The SQL engine's cells, each with the ids and claimant names of the claims it counts."""
     policy = get_policy(label)
-    con.execute("DELETE FROM tallies")  # never the cache: compute
+    con.execute("DELETE FROM tally_positions")  # never the cache: compute
     table, _ = queries.tallies(con, policy, view)
     cursor = con.execute(
         f"""SELECT t.* EXCLUDE (policy, log_position),

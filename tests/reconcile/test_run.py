@@ -43,7 +43,7 @@ class TestDrift:
         ledger.record_figure(world.figure())
         assert "drift" not in kinds(run(ledger))
         ledger.tally()  # the live read model caches the tally at this position
-        tamper(ledger, "UPDATE tallies SET best = best + 100 WHERE policy = 'default@2' AND victim_status = 'militant'")
+        tamper(ledger, "UPDATE tally_cells SET best = best + 100 WHERE policy = 'default@2' AND victim_status = 'militant'")
         result = run(ledger)
         [drift] = kinds(result)["drift"]
         assert (drift.subject, drift.severity) == ("tallies[default@2]", Severity.ERROR)

@@ -56,6 +56,8 @@ def restored(text: str) -> str:
 def cell_text(value: Any) -> str:
     if value is None:
         return ""
+    if type(value) is str:  # the commonest cell, first
+        return value
     if isinstance(value, dt.datetime):
         return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
     if isinstance(value, bool):

@@ -144,12 +144,27 @@ def figure_sources(con: duckdb.DuckDBPyConnection, view: View, scope: str | None
     }
 
 
+# The view `carriers` (migrations/160_tally_cache_by_campaign.sql) taken apart, so that each half is
+# filtered on its own rows (`first` and `later`: filters of figures and later_carriers, as k): a
+# figure's first carrier is the figure itself, the rest are later_carriers.
+CARRIERS = (
+    "SELECT figure_id, position, true AS is_first, publisher_id, document_id, quote, coalesce(quote_part, 'body') AS quote_part, "
+    "quantity_text AS words, reported_at, reported_precision, reported_estimated, coalesce(stance, 'stated') AS stance, "
+    "coalesce(carried_via, '[]') AS carried_via, recorded_at, fingerprint FROM figures k "
+    "WHERE {first} AND ($recorded IS NULL OR k.recorded_at <= $recorded) "
+    "UNION ALL "
+    "SELECT figure_id, position, false, publisher_id, document_id, quote, quote_part, words, reported_at, reported_precision, "
+    "reported_estimated, stance, carried_via, recorded_at, fingerprint FROM later_carriers k "
+    "WHERE {later} AND ($recorded IS NULL OR k.recorded_at <= $recorded)"
+)
+
+
 def carrier_sources(con: duckdb.DuckDBPyConnection, view: View, scope: str | None = None) -> dict[str, list[CarrierSource]]:
     """Every figure's carriers recorded by the view's instant, earliest first (the primary one first)."""
     names = dict(con.execute("SELECT publisher_id, name FROM publishers").fetchall())
+    carriers = CARRIERS.format(first=within(scope, "figures", "k"), later=within(scope, "later_carriers", "k"))
     rows = con.execute(
-        "WITH f AS MATERIALIZED (SELECT * FROM carriers k "
-        f"WHERE {within(scope, 'carriers', 'k')} AND ($recorded IS NULL OR k.recorded_at <= $recorded)) "
+        f"WITH f AS MATERIALIZED ({carriers}) "
         "SELECT f.figure_id, f.position, f.is_first, p.key, p.name, d.key, f.quote, f.quote_part, f.words, f.reported_at, "
         "f.reported_precision, f.reported_estimated, f.stance, f.carried_via, f.recorded_at, f.fingerprint "
         "FROM f LEFT JOIN publishers p ON p.publisher_id = f.publisher_id "

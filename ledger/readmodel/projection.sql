@@ -214,25 +214,10 @@ SELECT (p.e.figure_id._data_)::UUID::VARCHAR, p.aggregate_id, s.incident_id, s.c
        coalesce(p.e.carried_via, '[]'), p.e.attributed
 FROM page_figures p JOIN series s ON s.series_id = p.aggregate_id;
 
--- name: carriers_first
--- topics: ledger:ClaimSeries.FigureReported
-INSERT INTO carriers
-SELECT (e.figure_id._data_)::UUID::VARCHAR, aggregate_id, position, true,
-       (e.publisher_id._data_)::UUID::VARCHAR, e.citation._data_.document_id, e.citation._data_.quote,
-       (e.citation._data_.start)::INTEGER, (e.citation._data_.end)::INTEGER, coalesce(e.citation._data_.part, 'body'),
-       e.quantity._data_.text, (e.reported._data_.at)::TIMESTAMPTZ, e.reported._data_.precision,
-       (e.reported._data_.estimated)::BOOLEAN,
-       CASE e.reported._data_.precision WHEN 'year' THEN date_trunc('year', (e.reported._data_.at)::TIMESTAMPTZ) + INTERVAL 1 YEAR - INTERVAL 1 MICROSECOND
-            WHEN 'month' THEN date_trunc('month', (e.reported._data_.at)::TIMESTAMPTZ) + INTERVAL 1 MONTH - INTERVAL 1 MICROSECOND
-            WHEN 'week' THEN (e.reported._data_.at)::TIMESTAMPTZ + INTERVAL 7 DAY - INTERVAL 1 MICROSECOND ELSE (e.reported._data_.at)::TIMESTAMPTZ END,
-       coalesce(e.stance, 'stated'), coalesce(e.stance_source, 'none'), coalesce(e.carried_via, '[]'),
-       e.fingerprint, e.note, (e.timestamp._data_)::TIMESTAMPTZ, e.entry._data_.analyst, e.entry._data_.via
-FROM page_figures;
-
--- name: carriers_more
+-- name: later_carriers
 -- topics: ledger:ClaimSeries.FigureCarried
-INSERT INTO carriers
-SELECT (e.figure_id._data_)::UUID::VARCHAR, aggregate_id, position, false,
+INSERT INTO later_carriers
+SELECT (e.figure_id._data_)::UUID::VARCHAR, aggregate_id, position,
        (e.publisher_id._data_)::UUID::VARCHAR, e.citation._data_.document_id, e.citation._data_.quote,
        (e.citation._data_.start)::INTEGER, (e.citation._data_.end)::INTEGER, coalesce(e.citation._data_.part, 'body'),
        e.words, (e.reported._data_.at)::TIMESTAMPTZ, e.reported._data_.precision,

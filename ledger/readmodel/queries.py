@@ -37,7 +37,7 @@ class Facts:
 
 
 # The tables a scoped read loads claim series from.
-SCOPED_TABLES = ("figures", "figure_events", "carriers")
+SCOPED_TABLES = ("figures", "figure_events", "later_carriers")
 
 
 def narrow(con: duckdb.DuckDBPyConnection, scope: str) -> None:
@@ -113,8 +113,8 @@ def load_facts(con: duckdb.DuckDBPyConnection, view: View = NOW, scope: str | No
             struck.add(figure_id)
     carriers: dict[str, list[Carrier]] = defaultdict(list)
     for r in con.execute(
-        "SELECT figure_id, reported_at, reported_until, fingerprint, document_id, quote_part, stance FROM carriers k "
-        f"WHERE {within(scope, 'carriers', 'k')} AND NOT is_first AND ($recorded IS NULL OR recorded_at <= $recorded) "
+        "SELECT figure_id, reported_at, reported_until, fingerprint, document_id, quote_part, stance FROM later_carriers k "
+        f"WHERE {within(scope, 'later_carriers', 'k')} AND ($recorded IS NULL OR recorded_at <= $recorded) "
         "ORDER BY position",
         params,
     ).fetchall():
@@ -351,7 +351,7 @@ def carried_by(con: duckdb.DuckDBPyConnection, view: View) -> dict[str, tuple[in
     found: dict[str, list[str]] = defaultdict(list)
     for figure_id, publisher, via in con.execute(
         "SELECT figure_id, publisher_id, carried_via FROM carriers WHERE figure_id IN "
-        "(SELECT figure_id FROM carriers WHERE NOT is_first) AND ($recorded IS NULL OR recorded_at <= $recorded) "
+        "(SELECT figure_id FROM later_carriers) AND ($recorded IS NULL OR recorded_at <= $recorded) "
         "ORDER BY figure_id, reported_at, fingerprint",
         {"recorded": view.recorded_by},
     ).fetchall():
@@ -375,7 +375,7 @@ LEFT JOIN incidents i ON i.incident_id = coalesce(s.incident_id, fa.aggregate_id
 LEFT JOIN claimants c ON c.claimant_id = s.claimant_id
 LEFT JOIN figures f ON f.figure_id = fa.figure_id AND f.position = fa.position
 LEFT JOIN figure_events fe ON fe.position = fa.position
-LEFT JOIN carriers k ON k.position = fa.position AND NOT k.is_first
+LEFT JOIN later_carriers k ON k.position = fa.position
 LEFT JOIN documents d ON d.document_id = coalesce(fe.document_id, f.document_id, k.document_id)
 WHERE fa.aggregate_id IN (SELECT unnest($aggregates))
   AND ($recorded IS NULL OR fa.recorded_at <= $recorded)

@@ -62,7 +62,7 @@ more AS (  -- the carriers after a figure's first, as the view sees them
     SELECT figure_id, min(reported_until) AS until,
            arg_min({{'at': reported_at, 'fingerprint': fingerprint, 'document_id': document_id,
                     'quote_part': quote_part, 'stance': stance}}, (reported_at, fingerprint)) AS earliest
-    FROM carriers WHERE NOT is_first AND ($recorded IS NULL OR recorded_at <= $recorded) GROUP BY figure_id
+    FROM later_carriers WHERE $recorded IS NULL OR recorded_at <= $recorded GROUP BY figure_id
 ),
 claims AS (
     SELECT f.figure_id, f.series_id, f.incident_id, f.claimant_id, f.victim_status, f.outcome, f.position,

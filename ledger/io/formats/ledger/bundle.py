@@ -76,10 +76,10 @@ SQL = {
                    k.reported_estimated, f.role, p.key, d.key, k.quote, k.quote_start, NULLIF(k.quote_part, 'body'),
                    CASE WHEN k.stance_source = 'analyst' THEN k.stance END, NULL, NULL, k.carried_via,
                    f.occurred_start, f.occurred_end, f.occurred_precision, NULL, NULL, k.note, k.figure_id, NULL, k.position
-            FROM carriers k JOIN figures f USING (figure_id) JOIN incidents i USING (incident_id)
+            FROM later_carriers k JOIN figures f USING (figure_id) JOIN incidents i USING (incident_id)
             JOIN claimants c USING (claimant_id)
             LEFT JOIN publishers p ON p.publisher_id = k.publisher_id LEFT JOIN documents d ON d.document_id = k.document_id
-            WHERE NOT k.is_first AND ($at IS NULL OR k.recorded_at <= $at)
+            WHERE $at IS NULL OR k.recorded_at <= $at
         ) ORDER BY position""",
     "later": """
         SELECT e.kind, e.series_id, e.figure_id, e.reason, e.correction, e.reported_at AS reported, d.key AS document, e.quote

@@ -39,10 +39,10 @@ def take(con: duckdb.DuckDBPyConnection, policy: Policy, view: View, below: Cell
         facts = load_facts(con, view)
     else:
         incident, status, outcome = below
-        if view.recorded_by is None:  # the tree as it stands, not every version of every incident grouped
-            con.execute(CELL_TREE.format(tree=queries.CURRENT_TREE), {"incident": incident})
+        if view.recorded_by is None:
+            _present_subtree(con, incident)
         else:
-            con.execute(CELL_TREE.format(tree=INCIDENTS_AS_OF), {"recorded": view.recorded_by, "incident": incident})
+            con.execute(CELL_TREE, {"recorded": view.recorded_by, "incident": incident})
         con.execute(CELL_SCOPE, {"status": status, "outcome": outcome})
         queries.narrow(con, "cell_scope")
         facts = load_facts(con, view, scope="cell_scope")
@@ -54,15 +54,34 @@ def take(con: duckdb.DuckDBPyConnection, policy: Policy, view: View, below: Cell
 
 # An incident and the incidents under it, as the view's tree has them (walked once: the claim series
 # under the cell and the tree its cells roll up through both come from it).
-CELL_TREE = """
+CELL_TREE = f"""
 CREATE OR REPLACE TEMP TABLE cell_tree AS
-WITH RECURSIVE tree AS MATERIALIZED ({tree}),
+WITH RECURSIVE tree AS MATERIALIZED ({INCIDENTS_AS_OF}),
 sub(incident_id, parent_id) AS (
     SELECT $incident::VARCHAR, NULL::VARCHAR
     UNION ALL SELECT t.incident_id, t.parent_id FROM tree t JOIN sub ON t.parent_id = sub.incident_id
 )
 SELECT incident_id, parent_id FROM sub
 """
+
+
+def _present_subtree(con: duckdb.DuckDBPyConnection, incident: str) -> None:
+    """`cell_tree` as the tree stands now (the incidents table, not every version of every incident
+    grouped), walked down a level at a time: one scan of the parent column per level, where a
+    recursive walk hashed the whole table at every step."""
+    con.execute("CREATE OR REPLACE TEMP TABLE cell_tree (incident_id VARCHAR, parent_id VARCHAR)")
+    con.execute("INSERT INTO cell_tree VALUES (?, NULL)", [incident])
+    level, seen = [incident], {incident}
+    while level:
+        found = con.execute(
+            "INSERT INTO cell_tree SELECT incident_id, parent_id FROM incidents WHERE parent_id IN (SELECT unnest($ids)) "
+            "RETURNING incident_id",
+            {"ids": level},
+        ).fetchall()
+        level = [i for (i,) in found if i not in seen]  # a tree has no cycle; never loop on one
+        seen.update(level)
+
+
 # The claim series under a cell: of its incident and the incidents under it (cell_tree), its victim
 # status and the statuses under it, its outcome.
 CELL_SCOPE = f"""

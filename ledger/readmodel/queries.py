@@ -223,8 +223,6 @@ def _tally_row(cell: Cell, names: dict[str, str], parents: dict[str, str | None]
     }
 
 
-CURRENT_TREE = "SELECT incident_id, parent_id FROM incidents"
-
 # The rows of the whole tally, or of a subtree's: $incident_id and the incidents under it. Those
 # are found among the rows of its tree's root ($root): the table keeps a root's rows together
 # (TallyTables), so block statistics skip every other campaign's, and the tree walked down is that

@@ -257,17 +257,20 @@ def tally_rows(
     con: duckdb.DuckDBPyConnection, policy: Policy, incident: str | None = None, view: View = NOW
 ) -> tuple[int, list[Row]]:
     """Tally rows of an incident subtree (or all), and the log position they reflect."""
-    found = None if incident is None else incident_id(con, incident)
+    found, parent = (None, None) if incident is None else incident_and_parent(con, incident)
     read, at = tallies(con, policy, view)
     tables = TALLY_TABLES[read]
     params: dict[str, Any] = {"policy": policy.label, "at": at}
     if found is None:
         sql = TALLY_SQL.format(subtree="WITH", in_subtree="", named="incidents", cells=tables.cells, claims=tables.claims)
         return at, _rows(con, sql, params)
-    root = con.execute(
-        f"SELECT root_id FROM {tables.cells} WHERE policy = $policy AND incident_id = $incident_id LIMIT 1",
-        {"policy": policy.label, "incident_id": found},
-    ).fetchone()
+    if view.recorded_by is None and parent is None:
+        root: tuple[Any, ...] | None = (found,)  # a root now, and the tally's tree is the present one
+    else:  # the root it had in the view's tree
+        root = con.execute(
+            f"SELECT root_id FROM {tables.cells} WHERE policy = $policy AND incident_id = $incident_id LIMIT 1",
+            {"policy": policy.label, "incident_id": found},
+        ).fetchone()
     if root is None:
         return at, []  # no figure under it in this view
     # The subtree as the view sees it: an incident moved later still counts where it stood then.
@@ -445,10 +448,15 @@ def resolve_figure(con: duckdb.DuckDBPyConnection, reference: str) -> Row:
 
 
 def incident_id(con: duckdb.DuckDBPyConnection, key: str) -> str:
-    found = con.execute("SELECT incident_id FROM incidents WHERE key = ?", [key.strip().lower()]).fetchone()
+    return incident_and_parent(con, key)[0]
+
+
+def incident_and_parent(con: duckdb.DuckDBPyConnection, key: str) -> tuple[str, str | None]:
+    """An incident's id and its parent's as the tree stands now."""
+    found = con.execute("SELECT incident_id, parent_id FROM incidents WHERE key = ?", [key.strip().lower()]).fetchone()
     if found is None:
         raise NotFound(f"incident {key!r}: not in the ledger; list incidents with `ledger incident list`")
-    return str(found[0])
+    return str(found[0]), None if found[1] is None else str(found[1])
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None = None) -> list[Row]:

@@ -144,7 +144,7 @@ def figure_sources(con: duckdb.DuckDBPyConnection, view: View, scope: str | None
     }
 
 
-# The view `carriers` (migrations/160_tally_cache_by_campaign.sql) taken apart, so that each half is
+# The view `carriers` (migrations/160_carriers_view_and_tally_cache.sql) taken apart, so that each half is
 # filtered on its own rows (`first` and `later`: filters of figures and later_carriers, as k): a
 # figure's first carrier is the figure itself, the rest are later_carriers.
 CARRIERS = (

@@ -373,7 +373,7 @@ class TallyTables:
         )
 
 
-# The views `tallies` and `tally_claims` (migrations/160_tally_cache_by_campaign.sql), as templates.
+# The views `tallies` and `tally_claims` (migrations/160_carriers_view_and_tally_cache.sql), as templates.
 CELLS_VIEW = (
     "SELECT c.policy, p.log_position, c.incident_id, c.victim_status, c.outcome, c.low, c.best, c.high, c.high_open, "
     "c.grade, c.basis, c.claims, c.parts, c.status_level, c.top, c.unattributed "

@@ -3,41 +3,19 @@
 -- - A figure's first carrier is the figure itself: only the carriers after the first are stored
 --   (`later_carriers`), and `carriers` reads as before (same columns, same rows) as a view over
 --   `figures` and `later_carriers`. A catch-up writes a million fewer rows per million figures.
--- - The log position a policy's cached tally reflects is kept once, in `tally_positions` (with its
---   count of cells), not on every row: bringing the cache to a new position no longer rewrites
---   every row, and asking whether it is current no longer scans it.
+-- - The log position a policy's cached tally reflects is kept once, in `tally_positions`, not on
+--   every row: bringing the cache to a new position no longer rewrites every row, and asking
+--   whether it is current no longer scans it.
 -- - Each cached cell and counted claim names its incident tree's root (`root_id`), and a full tally
 --   writes them grouped by it: block statistics then let a read of one campaign skip the others.
 --
 -- `tallies` and `tally_claims` read as before (same columns, same order), now as views.
 -- The read model starts afresh after this file (derived tables are derived again from the log).
 
-DROP TABLE carriers;
-
-CREATE TABLE later_carriers (    -- each carrier of a figure after its first (ClaimSeries.FigureCarried)
-    figure_id VARCHAR NOT NULL,
-    series_id VARCHAR NOT NULL,
-    position BIGINT NOT NULL,          -- the event that recorded this carrier
-    publisher_id VARCHAR,
-    document_id VARCHAR,
-    quote VARCHAR,
-    quote_start INTEGER,
-    quote_end INTEGER,
-    quote_part VARCHAR NOT NULL,
-    words VARCHAR NOT NULL,            -- the quantity as this carrier wrote it ("Twenty-one", "21")
-    reported_at TIMESTAMPTZ NOT NULL,
-    reported_precision VARCHAR NOT NULL,
-    reported_estimated BOOLEAN NOT NULL,
-    reported_until TIMESTAMPTZ NOT NULL,
-    stance VARCHAR NOT NULL,
-    stance_source VARCHAR NOT NULL,
-    carried_via JSON NOT NULL,         -- publisher ids this carrier cites, nearest first
-    fingerprint VARCHAR NOT NULL,
-    note VARCHAR,
-    recorded_at TIMESTAMPTZ NOT NULL,
-    analyst VARCHAR,
-    via VARCHAR
-);
+-- Each carrier of a figure after its first (ClaimSeries.FigureCarried): `carriers` less its first rows.
+DELETE FROM carriers WHERE is_first;
+ALTER TABLE carriers DROP COLUMN is_first;
+ALTER TABLE carriers RENAME TO later_carriers;
 
 -- Every carrier of every figure, the first (is_first, the figure as recorded) among them.
 CREATE VIEW carriers AS
@@ -59,8 +37,7 @@ DROP TABLE tally_claims;
 
 CREATE TABLE tally_positions (   -- per policy, the log position its cached tally reflects
     policy VARCHAR NOT NULL,
-    log_position BIGINT NOT NULL,
-    cells BIGINT NOT NULL        -- rows of tally_cells under this policy
+    log_position BIGINT NOT NULL
 );
 
 CREATE TABLE tally_cells (       -- the cached tally's cells, one row per cell and policy

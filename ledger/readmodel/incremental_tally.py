@@ -91,7 +91,9 @@ class Plan:
 def plan(con: duckdb.DuckDBPyConnection, policy: Policy, at: int) -> Plan:
     """Whether the cached tally of this policy can be brought to `at` cell by cell, read only."""
     since, cells = con.execute(
-        "SELECT log_position, cells FROM tally_positions WHERE policy = ?", [policy.label]
+        "SELECT log_position, (SELECT count(*) FROM tally_cells WHERE policy = $policy) FROM tally_positions "
+        "WHERE policy = $policy",
+        {"policy": policy.label},
     ).fetchone() or (None, 0)
     if since is None:
         return Plan(None, f"no cached tally under policy {policy.label}")
@@ -210,7 +212,7 @@ WRITE = (
     "DELETE FROM tally_cell_claims USING work_affected a "
     f"WHERE tally_cell_claims.policy = $policy AND {_MATCHES.format(table='tally_cell_claims')}",
     "INSERT INTO tally_cell_claims BY NAME SELECT * FROM delta_claims",
-    "UPDATE tally_positions SET log_position = $at, cells = cells + $added WHERE policy = $policy",
+    "UPDATE tally_positions SET log_position = $at WHERE policy = $policy",
 )
 WORK_TABLES = ("work_touched", "work_chain", "work_tree", "work_affected", "work_scope", "work_near")
 
@@ -282,9 +284,8 @@ def _tally_affected(con: duckdb.DuckDBPyConnection, policy: Policy, at: int) -> 
         for key in affected if key in exact for c in exact[key].claims
     ]  # fmt: skip
     con.register("delta_claims", pa.Table.from_pylist(claims, _schemas()[1]))
-    (stale,) = con.execute("SELECT count(*) FROM work_near WHERE stale").fetchone() or (0,)
     for sql in WRITE:
-        con.execute(sql, _only({"policy": policy.label, "at": at, "added": len(cells) - stale}, sql))
+        con.execute(sql, _only({"policy": policy.label, "at": at}, sql))
     con.unregister("delta_cells")
     con.unregister("delta_claims")
     for name in (*WORK_TABLES, *(f"work_scope_{table}" for table in SCOPED_TABLES)):

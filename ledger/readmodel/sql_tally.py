@@ -431,7 +431,7 @@ def fill_tally(con: duckdb.DuckDBPyConnection, policy: Policy, view: View, table
         label,
     )
     con.execute(f"DELETE FROM {tables.positions} WHERE policy = $policy", label)
-    con.execute(f"INSERT INTO {tables.positions} SELECT $policy, $at, count(*) FROM work_rolled", label | {"at": at})
+    con.execute(f"INSERT INTO {tables.positions} VALUES ($policy, $at)", label | {"at": at})
     for name in ("work_readings", "work_claims", "work_counted", "work_tree", "work_exact",
                  "work_rolled"):
         con.execute(f"DROP TABLE {name}")

@@ -38,14 +38,14 @@ Cells = dict[tuple[str, str, str], dict[str, Any]]
 
 def cached_rows(con: duckdb.DuckDBPyConnection, table: str, label: str) -> tuple[Cells, set[tuple[Any, ...]]]:
     """A tally's cells and claims for one policy as stored (each with its tree's root), and the log position
-    and count of cells kept beside them."""
+    kept beside them."""
     tables = queries.TALLY_TABLES[table]
-    at, count = con.execute(f"SELECT log_position, cells FROM {tables.positions} WHERE policy = ?", [label]).fetchone()
+    (at,) = con.execute(f"SELECT log_position FROM {tables.positions} WHERE policy = ?", [label]).fetchone()
     cursor = con.execute(f"SELECT * EXCLUDE (policy) FROM {tables.cells} WHERE policy = ?", [label])
     names = [d[0] for d in cursor.description]
     rows = [dict(zip(names, r, strict=True)) | {"log_position": at} for r in cursor.fetchall()]
     cells = {(r["incident_id"], r["victim_status"], r["outcome"]): r for r in rows}
-    assert count == len(rows) == len(cells)
+    assert len(rows) == len(cells)
     claims = set(con.execute(f"SELECT * EXCLUDE (policy) FROM {tables.claims} WHERE policy = ?", [label]).fetchall())
     return cells, claims
 

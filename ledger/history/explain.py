@@ -109,7 +109,7 @@ def explain(
         lines += ctx.total_lines(own_claims)
     if cell.parts:
         lines += ctx.part_lines(cell, own)
-    lines += published_flag_lines(con, key[0], view)
+    lines += published_flag_lines(con, ctx.incidents[key[0]], view)
     return Explanation(
         incident=ctx.incidents.get(key[0], key[0]),
         victim_status=key[1],
@@ -132,14 +132,15 @@ def _incident_keys(con: duckdb.DuckDBPyConnection, snapshot: Snapshot) -> dict[s
     return dict(rows)
 
 
-def published_flag_lines(con: duckdb.DuckDBPyConnection, incident_id: str, view: View) -> list[Line]:
+def published_flag_lines(con: duckdb.DuckDBPyConnection, incident_key: str, view: View) -> list[Line]:
     """What a dataset's release import flagged about the row this incident was read from: the
     publisher's numbers stand as published, and the flag says what is odd about them."""
     rows = con.execute(
-        "SELECT p.position, d.key, p.line, p.problem FROM published_flags p JOIN documents d USING (document_id) "
-        "JOIN incidents i ON i.key = p.incident_key WHERE i.incident_id = ? AND p.kind = 'odd' "
-        "AND (?::TIMESTAMPTZ IS NULL OR p.recorded_at <= ?::TIMESTAMPTZ) ORDER BY p.position, p.line",
-        [incident_id, view.recorded_by, view.recorded_by],
+        "WITH f AS MATERIALIZED (SELECT * FROM published_flags WHERE kind = 'odd' AND incident_key = $key "
+        "AND ($recorded IS NULL OR recorded_at <= $recorded)) "
+        f"SELECT f.position, d.key, f.line, f.problem FROM f JOIN {sources.keys_of('documents', 'document_id')} d "
+        "USING (document_id) ORDER BY f.position, f.line",
+        {"key": incident_key, "recorded": view.recorded_by},
     ).fetchall()
     return [Line("flagged", f"{problem} (release {release}, line {line})", position=at) for at, release, line, problem in rows]
 

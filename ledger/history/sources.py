@@ -13,7 +13,7 @@ from typing import Any
 import attrs
 import duckdb
 
-from ledger.readmodel.queries import describe_time, within
+from ledger.readmodel.queries import describe_time, scoped
 from ledger.readmodel.view import View
 
 
@@ -92,7 +92,7 @@ class FigureEvent:
     analyst: str | None
 
 
-def _keys(table: str, key: str) -> str:
+def keys_of(table: str, key: str) -> str:
     """The keys of the rows of `table` the found rows (CTE `f`) name: joined to the whole of a large table,
     such as documents, a few rows found would wait on a hash table of all of it."""
     return f"(SELECT {key}, key FROM {table} WHERE {key} IN (SELECT {key} FROM f))"
@@ -102,15 +102,15 @@ def figure_sources(con: duckdb.DuckDBPyConnection, view: View, scope: str | None
     """Every figure recorded by the view's instant (all of them on the reported axis), by id; with a
     scope (a table of series_id), those series' figures only."""
     rows = con.execute(
-        "WITH f AS MATERIALIZED (SELECT * FROM figures f "
-        f"WHERE {within(scope, 'figures', 'f')} AND ($recorded IS NULL OR f.recorded_at <= $recorded)) "
+        f"WITH f AS MATERIALIZED (SELECT * FROM {scoped(scope, 'figures')} f "
+        "WHERE $recorded IS NULL OR f.recorded_at <= $recorded) "
         "SELECT f.figure_id, f.series_id, f.position, f.recorded_at, f.reported_at, f.reported_precision, "
         "f.reported_estimated, f.quantity_text, i.key, c.key, c.name, f.victim_status, f.outcome, f.role, "
         "p.key, d.key, f.quote, f.analyst, coalesce(f.stance, 'stated'), coalesce(f.stance_source, 'none'), "
         "f.derived, f.part_of, coalesce(f.quote_part, 'body') "
-        f"FROM f JOIN {_keys('incidents', 'incident_id')} i USING (incident_id) JOIN claimants c USING (claimant_id) "
+        f"FROM f JOIN {keys_of('incidents', 'incident_id')} i USING (incident_id) JOIN claimants c USING (claimant_id) "
         "LEFT JOIN publishers p ON p.publisher_id = f.publisher_id "
-        f"LEFT JOIN {_keys('documents', 'document_id')} d ON d.document_id = f.document_id ORDER BY f.position",
+        f"LEFT JOIN {keys_of('documents', 'document_id')} d ON d.document_id = f.document_id ORDER BY f.position",
         {"recorded": view.recorded_by},
     ).fetchall()
     return {
@@ -144,31 +144,31 @@ def figure_sources(con: duckdb.DuckDBPyConnection, view: View, scope: str | None
     }
 
 
-# The view `carriers` (migrations/160_carriers_view_and_tally_cache.sql) taken apart, so that each half is
-# filtered on its own rows (`first` and `later`: filters of figures and later_carriers, as k): a
+# The view `carriers` (migrations/160_carriers_view_and_tally_cache.sql) taken apart, so that each half
+# reads its own rows (`first` and `later`: figures and later_carriers, or a scope's rows of them): a
 # figure's first carrier is the figure itself, the rest are later_carriers.
 CARRIERS = (
     "SELECT figure_id, position, true AS is_first, publisher_id, document_id, quote, coalesce(quote_part, 'body') AS quote_part, "
     "quantity_text AS words, reported_at, reported_precision, reported_estimated, coalesce(stance, 'stated') AS stance, "
-    "coalesce(carried_via, '[]') AS carried_via, recorded_at, fingerprint FROM figures k "
-    "WHERE {first} AND ($recorded IS NULL OR k.recorded_at <= $recorded) "
+    "coalesce(carried_via, '[]') AS carried_via, recorded_at, fingerprint FROM {first} k "
+    "WHERE $recorded IS NULL OR k.recorded_at <= $recorded "
     "UNION ALL "
     "SELECT figure_id, position, false, publisher_id, document_id, quote, quote_part, words, reported_at, reported_precision, "
-    "reported_estimated, stance, carried_via, recorded_at, fingerprint FROM later_carriers k "
-    "WHERE {later} AND ($recorded IS NULL OR k.recorded_at <= $recorded)"
+    "reported_estimated, stance, carried_via, recorded_at, fingerprint FROM {later} k "
+    "WHERE $recorded IS NULL OR k.recorded_at <= $recorded"
 )
 
 
 def carrier_sources(con: duckdb.DuckDBPyConnection, view: View, scope: str | None = None) -> dict[str, list[CarrierSource]]:
     """Every figure's carriers recorded by the view's instant, earliest first (the primary one first)."""
     names = dict(con.execute("SELECT publisher_id, name FROM publishers").fetchall())
-    carriers = CARRIERS.format(first=within(scope, "figures", "k"), later=within(scope, "later_carriers", "k"))
+    carriers = CARRIERS.format(first=scoped(scope, "figures"), later=scoped(scope, "later_carriers"))
     rows = con.execute(
         f"WITH f AS MATERIALIZED ({carriers}) "
         "SELECT f.figure_id, f.position, f.is_first, p.key, p.name, d.key, f.quote, f.quote_part, f.words, f.reported_at, "
         "f.reported_precision, f.reported_estimated, f.stance, f.carried_via, f.recorded_at, f.fingerprint "
         "FROM f LEFT JOIN publishers p ON p.publisher_id = f.publisher_id "
-        f"LEFT JOIN {_keys('documents', 'document_id')} d ON d.document_id = f.document_id "
+        f"LEFT JOIN {keys_of('documents', 'document_id')} d ON d.document_id = f.document_id "
         "ORDER BY f.figure_id, f.reported_at, f.fingerprint",
         {"recorded": view.recorded_by},
     ).fetchall()
@@ -202,9 +202,11 @@ def carrier_sources(con: duckdb.DuckDBPyConnection, view: View, scope: str | Non
 def figure_events(con: duckdb.DuckDBPyConnection, view: View, scope: str | None = None) -> dict[str, list[FigureEvent]]:
     """Withdrawals, corrections and strikes recorded by the view's instant, per figure, in log order."""
     rows = con.execute(
-        "SELECT e.position, e.kind, e.figure_id, e.series_id, e.reason, e.recorded_at, e.reported_at, d.key, e.quote, "
-        "e.correction, e.analyst FROM figure_events e LEFT JOIN documents d ON d.document_id = e.document_id "
-        f"WHERE {within(scope, 'figure_events', 'e')} AND ($recorded IS NULL OR e.recorded_at <= $recorded) ORDER BY e.position",
+        f"WITH f AS MATERIALIZED (SELECT * FROM {scoped(scope, 'figure_events')} e "
+        "WHERE $recorded IS NULL OR e.recorded_at <= $recorded) "
+        "SELECT f.position, f.kind, f.figure_id, f.series_id, f.reason, f.recorded_at, f.reported_at, d.key, f.quote, "
+        f"f.correction, f.analyst FROM f LEFT JOIN {keys_of('documents', 'document_id')} d ON d.document_id = f.document_id "
+        "ORDER BY f.position",
         {"recorded": view.recorded_by},
     ).fetchall()
     events: dict[str, list[FigureEvent]] = defaultdict(list)

@@ -74,6 +74,11 @@ def _number(tag: bytes, value: Any) -> bytes:
     return _field(tag.upper(), _text(value))
 
 
+def length_field(tag: int, value: bytes) -> bytes:
+    """A tag, the value's length and the value, as canonical_fields lays out a topic."""
+    return _LENGTH.pack(tag, len(value)) + value
+
+
 def _field(tag: bytes, value: bytes) -> bytes:
     return tag + struct.pack(">I", len(value)) + value
 

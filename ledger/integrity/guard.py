@@ -22,8 +22,10 @@ from hashlib import sha256
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from ledger.integrity import keys
-from ledger.integrity.encoding import LEAF_PREFIX, canonical_fields, leaf_hash
+from ledger.integrity.encoding import LEAF_PREFIX, leaf_hash, length_field
 from ledger.integrity.errors import VERIFY_HINT, LogTampered
 from ledger.integrity.leaves import PAGE, TreeStore, for_recorder
 from ledger.integrity.settings import KEYS_ENV, KEYS_SETTING
@@ -118,16 +120,18 @@ class TreeGuard:
         positions = page["position"].to_pylist()
         if not positions:
             return
+        # The intact log, the common case: the page's leaves, read as one row (their positions, then their
+        # hashes, each joined in position order), are the page's positions and its events' hashes, joined.
+        # Anything else is looked at event by event, to name what changed.
         with self.tree.reading() as cursor:
-            stored: list[tuple[int, bytes]] = []
-            after = self.after
-            # The page's leaves in one query, not 10,000 at a time: there are as many as the page has events.
-            while leaves := self.tree.position_hashes(cursor, after, positions[-1], max(PAGE, len(positions))):
-                stored.extend(leaves)
-                after = leaves[-1][0]
-        # The intact log, the common case: the same positions in the same order, each with its leaf's hash,
-        # compared as two lists at once. Anything else is looked at event by event, to name what changed.
-        if [p for p, _ in stored] != positions or [h for _, h in stored] != leaf_hashes(page):
+            joined = self.tree.joined_position_hashes(cursor, self.after, positions[-1])
+        if joined != (",".join(map(str, positions)), b"".join(leaf_hashes(page))):
+            with self.tree.reading() as cursor:
+                stored: list[tuple[int, bytes]] = []
+                after = self.after
+                while leaves := self.tree.position_hashes(cursor, after, positions[-1], max(PAGE, len(positions))):
+                    stored.extend(leaves)
+                    after = leaves[-1][0]
             self._locate(page, dict(stored))
         self.after = positions[-1]
 
@@ -153,19 +157,26 @@ class TreeGuard:
 # Ids as the library writes them (encoding.id_bytes): 32 lower-case hex digits, or hyphenated.
 _CANONICAL_ID = "^(?:[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$"
 
+# A canonical event's leaf input up to its topic (LEAF_PREFIX, then encoding.canonical_fields' first
+# fields: tag, length, value, big-endian, unpadded), and the tag and length of its state.
+_HEADS = np.dtype([
+    ("prefix", "u1", (len(LEAF_PREFIX),)), ("p", "u1"), ("p_length", ">u4"), ("position", ">u8"), ("i", "u1"),
+    ("i_length", ">u4"), ("id", "u1", (16,)), ("v", "u1"), ("v_length", ">u4"), ("version", ">u8"),
+])  # fmt: skip
+_STATE_LENGTHS = np.dtype([("s", "u1"), ("s_length", ">u4")])
+
 
 def leaf_hashes(page: pa.Table) -> list[bytes]:
     """The leaf hash of every event of a page (source.page_schema()), as `encoding.leaf_hash` gives it.
 
     A page of canonical events (ids as the library writes them, whole numbers in range: every page the
-    ledger wrote) is encoded here in one pass, each state hashed as the bytes Arrow holds, without a copy.
-    A page with any other row (edited by hand) goes through `leaf_hash` row by row."""
+    ledger wrote) is encoded at once (`_canonical_hashes`). A page with any other row (edited by hand)
+    goes through `leaf_hash` row by row."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     ids, positions, versions = page["aggregate_id"], page["position"], page["aggregate_version"]
     hexes = pc.if_else(pc.match_substring_regex(ids, _CANONICAL_ID), pc.replace_substring(ids, "-", ""), None)
-    states = page["state"].cast(pa.binary()).to_pylist()
     canonical = (
         not hexes.null_count
         and not page["topic"].null_count
@@ -173,20 +184,48 @@ def leaf_hashes(page: pa.Table) -> list[bytes]:
         and (not page.num_rows or (pc.min(positions).as_py() >= 0 and pc.min(versions).as_py() >= 0))
     )
     if not canonical:
-        rows = zip(positions.to_pylist(), ids.to_pylist(), versions.to_pylist(), page["topic"].to_pylist(), states,
-                   strict=True)  # fmt: skip
+        rows = zip(positions.to_pylist(), ids.to_pylist(), versions.to_pylist(), page["topic"].to_pylist(),
+                   page["state"].cast(pa.binary()).to_pylist(), strict=True)  # fmt: skip
         return [leaf_hash(*row) for row in rows]
-    topics: dict[str, bytes] = {}  # a page holds a handful of topics: each one encoded once
-    hashes = []
-    fromhex = bytes.fromhex
-    for position, hexed, version, topic, state in zip(
-        positions.to_pylist(), hexes.to_pylist(), versions.to_pylist(), page["topic"].to_pylist(), states, strict=True
-    ):
-        if (encoded := topics.get(topic)) is None:
-            encoded = topics[topic] = topic.encode("utf-8", "surrogatepass")
-        digest = sha256(LEAF_PREFIX + canonical_fields(position, fromhex(hexed), version, encoded, len(state)))
-        digest.update(state)
-        hashes.append(digest.digest())
+    return _canonical_hashes(page, hexes)
+
+
+def _canonical_hashes(page: pa.Table, hexes: pa.ChunkedArray) -> list[bytes]:
+    """Each canonical event's leaf hash. Everything before an event's state (LEAF_PREFIX, then its
+    position, id, version, topic and state length, as `encoding.canonical_fields` lays them out) is
+    built for the whole page as arrays, one per topic (a topic's events share its width), and each
+    state is hashed from the bytes Arrow holds: the loop over the events only slices and hashes, a
+    third of the cost of encoding each event's fields on its own, which runs beside every catch-up."""
+    import pyarrow.compute as pc
+
+    n = page.num_rows
+    if not n:
+        return []
+    heads = np.zeros(n, _HEADS)
+    heads["prefix"] = np.frombuffer(LEAF_PREFIX, np.uint8)
+    heads["p"], heads["p_length"], heads["position"] = 0x70, 8, page["position"].to_numpy()
+    heads["i"], heads["i_length"] = 0x69, 16
+    heads["id"] = np.frombuffer(bytes.fromhex("".join(hexes.to_pylist())), np.uint8).reshape(n, 16)
+    heads["v"], heads["v_length"], heads["version"] = 0x76, 8, page["aggregate_version"].to_numpy()
+    states = page["state"].combine_chunks()
+    offsets = np.frombuffer(states.buffers()[1], np.int32, n + 1, states.offset * 4)
+    tails = np.zeros(n, _STATE_LENGTHS)
+    tails["s"], tails["s_length"] = 0x73, np.diff(offsets)
+    data = states.buffers()[2]
+    state = memoryview(data if data is not None else b"")
+    head_bytes, tail_bytes = heads.view(np.uint8).reshape(n, -1), tails.view(np.uint8).reshape(n, -1)
+    hashes = [b""] * n
+    topics = pc.dictionary_encode(page["topic"]).combine_chunks()
+    codes = topics.indices.to_numpy(zero_copy_only=False)
+    for code, topic in enumerate(topics.dictionary.to_pylist()):
+        rows = np.flatnonzero(codes == code)
+        block = np.frombuffer(length_field(0x74, topic.encode("utf-8", "surrogatepass")), np.uint8)
+        before = np.concatenate([head_bytes[rows], np.broadcast_to(block, (len(rows), len(block))), tail_bytes[rows]], axis=1)
+        width, preamble = before.shape[1], memoryview(before.tobytes())
+        for k, (i, start, end) in enumerate(zip(rows.tolist(), offsets[rows].tolist(), offsets[rows + 1].tolist(), strict=True)):
+            digest = sha256(preamble[k * width : (k + 1) * width])
+            digest.update(state[start:end])
+            hashes[i] = digest.digest()
     return hashes
 
 

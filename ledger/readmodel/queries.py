@@ -40,21 +40,28 @@ class Facts:
 SCOPED_TABLES = ("figures", "figure_events", "later_carriers")
 
 
-def narrow(con: duckdb.DuckDBPyConnection, scope: str) -> None:
-    """For a scope (a table of distinct series_id), the row ids of its series' rows in each of SCOPED_TABLES,
-    in tables `{scope}_figures` ...: a scoped read then scans a large table's series column once, here,
-    and fetches only its rows, by row id, which DuckDB's scans filter on. Joining every column of a
-    million-figure table to the scope costs several times more."""
-    for table in SCOPED_TABLES:
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {scope}_{table} AS "
-            f"SELECT t.rowid AS row FROM {table} t JOIN (SELECT series_id FROM {scope}) USING (series_id)"
-        )
+def narrow(con: duckdb.DuckDBPyConnection, scope: str, tables: tuple[str, ...] = SCOPED_TABLES) -> None:
+    """For a scope (a table of distinct series_id), its series' rows of each of `tables` (SCOPED_TABLES
+    unless the caller has found some already), in temporary tables `{scope}_figures` ... that a scoped
+    read reads (`scoped`) instead of the whole table."""
+    for table in tables:
+        rowids = f"SELECT t.rowid FROM {table} t JOIN (SELECT series_id FROM {scope}) USING (series_id)"
+        keep_rows(con, f"{scope}_{table}", table, rowids)
 
 
-def within(scope: str | None, table: str, alias: str) -> str:
-    """A filter of `table` (as `alias`) to the rows of a narrowed scope's series (no filter without one)."""
-    return "true" if scope is None else f"{alias}.rowid IN (SELECT row FROM {scope}_{table})"
+def keep_rows(con: duckdb.DuckDBPyConnection, name: str, table: str, rowids: str) -> None:
+    """The rows of `table` whose row ids `rowids` selects, kept in temporary table `name`, in two steps:
+    the row ids, found by scanning only the columns they are chosen by, then every column of those rows
+    alone, which DuckDB's scan fetches by row id. Joining every column of a million-figure table to a
+    scope, or fetching its rows twice, costs several times more."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name}_rowids AS {rowids}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {table} WHERE rowid IN (SELECT * FROM {name}_rowids)")
+    con.execute(f"DROP TABLE {name}_rowids")
+
+
+def scoped(scope: str | None, table: str) -> str:
+    """The table a read of `table` reads: the whole of it, or a narrowed scope's rows of it."""
+    return table if scope is None else f"{scope}_{table}"
 
 
 def load_facts(con: duckdb.DuckDBPyConnection, view: View = NOW, scope: str | None = None) -> Facts:
@@ -90,8 +97,8 @@ def load_facts(con: duckdb.DuckDBPyConnection, view: View = NOW, scope: str | No
             "f.quantity, f.reported_at, f.position, coalesce(f.occurred_start, i.occurred_start), "
             "coalesce(f.occurred_end, i.occurred_end), coalesce(f.stance, 'stated'), f.document_id, "
             "coalesce(f.quote_part, 'body'), f.reported_until, f.fingerprint "
-            f"FROM figures f JOIN ({incidents}) i USING (incident_id) "
-            f"WHERE {within(scope, 'figures', 'f')} AND ($recorded IS NULL OR f.recorded_at <= $recorded) "
+            f"FROM {scoped(scope, 'figures')} f JOIN ({incidents}) i USING (incident_id) "
+            "WHERE ($recorded IS NULL OR f.recorded_at <= $recorded) "
             "ORDER BY f.position",
             params,
         ).fetchall()
@@ -100,8 +107,8 @@ def load_facts(con: duckdb.DuckDBPyConnection, view: View = NOW, scope: str | No
     withdrawn: set[str] = set()
     struck: set[str] = set()
     for kind, figure_id, correction, withdrawn_at in con.execute(
-        "SELECT kind, figure_id, correction, coalesce(reported_until, recorded_at) FROM figure_events e "
-        f"WHERE {within(scope, 'figure_events', 'e')} AND ($recorded IS NULL OR recorded_at <= $recorded) ORDER BY position",
+        "SELECT kind, figure_id, correction, coalesce(reported_until, recorded_at) "
+        f"FROM {scoped(scope, 'figure_events')} e WHERE $recorded IS NULL OR recorded_at <= $recorded ORDER BY position",
         params,
     ).fetchall():
         if kind == "corrected":
@@ -113,9 +120,8 @@ def load_facts(con: duckdb.DuckDBPyConnection, view: View = NOW, scope: str | No
             struck.add(figure_id)
     carriers: dict[str, list[Carrier]] = defaultdict(list)
     for r in con.execute(
-        "SELECT figure_id, reported_at, reported_until, fingerprint, document_id, quote_part, stance FROM later_carriers k "
-        f"WHERE {within(scope, 'later_carriers', 'k')} AND ($recorded IS NULL OR recorded_at <= $recorded) "
-        "ORDER BY position",
+        "SELECT figure_id, reported_at, reported_until, fingerprint, document_id, quote_part, stance "
+        f"FROM {scoped(scope, 'later_carriers')} k WHERE $recorded IS NULL OR recorded_at <= $recorded ORDER BY position",
         params,
     ).fetchall():
         carriers[r[0]].append(Carrier(*r[1:]))

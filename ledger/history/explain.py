@@ -94,9 +94,11 @@ def explain(
     scope = "cell_scope" if scoped else None
     snapshot = take(con, policy, view, below=key if scoped else None)  # what the cell is made of, not the ledger
     cell = find_cell(snapshot, key, f"{incident} / {key[1]} / {key[2]}")
+    if scope is not None:
+        sources.keep_keys(con, scope, "SELECT incident_id FROM cell_tree")  # every incident a line can name
     ctx = _Context(
         snapshot, sources.figure_sources(con, view, scope), sources.figure_events(con, view, scope),
-        _incident_keys(con, snapshot), sources.carrier_sources(con, view, scope),
+        _incident_keys(con, snapshot, scope), sources.carrier_sources(con, view, scope),
     )  # fmt: skip
     own_claims = [c for c in snapshot.facts.claims if (c.incident_id, c.victim_status, c.outcome) == key]
     own = weigh(key, own_claims, snapshot.facts.reliability, policy) if own_claims else None
@@ -124,8 +126,10 @@ def explain(
     )
 
 
-def _incident_keys(con: duckdb.DuckDBPyConnection, snapshot: Snapshot) -> dict[str, str]:
+def _incident_keys(con: duckdb.DuckDBPyConnection, snapshot: Snapshot, scope: str | None) -> dict[str, str]:
     """Incident id -> key, of the incidents the snapshot tallies (every line names one of them), not the ledger's."""
+    if scope is not None:
+        return dict(con.execute(f"SELECT incident_id, key FROM {sources.keys_of('incidents', 'incident_id', scope)}").fetchall())
     rows = con.execute(
         "SELECT incident_id, key FROM incidents WHERE incident_id IN (SELECT unnest($ids))", {"ids": list(snapshot.facts.parents)}
     ).fetchall()

@@ -92,10 +92,28 @@ class FigureEvent:
     analyst: str | None
 
 
-def keys_of(table: str, key: str) -> str:
+def keys_of(table: str, key: str, scope: str | None = None) -> str:
     """The keys of the rows of `table` the found rows (CTE `f`) name: joined to the whole of a large table,
-    such as documents, a few rows found would wait on a hash table of all of it."""
+    such as documents, a few rows found would wait on a hash table of all of it. With a scope, the
+    keys `keep_keys` kept for all its reads."""
+    if scope is not None:
+        return f"{scope}_{table}_keys"
     return f"(SELECT {key}, key FROM {table} WHERE {key} IN (SELECT {key} FROM f))"
+
+
+def keep_keys(con: duckdb.DuckDBPyConnection, scope: str, incidents: str) -> None:
+    """For a narrowed scope, the keys of the incidents `incidents` selects and of the documents its rows
+    cite, in tables `{scope}_incidents_keys` and `{scope}_documents_keys`: each large table is scanned
+    once for every read of the scope, not once per read."""
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {scope}_incidents_keys AS "
+        f"SELECT incident_id, key FROM incidents WHERE incident_id IN ({incidents})"
+    )
+    cited = " UNION ALL ".join(f"SELECT document_id FROM {scope}_{t}" for t in ("figures", "figure_events", "later_carriers"))
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {scope}_documents_keys AS "
+        f"SELECT document_id, key FROM documents WHERE document_id IN ({cited})"
+    )
 
 
 def figure_sources(con: duckdb.DuckDBPyConnection, view: View, scope: str | None = None) -> dict[str, FigureSource]:
@@ -108,9 +126,9 @@ def figure_sources(con: duckdb.DuckDBPyConnection, view: View, scope: str | None
         "f.reported_estimated, f.quantity_text, i.key, c.key, c.name, f.victim_status, f.outcome, f.role, "
         "p.key, d.key, f.quote, f.analyst, coalesce(f.stance, 'stated'), coalesce(f.stance_source, 'none'), "
         "f.derived, f.part_of, coalesce(f.quote_part, 'body') "
-        f"FROM f JOIN {keys_of('incidents', 'incident_id')} i USING (incident_id) JOIN claimants c USING (claimant_id) "
+        f"FROM f JOIN {keys_of('incidents', 'incident_id', scope)} i USING (incident_id) JOIN claimants c USING (claimant_id) "
         "LEFT JOIN publishers p ON p.publisher_id = f.publisher_id "
-        f"LEFT JOIN {keys_of('documents', 'document_id')} d ON d.document_id = f.document_id ORDER BY f.position",
+        f"LEFT JOIN {keys_of('documents', 'document_id', scope)} d ON d.document_id = f.document_id ORDER BY f.position",
         {"recorded": view.recorded_by},
     ).fetchall()
     return {
@@ -168,7 +186,7 @@ def carrier_sources(con: duckdb.DuckDBPyConnection, view: View, scope: str | Non
         "SELECT f.figure_id, f.position, f.is_first, p.key, p.name, d.key, f.quote, f.quote_part, f.words, f.reported_at, "
         "f.reported_precision, f.reported_estimated, f.stance, f.carried_via, f.recorded_at, f.fingerprint "
         "FROM f LEFT JOIN publishers p ON p.publisher_id = f.publisher_id "
-        f"LEFT JOIN {keys_of('documents', 'document_id')} d ON d.document_id = f.document_id "
+        f"LEFT JOIN {keys_of('documents', 'document_id', scope)} d ON d.document_id = f.document_id "
         "ORDER BY f.figure_id, f.reported_at, f.fingerprint",
         {"recorded": view.recorded_by},
     ).fetchall()
@@ -205,7 +223,8 @@ def figure_events(con: duckdb.DuckDBPyConnection, view: View, scope: str | None 
         f"WITH f AS MATERIALIZED (SELECT * FROM {scoped(scope, 'figure_events')} e "
         "WHERE $recorded IS NULL OR e.recorded_at <= $recorded) "
         "SELECT f.position, f.kind, f.figure_id, f.series_id, f.reason, f.recorded_at, f.reported_at, d.key, f.quote, "
-        f"f.correction, f.analyst FROM f LEFT JOIN {keys_of('documents', 'document_id')} d ON d.document_id = f.document_id "
+        f"f.correction, f.analyst FROM f LEFT JOIN {keys_of('documents', 'document_id', scope)} d "
+        "ON d.document_id = f.document_id "
         "ORDER BY f.position",
         {"recorded": view.recorded_by},
     ).fetchall()

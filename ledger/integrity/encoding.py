@@ -74,11 +74,6 @@ def _number(tag: bytes, value: Any) -> bytes:
     return _field(tag.upper(), _text(value))
 
 
-def length_field(tag: int, value: bytes) -> bytes:
-    """A tag, the value's length and the value, as canonical_fields lays out a topic."""
-    return _LENGTH.pack(tag, len(value)) + value
-
-
 def _field(tag: bytes, value: bytes) -> bytes:
     return tag + struct.pack(">I", len(value)) + value
 
@@ -128,6 +123,11 @@ def canonical_fields(position: int, ident: bytes, version: int, topic: bytes, st
         _HEAD.pack(0x70, 8, position, 0x69, 16, ident, 0x76, 8, version)
         + _LENGTH.pack(0x74, len(topic)) + topic + _LENGTH.pack(0x73, state_length)
     )  # fmt: skip
+
+
+def length_field(tag: int, value: bytes) -> bytes:
+    """A tag, the value's length and the value, as canonical_fields lays out a topic."""
+    return _LENGTH.pack(tag, len(value)) + value
 
 
 def _encode_any(position: Any, originator_id: Any, version: Any, topic: Any, state: Any) -> bytes:

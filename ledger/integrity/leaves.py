@@ -189,21 +189,6 @@ class TreeStore:
         )
         return [(r[0], bytes(r[1])) for r in cursor.fetchall()]
 
-    # The leaves with after < position <= stop as one row: their positions joined by commas and their hashes
-    # in hex, each in position order. SQLite (before 3.44) has no ordered group_concat; it concatenates in
-    # the order its ordered subquery yields the rows. Were that order ever other, the row would not match
-    # the page, and the gate would only take its slower path, which compares leaf by leaf.
-    JOINED_POSITION_HASHES = (
-        "SELECT group_concat(position, ','), group_concat(hex(hash), '') FROM "
-        "(SELECT position, hash FROM {leaves} WHERE position > ? AND position <= ? ORDER BY position)"
-    )
-
-    def joined_position_hashes(self, cursor: Any, after: int, stop: int) -> tuple[str, bytes]:
-        """The leaves with after < position <= stop: their positions joined by commas, and their hashes
-        joined, in position order; read as one row, cheaper than a row per leaf."""
-        ((positions, hashes),) = self.run(cursor, self.JOINED_POSITION_HASHES, [after, stop])
-        return positions or "", bytes.fromhex(hashes or "")
-
     def leaves_page(self, cursor: Any, after_position: int, stop_position: int | None = None, limit: int = PAGE) -> list[Leaf]:
         rows = self.run(
             cursor,
@@ -381,11 +366,6 @@ class PostgresTreeStore(TreeStore):
     position_column = "notification_id"
     blob = "BYTEA"
     key = "BIGINT PRIMARY KEY"
-
-    JOINED_POSITION_HASHES = (
-        "SELECT string_agg(position::text, ',' ORDER BY position), string_agg(encode(hash, 'hex'), '' ORDER BY position) "
-        "FROM {leaves} WHERE position > ? AND position <= ?"
-    )
 
     def table(self, name: str) -> str:
         return f'"{self.recorder.datastore.schema}"."{name}"'

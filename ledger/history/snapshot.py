@@ -43,7 +43,7 @@ def take(con: duckdb.DuckDBPyConnection, policy: Policy, view: View, below: Cell
             _present_subtree(con, incident)
         else:
             con.execute(CELL_TREE, {"recorded": view.recorded_by, "incident": incident})
-        queries.keep_rows(con, "cell_scope_figures", "figures", _cell_figures(status, outcome))
+        queries.keep_rows(con, "cell_scope_figures", "figures", CELL_FIGURES, {"status": status, "outcome": outcome})
         con.execute("CREATE OR REPLACE TEMP TABLE cell_scope AS SELECT DISTINCT series_id, incident_id FROM cell_scope_figures")
         queries.narrow(con, "cell_scope", tables=("figure_events", "later_carriers"))
         facts = load_facts(con, view, scope="cell_scope")
@@ -83,23 +83,16 @@ def _present_subtree(con: duckdb.DuckDBPyConnection, incident: str) -> None:
         seen.update(level)
 
 
-def _cell_figures(status: str, outcome: str) -> str:
-    """The row ids of the figures under a cell: of its incident and the incidents under it (cell_tree),
-    its victim status and the statuses under it, its outcome (both checked against the vocabulary, so
-    they can be written into the statement, where DuckDB's scan filters on them). A figure has its
-    series' incident, status and outcome, and incident ids repeat, so the figures' incident column is
-    stored in a fraction of the blocks their series column is: a cell of a million-figure ledger is
-    found in about ten milliseconds, where its series in `series` and then their figures cost fifty."""
-
-    def text(value: str) -> str:
-        return "'" + value.replace("'", "''") + "'"
-
-    under = f"victim_status = {text(status)} OR starts_with(victim_status, {text(status + '/')})"
-    statuses = "" if status == ROOT_STATUS else f" AND ({under})"
-    return (
-        "SELECT rowid FROM figures WHERE incident_id IN (SELECT incident_id FROM cell_tree) "
-        f"AND outcome = {text(outcome)}{statuses}"
-    )
+# The row ids of the figures under a cell: of its incident and the incidents under it (cell_tree), its
+# victim status and the statuses under it, its outcome. A figure has its series' incident, status and
+# outcome, and incident ids repeat, so the figures' incident column is stored in a fraction of the
+# blocks their series column is: a cell of a million-figure ledger is found in about ten milliseconds,
+# where its series in `series` and then their figures cost fifty.
+CELL_FIGURES = f"""
+SELECT rowid FROM figures
+WHERE incident_id IN (SELECT incident_id FROM cell_tree) AND outcome = $outcome
+  AND ($status = '{ROOT_STATUS}' OR victim_status = $status OR starts_with(victim_status, $status || '/'))
+"""
 
 
 def cell_key(con: duckdb.DuckDBPyConnection, incident: str, victim_status: str, outcome: str) -> CellKey:

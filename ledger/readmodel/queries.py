@@ -49,12 +49,14 @@ def narrow(con: duckdb.DuckDBPyConnection, scope: str, tables: tuple[str, ...] =
         keep_rows(con, f"{scope}_{table}", table, rowids)
 
 
-def keep_rows(con: duckdb.DuckDBPyConnection, name: str, table: str, rowids: str) -> None:
+def keep_rows(
+    con: duckdb.DuckDBPyConnection, name: str, table: str, rowids: str, params: dict[str, Any] | None = None
+) -> None:
     """The rows of `table` whose row ids `rowids` selects, kept in temporary table `name`, in two steps:
     the row ids, found by scanning only the columns they are chosen by, then every column of those rows
     alone, which DuckDB's scan fetches by row id. Joining every column of a million-figure table to a
     scope, or fetching its rows twice, costs several times more."""
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {name}_rowids AS {rowids}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name}_rowids AS {rowids}", params or {})
     con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {table} WHERE rowid IN (SELECT * FROM {name}_rowids)")
     con.execute(f"DROP TABLE {name}_rowids")
 

@@ -12,6 +12,7 @@ import attrs
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.persistence import IntegrityError, PersistenceError, Recording, StoredEvent, Transcoder
 
+from ledger import interrupts
 from ledger.application.conflicts import retry, retrying
 from ledger.application.inputs import FigureInput, figure_reference
 from ledger.application.streams import select_streams, stream_positions
@@ -401,6 +402,7 @@ class LedgerApplication(Application[uuid.UUID]):
             else:
                 batches = (resolver.prepare_all(chunk) for chunk in chunks(figures, batch_size))
             for batch in batches:
+                interrupts.check()  # between writes, never inside one
                 yield from self._write_batch(batch, entry)
                 batch_done()
 

@@ -6,17 +6,15 @@ so `ledger --help` lists them without importing this module; it is imported when
 """
 
 # Real annotations, not strings: Typer reads them when it builds the commands (see ledger/cli/main.py).
-import contextlib
 import datetime as dt
-import signal
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import typer
 
+from ledger import interrupts
 from ledger.cli.main import chart_app, export_app, import_app
 from ledger.cli.render import render
 from ledger.errors import InvalidInput
@@ -99,9 +97,10 @@ def _run_import(ctx: typer.Context, rejects: Path | None, call: Any) -> None:
     bar = ProgressBar()
     ledger = _ledger(ctx, create=True)
     try:
-        with _interruptible():
+        with interrupts.stoppable():
             report = call(ledger, bar)
-    except _Interrupted as interrupted:
+            late = interrupts.requested()  # asked for after the last point it could be made: the import finished
+    except interrupts.Interrupted as interrupted:
         bar.close()
         _say(_left(ledger, interrupted.signal_name))
         raise typer.Exit(128 + interrupted.signal_number) from None
@@ -130,29 +129,8 @@ def _run_import(ctx: typer.Context, rejects: Path | None, call: Any) -> None:
             _say(f"rows skipped (no fatalities): {report.mapping['skipped_rows']}")
     if report.release and report.release.get("left_out_rows"):
         render(PROBLEM_COLUMNS, problem_rows(report.release["left_out_rows"]), _table(), out=sys.stderr)
-
-
-class _Interrupted(BaseException):
-    """Ctrl-C or SIGTERM during an import; a BaseException, so no `except Exception` on the way swallows it."""
-
-    def __init__(self, signal_number: int, signal_name: str) -> None:
-        super().__init__(signal_name)
-        self.signal_number, self.signal_name = signal_number, signal_name
-
-
-@contextlib.contextmanager
-def _interruptible() -> Iterator[None]:
-    """SIGINT and SIGTERM end the import where it is, as one exception the command turns into one line."""
-
-    def stop(number: int, _: Any) -> None:
-        raise _Interrupted(number, signal.Signals(number).name)
-
-    previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
+    if late is not None:
+        _say(f"note: {late.signal_name} came as the import was completing; it completed, as reported above")
 
 
 def _left(ledger: Any, signal_name: str | None) -> str:

@@ -35,6 +35,7 @@ from typing import Any
 
 import attrs
 
+from ledger import interrupts
 from ledger.application.inputs import FigureInput, PartInput
 from ledger.domain.base import Entry
 from ledger.domain.document import Document
@@ -391,6 +392,7 @@ class PublishedCsv:
         release, app = self.release, ledger.app
         entry = ledger.entry(run_via(sha256))  # the import run's own facts
         for key, location, period, reason in self.corrections:
+            interrupts.check()
             app.correct_incident(key, reason, entry, location=location, period=period)
         scope = release.scope or Scope(frozenset(self.countries), frozenset(self.years))
         reason = f"not in release {release.name}"
@@ -405,6 +407,7 @@ class PublishedCsv:
         with ledger.reading() as con:
             standing = con.execute(_STANDING, [claimant, absent]).fetchall() if absent else []
         for series, figure in standing:
+            interrupts.check()
             app.withdraw_figure(uuid.UUID(series), uuid.UUID(figure), reason, entry, release.published, release.document)
         self.counts["withdrawn"] = len(absent)
         document = app.document(release.document)

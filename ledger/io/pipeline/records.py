@@ -18,6 +18,7 @@ from typing import Any
 
 import attrs
 
+from ledger import interrupts
 from ledger.domain.limits import COUNT_FIX, MAX_JSON_DEPTH, MAX_NUMBER_TEXT
 from ledger.errors import InvalidInput
 from ledger.io.formats.csv_text import restored
@@ -131,6 +132,7 @@ def csv_records(path: Path, phase: str = "reading", progress: Progress | None = 
                     f"{path}: line {last + 1}: {error}; close the quoted field (a quote inside a field is written twice)"
                 ) from None
             start, last = last + 1, reader.line_num
+            interrupts.check()  # between records: a stop asked for by a signal is made here
             if progress is not None:
                 progress(phase, lines.done, total)
             if not cells or (len(cells) == 1 and not cells[0].strip()):
@@ -196,6 +198,7 @@ def jsonl_records(path: Path, phase: str = "reading", progress: Progress | None 
     with reading_path(path).open("rb") as raw:
         lines = _Lines(path, raw)
         for text in lines:
+            interrupts.check()  # between records: a stop asked for by a signal is made here
             if progress is not None:
                 progress(phase, lines.done, total)
             if not text.strip():

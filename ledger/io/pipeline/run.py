@@ -22,6 +22,7 @@ from typing import Any, Protocol
 import attrs
 from eventsourcing.persistence import IntegrityError
 
+from ledger import interrupts
 from ledger.application.app import BATCH_SIZE
 from ledger.application.conflicts import retry
 from ledger.application.inputs import FigureInput
@@ -138,6 +139,7 @@ def _write(
     registered, new_slots = _register(ledger.app, source, entry, progress, batch_size) if checked.new else (Counter(), set())
     facts: Counter[str] = Counter()
     for _, fact in checked.later:  # corrections of what this import registers, before its figures are checked
+        interrupts.check()
         if isinstance(fact, RegistryFact):
             facts[fact.KIND] += fact.apply(ledger.app, entry, new_slots)
     new = known = 0
@@ -153,6 +155,7 @@ def _write(
                     named = " and ".join(_NAMED.get(d, d) for d in one.differs)
                     differing.append(f"line {line}: figure {one.figure_id} has another {named}")
     for _, fact in checked.later:
+        interrupts.check()
         if isinstance(fact, RegistryFact):
             continue
         applied = fact.apply(ledger.app, entry, new_slots) if isinstance(fact, Grade) else fact.apply(ledger.app, entry)

@@ -95,7 +95,7 @@ def explain(
     snapshot = take(con, policy, view, below=key if scoped else None)  # what the cell is made of, not the ledger
     cell = find_cell(snapshot, key, f"{incident} / {key[1]} / {key[2]}")
     if scope is not None:
-        sources.keep_keys(con, scope, "SELECT incident_id FROM cell_tree")  # every incident a line can name
+        sources.keep_keys(con, scope, "cell_tree")  # every incident a line can name
     ctx = _Context(
         snapshot, sources.figure_sources(con, view, scope), sources.figure_events(con, view, scope),
         _incident_keys(con, snapshot, scope), sources.carrier_sources(con, view, scope),

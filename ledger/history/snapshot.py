@@ -34,7 +34,8 @@ def take(con: duckdb.DuckDBPyConnection, policy: Policy, view: View, below: Cell
     """The view tallied; `below` a cell, only that cell and the cells under it (what it is made of):
     their facts alone are loaded, in table `cell_scope` (series_id, incident_id; their rows are kept in
     `cell_scope_figures` ...), and the incidents under it, as the view's tree has them, in table
-    `cell_tree` (incident_id, parent_id), so a cell of a large ledger explains without tallying the rest."""
+    `cell_tree` (incident_id, parent_id, key, occurred_start, occurred_end), so a cell of a large ledger
+    explains without tallying the rest, or reading its incidents again."""
     if below is None:
         facts = load_facts(con, view)
     else:
@@ -46,7 +47,7 @@ def take(con: duckdb.DuckDBPyConnection, policy: Policy, view: View, below: Cell
         queries.keep_rows(con, "cell_scope_figures", "figures", CELL_FIGURES, {"status": status, "outcome": outcome})
         con.execute("CREATE OR REPLACE TEMP TABLE cell_scope AS SELECT DISTINCT series_id, incident_id FROM cell_scope_figures")
         queries.narrow(con, "cell_scope", tables=("figure_events", "later_carriers"))
-        facts = load_facts(con, view, scope="cell_scope")
+        facts = load_facts(con, view, scope="cell_scope", incidents="SELECT * FROM cell_tree")
         parents = dict(con.execute("SELECT incident_id, parent_id FROM cell_tree").fetchall())
         facts = attrs.evolve(facts, parents={**parents, incident: None})  # the cell's incident is the top here
     cells = tally(facts.claims, facts.reliability, facts.parents, policy)
@@ -62,7 +63,8 @@ sub(incident_id, parent_id) AS (
     SELECT $incident::VARCHAR, NULL::VARCHAR
     UNION ALL SELECT t.incident_id, t.parent_id FROM tree t JOIN sub ON t.parent_id = sub.incident_id
 )
-SELECT incident_id, parent_id FROM sub
+SELECT s.incident_id, s.parent_id, i.key, t.occurred_start, t.occurred_end
+FROM sub s JOIN tree t USING (incident_id) JOIN incidents i USING (incident_id)
 """
 
 
@@ -70,12 +72,16 @@ def _present_subtree(con: duckdb.DuckDBPyConnection, incident: str) -> None:
     """`cell_tree` as the tree stands now (the incidents table, not every version of every incident
     grouped), walked down a level at a time: one scan of the parent column per level, where a
     recursive walk hashed the whole table at every step."""
-    con.execute("CREATE OR REPLACE TEMP TABLE cell_tree (incident_id VARCHAR, parent_id VARCHAR)")
-    con.execute("INSERT INTO cell_tree VALUES (?, NULL)", [incident])
+    columns = "incident_id, parent_id, key, occurred_start, occurred_end"
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE cell_tree AS SELECT {columns.replace('parent_id', 'NULL::VARCHAR AS parent_id')} "
+        "FROM incidents WHERE incident_id = ?",
+        [incident],
+    )
     level, seen = [incident], {incident}
     while level:
         found = con.execute(
-            "INSERT INTO cell_tree SELECT incident_id, parent_id FROM incidents WHERE parent_id IN (SELECT unnest($ids)) "
+            f"INSERT INTO cell_tree SELECT {columns} FROM incidents WHERE parent_id IN (SELECT unnest($ids)) "
             "RETURNING incident_id",
             {"ids": level},
         ).fetchall()

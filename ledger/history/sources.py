@@ -102,13 +102,10 @@ def keys_of(table: str, key: str, scope: str | None = None) -> str:
 
 
 def keep_keys(con: duckdb.DuckDBPyConnection, scope: str, incidents: str) -> None:
-    """For a narrowed scope, the keys of the incidents `incidents` selects and of the documents its rows
-    cite, in tables `{scope}_incidents_keys` and `{scope}_documents_keys`: each large table is scanned
-    once for every read of the scope, not once per read."""
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {scope}_incidents_keys AS "
-        f"SELECT incident_id, key FROM incidents WHERE incident_id IN ({incidents})"
-    )
+    """For a narrowed scope, the keys of its incidents (`incidents`: a table of incident_id and key) and
+    of the documents its rows cite, in tables `{scope}_incidents_keys` and `{scope}_documents_keys`:
+    the documents are scanned once for every read of the scope, not once per read."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {scope}_incidents_keys AS SELECT incident_id, key FROM {incidents}")
     cited = " UNION ALL ".join(f"SELECT document_id FROM {scope}_{t}" for t in ("figures", "figure_events", "later_carriers"))
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {scope}_documents_keys AS "

@@ -66,14 +66,18 @@ def scoped(scope: str | None, table: str) -> str:
     return table if scope is None else f"{scope}_{table}"
 
 
-def load_facts(con: duckdb.DuckDBPyConnection, view: View = NOW, scope: str | None = None) -> Facts:
+def load_facts(
+    con: duckdb.DuckDBPyConnection, view: View = NOW, scope: str | None = None, incidents: str | None = None
+) -> Facts:
     """The facts a view sees: recorded by T (what we knew), or reported by T (what had been claimed).
 
     With a scope (a table of distinct series_id, and incident_id, narrowed by `narrow`), only the
     claims of those series, and no incident tree: the caller has the part of the tree it asks about
-    (incremental_tally, explain)."""
+    (incremental_tally, explain); `incidents`, SQL giving its incidents (incident_id, occurred_start,
+    occurred_end) as the view sees them, when the caller has them, is read instead of every version."""
     params = {"recorded": view.recorded_by}
-    incidents = incidents_as_of(None if scope is None else f"SELECT incident_id FROM {scope}")
+    if incidents is None:
+        incidents = incidents_as_of(None if scope is None else f"SELECT incident_id FROM {scope}")
     reported = [
         Claim(
             figure_id=r[0],

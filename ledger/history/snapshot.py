@@ -72,17 +72,16 @@ def _present_subtree(con: duckdb.DuckDBPyConnection, incident: str) -> None:
     """`cell_tree` as the tree stands now (the incidents table, not every version of every incident
     grouped), walked down a level at a time: one scan of the parent column per level, where a
     recursive walk hashed the whole table at every step."""
-    columns = "incident_id, parent_id, key, occurred_start, occurred_end"
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE cell_tree AS SELECT {columns.replace('parent_id', 'NULL::VARCHAR AS parent_id')} "
-        "FROM incidents WHERE incident_id = ?",
+        "CREATE OR REPLACE TEMP TABLE cell_tree AS SELECT incident_id, NULL::VARCHAR AS parent_id, key, occurred_start, "
+        "occurred_end FROM incidents WHERE incident_id = ?",
         [incident],
     )
     level, seen = [incident], {incident}
     while level:
         found = con.execute(
-            f"INSERT INTO cell_tree SELECT {columns} FROM incidents WHERE parent_id IN (SELECT unnest($ids)) "
-            "RETURNING incident_id",
+            "INSERT INTO cell_tree SELECT incident_id, parent_id, key, occurred_start, occurred_end FROM incidents "
+            "WHERE parent_id IN (SELECT unnest($ids)) RETURNING incident_id",
             {"ids": level},
         ).fetchall()
         level = [i for (i,) in found if i not in seen]  # a tree has no cycle; never loop on one

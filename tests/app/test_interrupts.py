@@ -62,7 +62,6 @@ def test_a_signal_asks_for_a_stop_that_check_makes() -> None:
         assert made.value.signal_number == signal.SIGTERM
         with pytest.raises(interrupts.Interrupted):  # asked twice: the stop is made where the second lands
             os.kill(os.getpid(), signal.SIGINT)
-            [None for _ in range(1000)]  # a few bytecodes, for the handler to run
     assert signal.getsignal(signal.SIGTERM) == before and interrupts.requested() is None
     interrupts.check()  # nothing asked outside a stoppable block
 

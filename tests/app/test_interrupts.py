@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import signal
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -121,3 +122,17 @@ def test_the_command_reports_a_late_signal_beside_the_complete_import(
     lines = result.stderr.splitlines()
     assert lines[-1] == "note: SIGTERM came as the import was completing; it completed, as reported above"
     assert any(line.startswith("figures: ") and line.endswith(" new, 0 already recorded") for line in lines)
+
+
+
+def test_a_signal_while_the_file_is_copied_stops_the_copy_and_leaves_no_copy_behind(bundle: Path) -> None:
+    from ledger.io.pipeline.checked_copy import checked_copy
+
+    copies = set(Path(tempfile.gettempdir()).glob("ledger-import-*"))
+    entered = []
+    with pytest.raises(interrupts.Interrupted), interrupts.stoppable():
+        os.kill(os.getpid(), signal.SIGTERM)  # asked for before the copy's first megabyte
+        with checked_copy(bundle):
+            entered.append(True)
+    assert not entered  # the copy stopped: neither pass began
+    assert set(Path(tempfile.gettempdir()).glob("ledger-import-*")) == copies

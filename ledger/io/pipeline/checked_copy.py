@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from contextvars import ContextVar
 from pathlib import Path
 
+from ledger import interrupts
+
 _COPIES: ContextVar[dict[str, Path] | None] = ContextVar("ledger_import_copies", default=None)
 
 
@@ -29,6 +31,7 @@ def checked_copy(path: Path) -> Iterator[str]:
     try:
         with path.open("rb") as source, copy.open("wb") as target:
             for chunk in iter(lambda: source.read(1 << 20), b""):
+                interrupts.check()  # a stop asked for while a large file is copied: nothing is recorded yet
                 digest.update(chunk)
                 target.write(chunk)
         token = _COPIES.set({**(_COPIES.get() or {}), _key(path): copy})

@@ -102,10 +102,10 @@ def keys_of(table: str, key: str, scope: str | None = None) -> str:
 
 
 def keep_keys(con: duckdb.DuckDBPyConnection, scope: str, incidents: str) -> None:
-    """For a narrowed scope, the keys of its incidents (`incidents`: a table of incident_id and key) and
-    of the documents its rows cite, in tables `{scope}_incidents_keys` and `{scope}_documents_keys`:
-    the documents are scanned once for every read of the scope, not once per read."""
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {scope}_incidents_keys AS SELECT incident_id, key FROM {incidents}")
+    """For a narrowed scope, the keys of its incidents (`incidents`: a table the caller has, of incident_id
+    and key, read through a view) and of the documents its rows cite, in `{scope}_incidents_keys` and
+    `{scope}_documents_keys`: the documents are scanned once for every read of the scope, not once per read."""
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {scope}_incidents_keys AS SELECT incident_id, key FROM {incidents}")
     cited = " UNION ALL ".join(f"SELECT document_id FROM {scope}_{t}" for t in ("figures", "figure_events", "later_carriers"))
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {scope}_documents_keys AS "

@@ -152,8 +152,9 @@ class Scenario:
                 if not finished:
                     process.send_signal(sig)
                 returncode = process.wait(timeout=120)
-            # Exit 0: the import ran to its end. It can end between the poll above and the signal, which
-            # then reaches a process that has already exited; an interrupted import never exits 0.
+            # Exit 0: the import ran to its end, before the signal (between the poll above and the signal,
+            # or as the process exited) or as it was completing (it completes and says so); a stopped
+            # import exits 128 + the signal.
             finished = finished or returncode == 0
             text = errors.read_text(errors="replace")
             phase = "finished" if finished else _phase(text)

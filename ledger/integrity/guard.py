@@ -121,17 +121,22 @@ class TreeGuard:
         if not positions:
             return
         with self.tree.reading() as cursor:
-            stored: list[tuple[int, bytes]] = []
-            after = self.after
-            # The page's leaves in one query, not 10,000 at a time: there are as many as the page has events.
-            while leaves := self.tree.position_hashes(cursor, after, positions[-1], max(PAGE, len(positions))):
-                stored.extend(leaves)
-                after = leaves[-1][0]
+            joined_positions, joined_hashes = self.tree.joined_hashes(cursor, self.after, positions[-1])
         # The intact log, the common case: the same positions in the same order, each with its leaf's hash,
-        # compared as two lists at once. Anything else is looked at event by event, to name what changed.
-        if [p for p, _ in stored] != positions or [h for _, h in stored] != leaf_hashes(page):
-            self._locate(page, dict(stored))
+        # compared as two strings at once. Anything else is looked at event by event, to name what changed.
+        if joined_positions != ",".join(map(str, positions)) or joined_hashes != b"".join(leaf_hashes(page)):
+            self._locate(page, self._stored(positions[-1]))
         self.after = positions[-1]
+
+    def _stored(self, stop: int) -> dict[int, bytes]:
+        """The leaves after the last page checked, up to `stop`, by position."""
+        stored: dict[int, bytes] = {}
+        with self.tree.reading() as cursor:
+            after = self.after
+            while leaves := self.tree.position_hashes(cursor, after, stop, PAGE):
+                stored.update(leaves)
+                after = leaves[-1][0]
+        return stored
 
     def _locate(self, page: pa.Table, stored: dict[int, bytes]) -> None:
         """Raise for the first event that does not match its leaf, or the first leaf left without its event."""

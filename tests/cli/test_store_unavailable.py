@@ -16,6 +16,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -158,3 +159,26 @@ def test_a_home_without_an_event_store_is_no_ledger(place: Path) -> None:
     line = one_line(ledger("--home", str(place), "tally", cwd=place))
     assert line.startswith(f"Error: event store {place}/events.sqlite: no such file, so there is no ledger here")
     assert not (place / "events.sqlite").exists() and not (place / "readmodel.duckdb").exists()
+
+
+def test_a_command_opening_the_log_waits_for_another_writer_and_then_goes_on(place: Path) -> None:
+    # Opening the log once only read when its tree was made; it wrote (a no-op) and so was refused at
+    # once, as "locked for over the wait", whenever another process was writing.
+    made = make_ledger(place)
+    try:
+        made.init()
+    finally:
+        made.close()
+    holder = sqlite3.connect(place / "events.sqlite", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another writer, mid-transaction, for a second and a half
+    env = {"PATH": "/usr/bin:/bin", "LEDGER_ANALYST": "tester", "HOME": str(place), "LEDGER_LOCK_WAIT": "30"}
+    add = subprocess.Popen([*RUN, "--home", str(place), "claimant", "add", "x", "--name", "X", "--kind", "ngo"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=place)  # fmt: skip
+    try:
+        time.sleep(1.5)
+        assert add.poll() is None, add.communicate()  # still waiting, not refused
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    _, stderr = add.communicate(timeout=60)
+    assert add.returncode == 0, stderr

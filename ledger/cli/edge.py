@@ -23,6 +23,10 @@ GLOBALS_EPILOG = (
 )
 
 
+# Ctrl-C in any other command. Every write is one transaction, and a rebuild swaps its file in only when whole.
+INTERRUPTED = "interrupted (SIGINT): stopped before it finished; nothing is half-written, so run it again"
+
+
 class OneLine(ClickException):
     """An error already worded as one line; shown as "Error: ..." and nothing else."""
 
@@ -128,6 +132,9 @@ class LedgerGroup(WholeHelp, TyperGroup):
             raise OneLine(usage_line(error), error.exit_code) from None
         except (ClickException, typer.Exit, typer.Abort):
             raise
+        except KeyboardInterrupt:  # an import makes its own stop and says what it left (ledger/interrupts.py)
+            typer.echo(INTERRUPTED, err=True)
+            raise typer.Exit(130) from None
         except Exception as error:
             found = store_failure(error, ctx)
             if found is not None:

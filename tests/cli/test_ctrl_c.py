@@ -1,0 +1,57 @@
+"""Ctrl-C in a command other than an import (which makes its own stop: tests/app/test_interrupts.py) is one
+line on stderr and exit 130, and leaves nothing half-written: the command is run again and does its work.
+
+The command is held where a user meets a wait, on the read model's file another process holds, and a real
+SIGINT is sent to its process there.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+from conftest import make_ledger
+
+from ledger.cli.edge import INTERRUPTED
+
+RUN = [sys.executable, "-c", "from ledger.cli.main import run; run()"]
+
+
+def interrupted(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Start the command, let it reach its wait, send SIGINT; what it printed and its exit code."""
+    env = {**os.environ, "LEDGER_ANALYST": "tester", "LEDGER_LOCK_WAIT": "60"}
+    env.pop("LEDGER_STORE", None)
+    process = subprocess.Popen([*RUN, "--home", str(home), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, env=env)  # fmt: skip
+    time.sleep(3)  # started and waiting: the lock is held for a minute
+    assert process.poll() is None, process.communicate()
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=30)
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+
+
+def said_it_in_one_line(done: subprocess.CompletedProcess[str]) -> None:
+    assert done.returncode == 130, done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines() == [INTERRUPTED], done.stderr
+
+
+def test_ctrl_c_during_a_read_says_so(tmp_path: Path) -> None:
+    made = make_ledger(tmp_path)
+    made.init()
+    with made.reading():
+        pass  # the read model made and caught up
+    made.close()
+    holder = duckdb.connect(str(tmp_path / "readmodel.duckdb"))
+    try:
+        said_it_in_one_line(interrupted(tmp_path, "tally"))
+    finally:
+        holder.close()
+    again = subprocess.run([*RUN, "--home", str(tmp_path), "tally", "--format", "csv"], capture_output=True, text=True,
+                           env={**os.environ, "LEDGER_ANALYST": "tester"})  # fmt: skip
+    assert again.returncode == 0, again.stderr

@@ -26,13 +26,18 @@ def interrupted(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """Start the command, let it reach its wait, send SIGINT; what it printed and its exit code."""
     env = {**os.environ, "LEDGER_ANALYST": "tester", "LEDGER_LOCK_WAIT": "60"}
     env.pop("LEDGER_STORE", None)
+    # As a terminal starts it: a test run in the background inherits SIGINT ignored, and so would the command.
     process = subprocess.Popen([*RUN, "--home", str(home), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True, env=env)  # fmt: skip
+                               text=True, env=env, preexec_fn=_sigint_as_a_terminal_has_it)  # fmt: skip
     time.sleep(3)  # started and waiting: the lock is held for a minute
     assert process.poll() is None, process.communicate()
     process.send_signal(signal.SIGINT)
     stdout, stderr = process.communicate(timeout=30)
     return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+
+
+def _sigint_as_a_terminal_has_it() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def said_it_in_one_line(done: subprocess.CompletedProcess[str]) -> None:

@@ -4,9 +4,10 @@ sizes check the skipping itself: any page boundary gives the same read model).""
 
 from __future__ import annotations
 
+import json
 import re
 
-from ledger.readmodel.projector import FIGURE_REPORTED, OPENED, Statement, statements
+from ledger.readmodel.projector import EVENT_FIELDS, FIGURE_REPORTED, OPENED, Statement, page_shape, statements
 
 
 def _name(statement: Statement) -> str:
@@ -39,3 +40,20 @@ def test_a_statement_applies_to_a_page_holding_one_of_its_topics() -> None:
     assert not statement.applies({OPENED, FIGURE_REPORTED})
     assert not statement.applies(set())
     assert Statement("SELECT 1", None).applies(set())
+
+
+def test_page_is_parsed_into_the_fields_the_statements_running_for_it_read() -> None:
+    # A field a statement reads and the shape lacks would be a binding error on that page: each is known,
+    # and each page's shape holds every field of `page` that its statements read.
+    for statement in statements():
+        assert statement.page_fields <= set(EVENT_FIELDS), _name(statement)
+    registrations = {"ledger:Document.Archived", "ledger:Incident.Registered", "ledger:ClaimSeries.FigureCarried"}
+    for present in (registrations, {"ledger:Reconciliation.Recorded"}, {"ledger:PublishedRow.Recorded", OPENED}):
+        shape = set(json.loads(page_shape(present)))
+        for statement in statements():
+            if statement.applies(present):
+                assert statement.page_fields <= shape, _name(statement)
+    # A page of registrations leaves out what only reconciliations, reviews and releases carry.
+    narrow = set(json.loads(page_shape(registrations)))
+    assert not narrow & {"findings", "changes", "proposed", "columns", "dataset"}
+    assert len(narrow) < len(EVENT_FIELDS) * 0.6

@@ -3,7 +3,8 @@
 -- topic, e), `e` being the event parsed once into a struct (projector.py):
 --   page_opened   ledger:ClaimSeries.Opened, parsed with OPENED_SHAPE
 --   page_figures  ledger:ClaimSeries.FigureReported, parsed with FIGURE_SHAPE
---   page          every other event, parsed with EVENT_SHAPE
+--   page          every other event, parsed with the fields of EVENT_SHAPE that the statements
+--                 running for this page read of `page` (projector.page_shape)
 -- The two commonest events get structs of their own fields only, cheaper to build than the wide
 -- one. Statements run in order inside the page's transaction, so a series is inserted before the
 -- figures that need it. A statement with a `topics:` line reads only events of those topics (`%`

@@ -34,6 +34,7 @@ CHECKPOINT_TOPIC = "ledger:Checkpoint.Signed"
 PAGE = 10_000  # events read per query when filling or verifying
 
 LEAVES, FILLS, META = "ledger_tree_leaves", "ledger_tree_fills", "ledger_tree_meta"
+CHECKPOINT_INDEX = f"{LEAVES}_checkpoints"
 
 
 @attrs.frozen
@@ -103,7 +104,7 @@ class TreeStore:
                 f"originator_id {self.blob} NOT NULL, originator_version BIGINT NOT NULL, topic TEXT NOT NULL, "
                 f"hash {self.blob} NOT NULL)"
             ),
-            self.sql(f"CREATE INDEX IF NOT EXISTS {LEAVES}_checkpoints ON {{leaves}} (idx) WHERE topic = '{CHECKPOINT_TOPIC}'"),
+            self.sql(f"CREATE INDEX IF NOT EXISTS {CHECKPOINT_INDEX} ON {{leaves}} (idx) WHERE topic = '{CHECKPOINT_TOPIC}'"),
             self.sql(
                 "CREATE TABLE IF NOT EXISTS {fills} (first_idx BIGINT PRIMARY KEY, last_idx BIGINT NOT NULL, "
                 "first_position BIGINT NOT NULL, last_position BIGINT NOT NULL, filled_at TEXT NOT NULL, "
@@ -361,6 +362,12 @@ class TreeStore:
 
 
 class SQLiteTreeStore(TreeStore):
+    def is_made(self, cursor: Any) -> bool:
+        """Whether every table and index `create_statements` makes is there, and the log has its id."""
+        names = [LEAVES, FILLS, META, CHECKPOINT_INDEX]
+        made = self.run(cursor, f"SELECT count(*) FROM sqlite_master WHERE name IN ({', '.join('?' * len(names))})", names)
+        return made[0][0] == len(names) and self.log_id(cursor) is not None
+
     @contextlib.contextmanager
     def reading(self) -> Iterator[Any]:
         with self.recorder.datastore.transaction(commit=False) as cursor:

@@ -13,7 +13,7 @@ from typing import Any
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteDatastore
 
-from ledger.integrity.leaves import FILLS, LEAVES, META, SQLiteTreeStore
+from ledger.integrity.leaves import SQLiteTreeStore
 
 
 class SQLiteTreeRecorder(SQLiteApplicationRecorder):
@@ -54,21 +54,14 @@ class SQLiteTreeRecorder(SQLiteApplicationRecorder):
         Every command that opens the log comes here. Where the tree is already made, it only reads: a
         write, even one that changes nothing, would need the write lock, and SQLite refuses a read
         transaction that asks for it while another process writes (an import) at once, without waiting."""
-        if not self._tree_made():
+        with self.tree.reading() as cursor:
+            made = self.tree.is_made(cursor)
+        if not made:
             with self.tree.writing() as cursor:  # BEGIN IMMEDIATE: waits for another writer, up to the lock wait
                 for statement in self.tree.create_statements():
                     cursor.execute(statement)
                 self.tree.ensure_log_id(cursor)
         self.tree.adopt()
-
-    def _tree_made(self) -> bool:
-        with self.datastore.transaction(commit=False) as cursor:
-            cursor.execute(
-                "SELECT count(*) FROM sqlite_master WHERE name IN (?, ?, ?, ?)",
-                [LEAVES, FILLS, META, f"{LEAVES}_checkpoints"],
-            )
-            (made,) = cursor.fetchone()
-            return made == 4 and self.tree.log_id(cursor) is not None
 
     def upgrade(self) -> None:
         """An existing ledger opened by a command that creates nothing: its tree tables, if it lacks them

@@ -9,6 +9,7 @@ a SQLite write lock held by another connection past the wait, a home that does n
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -27,11 +28,34 @@ from conftest import POSTGRES_SERVER, make_ledger, postgres_schema
 RUN = [sys.executable, "-c", "from ledger.cli.main import run; run()"]
 
 
+def environment(cwd: Path, wait: str = "1") -> dict[str, str]:
+    return {"PATH": "/usr/bin:/bin", "LEDGER_ANALYST": "tester", "HOME": str(cwd), "LEDGER_LOCK_WAIT": wait}
+
+
 def ledger(*args: str, cwd: Path, prefix: list[str] | None = None, wait: str = "1") -> subprocess.CompletedProcess[str]:
-    env = {"PATH": "/usr/bin:/bin", "LEDGER_ANALYST": "tester", "HOME": str(cwd), "LEDGER_LOCK_WAIT": wait}
     return subprocess.run(
-        [*(prefix or []), *RUN, *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=120
+        [*(prefix or []), *RUN, *args], capture_output=True, text=True, env=environment(cwd, wait), cwd=cwd, timeout=120
     )
+
+
+def initialised(place: Path) -> None:
+    made = make_ledger(place)
+    try:
+        made.init()
+    finally:
+        made.close()
+
+
+@contextlib.contextmanager
+def another_writer(place: Path) -> Iterator[None]:
+    """Another writer of the SQLite store, mid-transaction, while the block runs."""
+    holder = sqlite3.connect(place / "events.sqlite", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
 
 
 def one_line(done: subprocess.CompletedProcess[str], *expected: str) -> str:
@@ -113,11 +137,7 @@ def test_a_home_that_cannot_be_written(place: Path) -> None:
 
 @pytest.mark.parametrize("name", ["events.sqlite", "readmodel.duckdb"])
 def test_a_file_that_is_not_a_database(place: Path, name: str) -> None:
-    made = make_ledger(place)
-    try:
-        made.init()
-    finally:
-        made.close()
+    initialised(place)
     (place / name).unlink()
     (place / name).write_bytes(b"these are not the pages of a database\n" * 200)
     line = one_line(ledger("--home", str(place), "tally", cwd=place))
@@ -128,19 +148,10 @@ def test_a_file_that_is_not_a_database(place: Path, name: str) -> None:
 
 
 def test_a_sqlite_write_lock_held_past_the_wait(place: Path) -> None:
-    made = make_ledger(place)
-    try:
-        made.init()
-    finally:
-        made.close()
-    holder = sqlite3.connect(place / "events.sqlite", isolation_level=None)
-    try:
-        holder.execute("BEGIN IMMEDIATE")  # another writer, mid-transaction
+    initialised(place)
+    with another_writer(place):
         done = ledger("--home", str(place), "claimant", "add", "x", "--name", "X", "--kind", "ngo", cwd=place, wait="1")
         one_line(done, f"event store {place}/events.sqlite: locked by another writer for over 1s", "LEDGER_LOCK_WAIT")
-    finally:
-        holder.execute("ROLLBACK")
-        holder.close()
     assert ledger("--home", str(place), "claimant", "add", "x", "--name", "X", "--kind", "ngo", cwd=place).returncode == 0
 
 
@@ -164,21 +175,12 @@ def test_a_home_without_an_event_store_is_no_ledger(place: Path) -> None:
 def test_a_command_opening_the_log_waits_for_another_writer_and_then_goes_on(place: Path) -> None:
     # Opening the log once only read when its tree was made; it wrote (a no-op) and so was refused at
     # once, as "locked for over the wait", whenever another process was writing.
-    made = make_ledger(place)
-    try:
-        made.init()
-    finally:
-        made.close()
-    holder = sqlite3.connect(place / "events.sqlite", isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")  # another writer, mid-transaction, for a second and a half
-    env = {"PATH": "/usr/bin:/bin", "LEDGER_ANALYST": "tester", "HOME": str(place), "LEDGER_LOCK_WAIT": "30"}
-    add = subprocess.Popen([*RUN, "--home", str(place), "claimant", "add", "x", "--name", "X", "--kind", "ngo"],
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=place)  # fmt: skip
-    try:
+    initialised(place)
+    with another_writer(place):  # for a second and a half
+        add = subprocess.Popen([*RUN, "--home", str(place), "claimant", "add", "x", "--name", "X", "--kind", "ngo"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment(place, "30"),
+                               cwd=place)  # fmt: skip
         time.sleep(1.5)
         assert add.poll() is None, add.communicate()  # still waiting, not refused
-    finally:
-        holder.execute("ROLLBACK")
-        holder.close()
     _, stderr = add.communicate(timeout=60)
     assert add.returncode == 0, stderr

@@ -97,11 +97,9 @@ claims AS (
 carried AS (
     SELECT *, earliest IS NULL OR (own_at, fingerprint) <= (earliest.at, earliest.fingerprint) AS own_first FROM claims
 )
-SELECT figure_id, series_id, incident_id, claimant_id, victim_status, outcome, incident, status, outcome_code,
-       position, role, withdrawn,
-       occurred_start, occurred_end, kind, low, best, high, vague_word, vague_table, text,
+SELECT figure_id, series_id, claimant_id, incident, status, outcome_code, position, role, withdrawn,
+       kind, low, best, high, vague_table, text,
        CASE WHEN own_first THEN own_at ELSE earliest.at END AS reported_at,
-       least(coalesce(own_until, own_at), more_until) AS reported_until,
        coalesce(fixed_stance, CASE WHEN own_first THEN own_stance ELSE earliest.stance END) AS stance,
        CASE WHEN own_first THEN own_document ELSE earliest.document_id END AS document_id,
        CASE WHEN own_first THEN own_part ELSE earliest.quote_part END AS quote_part
@@ -131,9 +129,7 @@ standing AS (  -- a figure's log position is unique, and a cheaper key than its 
     )
 ),
 read AS (
-    SELECT s.incident_id, s.victim_status, s.outcome, s.incident, s.status, s.outcome_code,
-           s.figure_id, s.claimant_id, s.role, s.reported_at, s.position,
-           s.text, s.document_id, s.quote_part,
+    SELECT s.incident, s.status, s.outcome_code, s.figure_id, s.claimant_id, s.role, s.document_id, s.quote_part,
            coalesce(v.kind, s.kind) AS kind,
            coalesce(v.kind, s.kind) <> 'unquantified' AS quantified,
            coalesce(v.kind, s.kind) = 'vague' AS vague,
@@ -158,7 +154,8 @@ party AS (
     SELECT DISTINCT incident, status, outcome_code, low, best, high FROM read
     WHERE quantified AND list_contains($parties, role)
 )
-SELECT read.* EXCLUDE (own_grounds) FROM read
+SELECT incident, status, outcome_code, figure_id, claimant_id, role, quantified, vague, low, best, high, hedged, rank
+FROM read
 WHERE NOT own_grounds
   AND NOT (quote_part = 'headline' AND EXISTS (
         SELECT 1 FROM bodies b WHERE b.incident = read.incident AND b.status = read.status
@@ -426,9 +423,10 @@ def fill_tally(con: duckdb.DuckDBPyConnection, policy: Policy, view: View, table
     )
     con.execute(f"DELETE FROM {tables.claims} WHERE policy = $policy", label)
     con.execute(
-        f"INSERT INTO {tables.claims} SELECT $policy, c.incident_id, c.victim_status, c.outcome, c.figure_id, "
-        "c.claimant_id, t.root_id FROM work_counted c JOIN work_tree t USING (incident) ORDER BY c.incident",
-        label,
+        f"INSERT INTO {tables.claims} SELECT $policy, t.incident_id, $status_names[list_position($status_codes, c.status)], "
+        "$outcome_names[c.outcome_code], c.figure_id, c.claimant_id, t.root_id "
+        "FROM work_counted c JOIN work_tree t USING (incident) ORDER BY c.incident",
+        label | _only(params, "$status_names $status_codes $outcome_names"),
     )
     con.execute(f"DELETE FROM {tables.positions} WHERE policy = $policy", label)
     con.execute(f"INSERT INTO {tables.positions} VALUES ($policy, $at)", label | {"at": at})

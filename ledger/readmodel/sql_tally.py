@@ -20,6 +20,7 @@ from typing import Any
 import attrs
 import duckdb
 
+from ledger.domain.limits import MAX_COUNT
 from ledger.domain.policy import BestRule, Policy
 from ledger.domain.quantity import reread
 from ledger.domain.vocabulary import ROOT_STATUS, Grade, Reliability, Role, status_level
@@ -146,41 +147,46 @@ read AS (
     LEFT JOIN work_readings v
            ON v.text = s.text AND list_contains($rereads, s.kind) AND s.vague_table IS DISTINCT FROM $table
 ),
-bodies AS (
-    SELECT DISTINCT incident, status, outcome_code, document_id FROM read
-    WHERE NOT own_grounds AND document_id IS NOT NULL AND quote_part <> 'headline'
+bodied AS (  -- the counted headlines whose document's body also counts in their cell
+    SELECT DISTINCT h.incident, h.status, h.outcome_code, h.document_id
+    FROM read h JOIN read b USING (incident, status, outcome_code, document_id)
+    WHERE h.quote_part = 'headline' AND NOT h.own_grounds AND b.quote_part <> 'headline' AND NOT b.own_grounds
 ),
 party AS (
     SELECT DISTINCT incident, status, outcome_code, low, best, high FROM read
     WHERE quantified AND list_contains($parties, role)
 )
-SELECT incident, status, outcome_code, figure_id, claimant_id, role, quantified, vague, low, best, high, hedged, rank
-FROM read
-WHERE NOT own_grounds
-  AND NOT (quote_part = 'headline' AND EXISTS (
-        SELECT 1 FROM bodies b WHERE b.incident = read.incident AND b.status = read.status
-          AND b.outcome_code = read.outcome_code AND b.document_id = read.document_id))
-  AND NOT ($exclude_echoes AND role IN ('unattributed', 'unknown') AND quantified AND EXISTS (
-        SELECT 1 FROM party p WHERE p.incident = read.incident AND p.status = read.status
-          AND p.outcome_code = read.outcome_code AND p.low = read.low AND p.best = read.best
-          AND p.high IS NOT DISTINCT FROM read.high))
+-- Set aside by joins to distinct rows (each row matches at most one): an EXISTS here is planned as a
+-- deduplication of every claim's cell first, which took longer than the rest of the statement.
+SELECT r.incident, r.status, r.outcome_code, r.figure_id, r.claimant_id, r.role, r.quantified, r.vague,
+       r.low, r.best, r.high, r.hedged, r.rank
+FROM read r
+LEFT JOIN bodied b ON r.quote_part = 'headline' AND b.incident = r.incident AND b.status = r.status
+      AND b.outcome_code = r.outcome_code AND b.document_id = r.document_id
+LEFT JOIN party p ON $exclude_echoes AND r.role IN ('unattributed', 'unknown') AND r.quantified
+      AND p.incident = r.incident AND p.status = r.status AND p.outcome_code = r.outcome_code
+      AND p.low = r.low AND p.best = r.best AND p.high IS NOT DISTINCT FROM r.high
+WHERE NOT r.own_grounds AND b.incident IS NULL AND p.incident IS NULL
 """
 
 # Grades travel through the roll-up as their certainty, so "the weakest part" is a min().
 CERTAINTY = "CASE grade " + " ".join(f"WHEN '{g.value}' THEN {g.certainty}" for g in Grade) + " END"
 _CERTAINTY_GRADE = " ".join(f"WHEN {g.certainty} THEN '{g.value}'" for g in Grade)
 
+# The most reliable claims' lowest best (tally.choose_best) as one integer's minimum: the highest rank,
+# then the lowest best, is the least (top rank - rank) * _BEST_SPAN + best (a best is at most MAX_COUNT).
+_BEST_SPAN = 1 << (MAX_COUNT + 1).bit_length()
+_TOP_RANK = max(r.rank for r in Reliability)
+_RELIABLE = f"({_TOP_RANK} - rank) * {_BEST_SPAN} + best"
+
 # work_exact: every cell with a claim in the view, weighed (tally.weigh and tally.grade_reason).
 # Two credible claims disagree when one's low, less the tolerance t = p/q, exceeds the other's
 # high, plus it: so some pair does exactly when the largest low exceeds the smallest high.
+# Best is chosen among the quantified claims, or under numbers_first among those giving a number
+# when any does (tally.best_candidates): each cell is weighed both ways, and takes the one that applies.
 EXACT = f"""
 CREATE OR REPLACE TEMP TABLE work_exact AS
-WITH candidates AS (  -- which claims best is chosen among (tally.best_candidates)
-    SELECT *, quantified AND NOT ($numbers_first AND vague AND bool_or(quantified AND NOT vague)
-              OVER (PARTITION BY incident, status, outcome_code)) AS candidate
-    FROM work_counted
-),
-weighed AS (
+WITH weighed AS (
     SELECT incident, status, outcome_code,
            count(*) AS counted,
            count(*) FILTER (quantified) AS quantified,
@@ -189,19 +195,23 @@ weighed AS (
            bool_or(quantified AND high IS NULL) AS open,
            max(high) FILTER (quantified) AS high,
            min(high) FILTER (quantified) AS smallest_high,
-           min(best) FILTER (candidate) AS lowest_best,
-           min({{'rank': -rank, 'best': best}}) FILTER (candidate) AS most_reliable,
+           $numbers_first AND bool_or(quantified AND NOT vague) AS numbers_only,
+           min(best) FILTER (quantified) AS lowest_best,
+           min(best) FILTER (quantified AND NOT vague) AS lowest_number,
+           min({_RELIABLE}) FILTER (quantified) % {_BEST_SPAN} AS reliable_best,
+           min({_RELIABLE}) FILTER (quantified AND NOT vague) % {_BEST_SPAN} AS reliable_number,
            -- hedged figures count, but never confirm (tally.grade_reason)
            bool_or(quantified AND NOT hedged AND list_contains($concessions, role)) AS concession,
            count(*) FILTER (quantified AND NOT hedged AND list_contains($independent, role)) AS firm_independents,
            count(*) FILTER (quantified AND list_contains($independent, role)) AS independents,
            count(*) FILTER (quantified) AS claimants
-    FROM candidates
+    FROM work_counted
     GROUP BY ALL
 ),
 graded AS (
     SELECT *,
-           CASE WHEN $lowest_best THEN lowest_best ELSE most_reliable.best END AS chosen,
+           CASE WHEN $lowest_best AND numbers_only THEN lowest_number WHEN $lowest_best THEN lowest_best
+                WHEN numbers_only THEN reliable_number ELSE reliable_best END AS chosen,
            CASE WHEN counted IS NULL OR counted = 0 THEN 'discounted'
                 WHEN quantified = 0 THEN 'pending'
                 WHEN largest_low::HUGEINT * ($q - $p) > smallest_high::HUGEINT * ($q + $p) THEN 'contested'

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -18,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ledger import synthetic
-from ledger.domain.policy import DEFAULT_POLICY, POLICIES, get_policy
+from ledger.domain.policy import DEFAULT2_POLICY, DEFAULT_POLICY, POLICIES, BestRule, Policy, get_policy
 from ledger.domain.quantity import VagueTable, parse_quantity
 from ledger.domain.series import Correction
 from ledger.domain.values import Period, ReportedTime
@@ -32,9 +33,8 @@ from tests.conftest import World, make_ledger
 POLICY_LABELS = [*POLICIES, "default@1[tolerance=0.05]", "acled@1[tolerance=0.5]", "default@1[tolerance=0]"]
 
 
-def sql_rows(con: duckdb.DuckDBPyConnection, label: str, view: View) -> dict[tuple[str, str, str], dict[str, Any]]:
+def sql_rows(con: duckdb.DuckDBPyConnection, policy: Policy, view: View) -> dict[tuple[str, str, str], dict[str, Any]]:
     """The SQL engine's cells, each with the ids and claimant names of the claims it counts."""
-    policy = get_policy(label)
     con.execute("DELETE FROM tally_positions")  # never the cache: compute
     table, _ = queries.tallies(con, policy, view)
     cursor = con.execute(
@@ -53,12 +53,12 @@ def sql_rows(con: duckdb.DuckDBPyConnection, label: str, view: View) -> dict[tup
     return {(r["incident_id"], r["victim_status"], r["outcome"]): r for r in rows}
 
 
-def plain_rows(con: duckdb.DuckDBPyConnection, label: str, view: View) -> dict[tuple[str, str, str], dict[str, Any]]:
-    return {(r["incident_id"], r["victim_status"], r["outcome"]): r for r in queries.plain_tally(con, get_policy(label), view)}
+def plain_rows(con: duckdb.DuckDBPyConnection, policy: Policy, view: View) -> dict[tuple[str, str, str], dict[str, Any]]:
+    return {(r["incident_id"], r["victim_status"], r["outcome"]): r for r in queries.plain_tally(con, policy, view)}
 
 
-def assert_same_tallies(ledger: Ledger) -> int:
-    """Both engines, every policy, five views; returns how many cells were compared."""
+def assert_same_tallies(ledger: Ledger, policies: list[Policy] | None = None) -> int:
+    """Both engines, every policy (or these), five views; returns how many cells were compared."""
     compared = 0
     with ledger.reading() as con:
         (recorded,) = con.execute("SELECT quantile_disc(recorded_at, 0.5) FROM facts").fetchone()
@@ -71,12 +71,12 @@ def assert_same_tallies(ledger: Ledger) -> int:
             View(occurred_from=occurred),
             View(occurred_to=occurred, recorded_by=recorded),
         ]
-        for label in POLICY_LABELS:
+        for policy in policies or [get_policy(label) for label in POLICY_LABELS]:
             for view in views:
-                plain, fast = plain_rows(con, label, view), sql_rows(con, label, view)
-                assert plain.keys() == fast.keys(), (label, view)
+                plain, fast = plain_rows(con, policy, view), sql_rows(con, policy, view)
+                assert plain.keys() == fast.keys(), (policy.label, view)
                 for key, row in plain.items():
-                    assert fast[key] == row, (label, view, key)
+                    assert fast[key] == row, (policy.label, view, key)
                 compared += len(plain)
     return compared
 
@@ -146,6 +146,29 @@ def test_sql_tally_equals_the_python_engine_on_random_ledgers(
         ledger.close()
 
 
+# Every way a policy chooses best: the lowest or the most reliable claims' lowest, among all the quantified
+# claims or (numbers_first) among those giving a number, whether or not a policy in use combines them so.
+BEST_RULES = [
+    attrs.evolve(DEFAULT2_POLICY, name=f"{rule.value}-{'numbers' if first else 'all'}", best_rule=rule, numbers_first=first)
+    for rule in BestRule
+    for first in (True, False)
+]
+
+
+def test_sql_tally_chooses_best_as_the_python_engine_does_under_every_rule(tmp_path: Path) -> None:
+    ledger = make_ledger(tmp_path)
+    try:
+        data = synthetic.generate(400, 7)
+        synthetic.register(ledger.app, data, ledger.entry("synthetic"))
+        results = ledger.record_figures(data.figures, via="synthetic")
+        synthetic.apply_later(ledger, data, [r.figure_id for r in results], [r.series_id for r in results])
+        roughen(ledger, data, results, random.Random(7))
+        assert {(p.best_rule, p.numbers_first) for p in BEST_RULES} == {(r, f) for r in BestRule for f in (True, False)}
+        assert assert_same_tallies(ledger, BEST_RULES) > 0
+    finally:
+        ledger.close()
+
+
 def test_sql_tally_equals_the_python_engine_on_the_seed(ledger: Ledger) -> None:
     load_seed(ledger)
     assert assert_same_tallies(ledger) > 0
@@ -180,7 +203,7 @@ def test_cell_codes_keep_the_status_tree_in_their_arithmetic(world: World) -> No
         ledger.record_figure(world.figure(victim_status=status, quantity="12", quote=None))
     with ledger.reading() as con:
         codes = sql_tally.cell_codes(con)
-        plain, fast = plain_rows(con, "default@2", View()), sql_rows(con, "default@2", View())
+        plain, fast = plain_rows(con, DEFAULT2_POLICY, View()), sql_rows(con, DEFAULT2_POLICY, View())
     by_name = dict(zip(codes["status_names"], codes["status_codes"], strict=True))
     assert set(by_name) == {"all", "civilian", "militant", "militant/bla", "militant/ttp", "security_forces",
                             "security_forces/police"}  # fmt: skip

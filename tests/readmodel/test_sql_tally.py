@@ -8,6 +8,7 @@ tallied both ways under every policy and under views on each time axis.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 from pathlib import Path
 from typing import Any
@@ -217,3 +218,22 @@ def test_cell_codes_keep_the_status_tree_in_their_arithmetic(world: World) -> No
             assert code > 0 and code % span == 0, name
     assert codes["outcome_names"] == ["killed"]
     assert plain.keys() == fast.keys() and all(fast[k] == row for k, row in plain.items())
+
+
+def test_the_cached_tally_keeps_each_campaigns_rows_together(tmp_path: Path) -> None:
+    """`tally --incident` reads one campaign's blocks and skips the rest by their statistics: the cells and
+    their claims are written root by root, so along the table each root's rows form one run."""
+    ledger = make_ledger(tmp_path)
+    try:
+        data = synthetic.generate(2000, 11)
+        synthetic.register(ledger.app, data, ledger.entry("synthetic"))
+        ledger.record_figures(data.figures, via="synthetic")
+        with ledger.reading() as con:
+            queries.tallies(con, DEFAULT2_POLICY)
+            for table in ("tally_cells", "tally_cell_claims"):
+                roots = [r for (r,) in con.execute(f"SELECT root_id FROM {table} ORDER BY rowid").fetchall()]
+                runs = 1 + sum(a != b for a, b in itertools.pairwise(roots))
+                assert len(set(roots)) > 3
+                assert runs == len(set(roots)), table
+    finally:
+        ledger.close()

@@ -357,6 +357,10 @@ LEFT JOIN categories c USING (incident, status, outcome_code)
 """
 
 
+# A cell's victim status and outcome, by name, from its codes (cell_codes).
+_NAMES = "$status_names[list_position($status_codes, {row}.status)], $outcome_names[{row}.outcome_code]"
+
+
 @attrs.frozen
 class TallyTables:
     """Where a tally is kept: its cells and the claims they count (each row with its tree's root, written
@@ -423,22 +427,20 @@ def fill_tally(con: duckdb.DuckDBPyConnection, policy: Policy, view: View, table
     label = {"policy": policy.label}
     con.execute(f"DELETE FROM {tables.cells} WHERE policy = $policy", label)
     con.execute(
-        f"INSERT INTO {tables.cells} SELECT $policy, t.incident_id, $status_names[list_position($status_codes, r.status)], "
-        "$outcome_names[r.outcome_code], "
+        f"INSERT INTO {tables.cells} SELECT $policy, t.incident_id, {_NAMES.format(row='r')}, "
         "CASE WHEN r.quantified THEN r.low END, CASE WHEN r.quantified THEN r.best END, "
         "CASE WHEN r.quantified THEN r.high END, r.quantified AND r.high IS NULL, "
         f"CASE r.certainty {_CERTAINTY_GRADE} END, r.basis, r.claims, r.parts, "
         f"CASE WHEN r.status = 0 THEN 0 WHEN r.status % {_SPAN} <> 0 THEN 2 ELSE 1 END, "
         "r.status = 0 AND t.parent IS NULL, r.unattributed, t.root_id "
         "FROM (SELECT * FROM work_rolled ORDER BY incident) r JOIN work_tree t USING (incident)",
-        label | _only(params, "$status_names $status_codes $outcome_names"),
+        label | _only(params, _NAMES),
     )
     con.execute(f"DELETE FROM {tables.claims} WHERE policy = $policy", label)
     con.execute(
-        f"INSERT INTO {tables.claims} SELECT $policy, t.incident_id, $status_names[list_position($status_codes, c.status)], "
-        "$outcome_names[c.outcome_code], c.figure_id, c.claimant_id, t.root_id "
-        "FROM work_counted c JOIN work_tree t USING (incident) ORDER BY c.incident",
-        label | _only(params, "$status_names $status_codes $outcome_names"),
+        f"INSERT INTO {tables.claims} SELECT $policy, t.incident_id, {_NAMES.format(row='c')}, "
+        "c.figure_id, c.claimant_id, t.root_id FROM work_counted c JOIN work_tree t USING (incident) ORDER BY c.incident",
+        label | _only(params, _NAMES),
     )
     con.execute(f"DELETE FROM {tables.positions} WHERE policy = $policy", label)
     con.execute(f"INSERT INTO {tables.positions} VALUES ($policy, $at)", label | {"at": at})

@@ -130,6 +130,15 @@ def roughen(ledger: Ledger, data: synthetic.SyntheticLedger, results: list[Any],
             app.correct_incident(key, "test: moved", entry, parent=rng.choice(elsewhere))
 
 
+def build_roughened(ledger: Ledger, size: int, seed: int) -> None:
+    """A synthetic ledger with its withdrawals and corrections (synthetic.build), then roughened."""
+    data = synthetic.generate(size, seed)
+    synthetic.register(ledger.app, data, ledger.entry("synthetic"))
+    results = ledger.record_figures(data.figures, via="synthetic")
+    synthetic.apply_later(ledger, data, [r.figure_id for r in results], [r.series_id for r in results])
+    roughen(ledger, data, results, random.Random(seed))
+
+
 @settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 2**32 - 1), size=st.integers(60, 300))
 def test_sql_tally_equals_the_python_engine_on_random_ledgers(
@@ -137,11 +146,7 @@ def test_sql_tally_equals_the_python_engine_on_random_ledgers(
 ) -> None:
     ledger = make_ledger(tmp_path_factory.mktemp("sql-tally"))
     try:
-        data = synthetic.generate(size, seed)
-        synthetic.register(ledger.app, data, ledger.entry("synthetic"))
-        results = ledger.record_figures(data.figures, via="synthetic")
-        synthetic.apply_later(ledger, data, [r.figure_id for r in results], [r.series_id for r in results])
-        roughen(ledger, data, results, random.Random(seed))
+        build_roughened(ledger, size, seed)
         assert assert_same_tallies(ledger) > 0
     finally:
         ledger.close()
@@ -159,11 +164,7 @@ BEST_RULES = [
 def test_sql_tally_chooses_best_as_the_python_engine_does_under_every_rule(tmp_path: Path) -> None:
     ledger = make_ledger(tmp_path)
     try:
-        data = synthetic.generate(400, 7)
-        synthetic.register(ledger.app, data, ledger.entry("synthetic"))
-        results = ledger.record_figures(data.figures, via="synthetic")
-        synthetic.apply_later(ledger, data, [r.figure_id for r in results], [r.series_id for r in results])
-        roughen(ledger, data, results, random.Random(7))
+        build_roughened(ledger, 400, 7)
         assert {(p.best_rule, p.numbers_first) for p in BEST_RULES} == {(r, f) for r in BestRule for f in (True, False)}
         assert assert_same_tallies(ledger, BEST_RULES) > 0
     finally:
@@ -225,9 +226,7 @@ def test_the_cached_tally_keeps_each_campaigns_rows_together(tmp_path: Path) -> 
     their claims are written root by root, so along the table each root's rows form one run."""
     ledger = make_ledger(tmp_path)
     try:
-        data = synthetic.generate(2000, 11)
-        synthetic.register(ledger.app, data, ledger.entry("synthetic"))
-        ledger.record_figures(data.figures, via="synthetic")
+        synthetic.build(ledger, 2000, 11)
         with ledger.reading() as con:
             queries.tallies(con, DEFAULT2_POLICY)
             for table in ("tally_cells", "tally_cell_claims"):

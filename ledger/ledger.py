@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from ledger.domain.base import Entry
     from ledger.domain.values import Citation, ReportedTime
     from ledger.readmodel.catchup import Progress
+    from ledger.readmodel.connection import Opening
     from ledger.readmodel.runs import UnfinishedRun
 
 @attrs.frozen
@@ -60,8 +61,16 @@ class Ledger:
     record facts, `init`); False makes every open of a place without a ledger a StoreUnavailable line.
     """
 
-    def __init__(self, settings: Settings | None = None, progress: Progress | None = None, create: bool = True) -> None:
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        progress: Progress | None = None,
+        create: bool = True,
+        opening: Opening | None = None,
+    ) -> None:
+        """opening: the read model's connection begun early (`Opening`), for the first read to use."""
         self.settings = settings or Settings.resolve()
+        self._opening = opening
         self.progress = progress
         self.create = create
         self.created = False  # set when opening made a new ledger
@@ -127,10 +136,13 @@ class Ledger:
 
     def _current(self) -> duckdb.DuckDBPyConnection | None:
         """The read model's connection when it is current with a log this process has not opened; else None."""
-        if "app" in self.__dict__:
-            return None  # the log is open: catching up with nothing new costs one query anyway
-        head = sqlite_head(self.settings.store)
-        return None if head is None else self.read_model.current(self.settings.store_label, head)
+        opening, self._opening = self._opening, None
+        head = None if "app" in self.__dict__ else sqlite_head(self.settings.store)  # an open log: catch up
+        if head is None:
+            if opening is not None:
+                opening.discard()
+            return None
+        return self.read_model.current(self.settings.store_label, head, opening)
 
     def _notice(self, con: duckdb.DuckDBPyConnection) -> None:
         if self.notice is not None and not self._noticed:

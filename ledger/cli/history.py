@@ -30,9 +30,11 @@ class Axis(str, enum.Enum):
 
 
 def _ledger(ctx: typer.Context) -> Any:
+    """The ledger, its read model opening (every command here reads) while the history modules load:
+    so each command asks for it before it imports them."""
     from ledger.cli.main import _ledger as make
 
-    return make(ctx)
+    return make(ctx, reads=True)
 
 
 def _view(as_of: str | None, reported_before: str | None, occurred_from: str | None, occurred_to: str | None) -> Any:
@@ -54,10 +56,11 @@ def explain(
     fmt: Format = FORMAT,
 ) -> None:
     """Why a tally cell reads what it reads: every figure counted or set aside, each bound, the grade, the parts."""
+    view = _view(as_of, reported_before, occurred_from, occurred_to)
+    ledger = _ledger(ctx)
     from ledger.history.facade import explain_cell
 
-    view = _view(as_of, reported_before, occurred_from, occurred_to)
-    result = explain_cell(_ledger(ctx), incident, victim_status, outcome, policy, view)
+    result = explain_cell(ledger, incident, victim_status, outcome, policy, view)
     if fmt is Format.table:
         typer.echo(result.text(), nl=False)
         return
@@ -117,9 +120,10 @@ def diff(
     fmt: Format = FORMAT,
 ) -> None:
     """Which tally cells changed between two instants, from what to what, and the facts that changed them."""
+    ledger = _ledger(ctx)
     from ledger.history.facade import diff_instants
 
-    result = diff_instants(_ledger(ctx), start, end, axis.value, policy, incident, occurred_from, occurred_to)
+    result = diff_instants(ledger, start, end, axis.value, policy, incident, occurred_from, occurred_to)
     meta = {"policy": result.policy, "view": result.after, "log_position": result.after_position, "axis": result.axis,
             "from_view": result.before, "from_position": result.before_position}  # fmt: skip
     if fmt is not Format.table:
@@ -151,11 +155,12 @@ def timeline(
     fmt: Format = FORMAT,
 ) -> None:
     """One claimant's figures for one cell through reported time: a text chart, or the rows as CSV / JSON."""
+    view = _view(as_of, reported_before, None, None)
+    ledger = _ledger(ctx)
     from ledger.history.facade import series_timeline
     from ledger.history.timeline import COLUMNS, chart
 
-    view = _view(as_of, reported_before, None, None)
-    result = series_timeline(_ledger(ctx), figure, incident, claimant, victim_status, outcome, policy, view)
+    result = series_timeline(ledger, figure, incident, claimant, victim_status, outcome, policy, view)
     if fmt is Format.table:
         typer.echo(chart(result), nl=False)
         return
@@ -179,13 +184,16 @@ def lineage(
 ) -> None:
     """The lineage of a figure or a tally cell in W3C PROV (PROV-JSON)."""
     from ledger.errors import InvalidInput
-    from ledger.history.facade import lineage as trace
 
     named = [v for v in (incident, victim_status, outcome) if v is not None]
     if named and len(named) < 3:
         raise InvalidInput("lineage: a tally cell needs all of --incident, --victim-status and --outcome")
     cell = (incident, victim_status, outcome) if len(named) == 3 else None
-    text = trace(_ledger(ctx), figure, cell, policy, _view(as_of, reported_before, None, None))  # type: ignore[arg-type]
+    view = _view(as_of, reported_before, None, None)
+    ledger = _ledger(ctx)
+    from ledger.history.facade import lineage as trace
+
+    text = trace(ledger, figure, cell, policy, view)  # type: ignore[arg-type]
     if output is None:
         typer.echo(text, nl=False)
         return

@@ -110,14 +110,22 @@ def main(
     ctx.call_on_close(lambda: set_raw(None))  # the option is this command's, not the process's
 
 
-def _ledger(ctx: typer.Context, create: bool = False) -> "Ledger":
+def _ledger(ctx: typer.Context, create: bool = False, reads: bool = False) -> "Ledger":
     """The ledger the global options name. Only a command that records may create one (`create`), and it says so;
-    for any other, a place without a ledger is one line and exit 3."""
-    from ledger.ledger import Ledger
-    from ledger.opening import describe_created
+    for any other, a place without a ledger is one line and exit 3. A command whose first use of it is a read
+    (`reads`) has its read model opening while the modules it reads with load."""
     from ledger.settings import Settings
 
-    ledger = Ledger(Settings.resolve(**ctx.find_root().obj), progress=_progress, create=create)
+    settings = Settings.resolve(**ctx.find_root().obj)
+    opening = None
+    if reads:
+        from ledger.readmodel.connection import Opening
+
+        opening = Opening(settings.readmodel_path)
+    from ledger.ledger import Ledger
+    from ledger.opening import describe_created
+
+    ledger = Ledger(settings, progress=_progress, create=create, opening=opening)
     ledger.notice = _say  # an unfinished import run holding facts back: one line on stderr
     if create:
         ledger.app  # open now, to say before anything else whether this made a new ledger  # noqa: B018
@@ -209,7 +217,7 @@ def figures(
     the ones in force after any correction.
     """
     view = _view(as_of, reported_before, occurred_from, occurred_to)
-    rows = _ledger(ctx).figures(incident, view, source_text)
+    rows = _ledger(ctx, reads=True).figures(incident, view, source_text)
     title = f"Figures, {rows.view}, event-log position {rows.position}"
     columns = cols.FIGURES
     if fmt is Format.table:
@@ -234,7 +242,7 @@ def tally(
 ) -> None:
     """Tallies per incident x victim status x outcome: low / best / high and grade."""
     view = _view(as_of, reported_before, occurred_from, occurred_to)
-    _print_tally(_ledger(ctx).tally(policy, incident, view), fmt)
+    _print_tally(_ledger(ctx, reads=True).tally(policy, incident, view), fmt)
 
 
 @app.command()
@@ -249,7 +257,7 @@ def audit(
     fmt: Format = FORMAT,
 ) -> None:
     """Who said what, when (occurred, reported, recorded), from which document and words."""
-    rows = _ledger(ctx).audit(incident, figure, _view(as_of, reported_before), claimant, publisher)
+    rows = _ledger(ctx, reads=True).audit(incident, figure, _view(as_of, reported_before), claimant, publisher)
     _print_audit(rows, fmt)
 
 

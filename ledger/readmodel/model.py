@@ -11,7 +11,7 @@ import duckdb
 
 from ledger.errors import UnreadableEvent
 from ledger.readmodel.catchup import Progress, catch_up, position, tracked_source
-from ledger.readmodel.connection import connect
+from ledger.readmodel.connection import Opening, connect
 from ledger.readmodel.migrations import migrate, up_to_date
 
 if TYPE_CHECKING:
@@ -23,14 +23,17 @@ class ReadModel:
         self.path = path
         self.unreadable: UnreadableEvent | None = None  # the stored event the last catch-up stopped before
 
-    def current(self, source: str, head: int) -> duckdb.DuckDBPyConnection | None:
+    def current(self, source: str, head: int, opening: Opening | None = None) -> duckdb.DuckDBPyConnection | None:
         """A writable connection when the read model is already caught up with a log whose last position is
         `head` (fed by `source`, schema up to date), so nothing needs the log; else None (then `caught_up`).
+        `opening`: the file's connection begun early, used when it opened.
 
         Reads that find the read model current need not load the event-sourcing library at all."""
-        if not self.path.is_file():
-            return None
-        con = connect(self.path)
+        con = opening.take() if opening is not None else None
+        if con is None:
+            if not self.path.is_file():
+                return None
+            con = connect(self.path)
         try:
             if up_to_date(con) and tracked_source(con) == source and position(con) == head:
                 self.unreadable = None  # as a catch-up with nothing to apply leaves it

@@ -31,7 +31,7 @@ from ledger.domain.series import Correction
 from ledger.errors import InvalidInput, StoreUnavailable
 from ledger.ledger import Ledger
 from ledger.readmodel.catchup import catch_up, tracked_source
-from ledger.readmodel.connection import connect
+from ledger.readmodel.connection import Opening, connect
 from ledger.readmodel.migrations import migrate, migrations_dir
 from ledger.readmodel.view import View
 
@@ -401,6 +401,62 @@ def test_a_read_model_held_by_another_process_fails_in_bounded_time_naming_the_h
         holder.wait()
     # Once the holder is gone, the reader catches up with what was recorded meanwhile.
     assert [r["quantity_text"] for r in ledger.figures()] == [*(r["quantity_text"] for r in expected), "230"]
+
+
+
+def test_a_read_model_opened_early_serves_the_first_read(world: World) -> None:
+    ledger = world.ledger
+    ledger.record_figure(world.figure())
+    expected = ledger.tally().rows
+    ledger.close()
+    opening = Opening(ledger.settings.readmodel_path)
+    reader = Ledger(ledger.settings, create=False, opening=opening)
+    with reader.reading() as con:
+        assert con.execute("SELECT count(*) FROM figures").fetchone() == (1,)
+        assert opening.take() is None  # the read took the connection: nothing is left to take
+    assert reader.tally().rows == expected
+
+
+def test_an_early_opening_of_a_held_read_model_leaves_the_wait_and_the_message_to_the_read(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ledger = world.ledger
+    ledger.record_figure(world.figure())
+    ledger.tally()
+    ledger.close()
+    path = ledger.settings.readmodel_path
+    monkeypatch.setenv("LEDGER_LOCK_WAIT", "1")
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(path)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "holding"
+        started = time.monotonic()
+        assert Opening(path).take() is None  # one attempt, no waiting
+        assert time.monotonic() - started < 0.9
+        reader = Ledger(ledger.settings, create=False, opening=Opening(path))
+        started = time.monotonic()
+        with pytest.raises(StoreUnavailable, match=f"process {holder.pid}"):
+            reader.tally()
+        assert 0.9 <= time.monotonic() - started < 5  # the read waited, as it does without an early opening
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_an_early_opening_makes_no_read_model_where_there_is_none(tmp_path: Path) -> None:
+    path = tmp_path / "readmodel.duckdb"
+    assert Opening(path).take() is None
+    assert not path.exists()
+
+
+def test_an_early_opening_never_taken_is_closed(world: World) -> None:
+    ledger = world.ledger
+    ledger.tally()
+    path = ledger.settings.readmodel_path
+    opening = Opening(path)
+    opening.discard()
+    # This process holding a writable connection to the file would refuse a read-only one.
+    connect(path, read_only=True, wait=0).close()
 
 
 # --- user SQL -------------------------------------------------------------------------------------

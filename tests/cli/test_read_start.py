@@ -1,7 +1,8 @@
 """A read that finds the read model current opens no event log: issue 18 (start-up in proportion).
 
 Structural, not timed (speed targets live in scripts/bench_tally.py): which modules a whole
-`ledger tally` process loaded, and that a read after the log moved still catches up first."""
+`ledger tally` process loaded, that it leaves what it loaded to the process's end rather than to
+the interpreter's last collection, and that a read after the log moved still catches up first."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from tests.conftest import World
 
 # Runs the console entry point in a fresh interpreter and reports what it imported.
 PROBE = """
+import gc
 import sys
 from ledger.cli.main import run
 try:
@@ -22,16 +24,23 @@ except SystemExit as exit:
     code = exit.code
 heavy = sorted(m for m in ("eventsourcing", "pyarrow", "pydantic", "ledger.application.app") if m in sys.modules)
 print("LOADED", ",".join(heavy), file=sys.stderr)
+print("FROZEN", gc.get_freeze_count(), file=sys.stderr)
 sys.exit(code)
 """
 
 
 def ledger_process(home: Path, *args: str) -> tuple[str, str]:
+    stdout, lines = probe(home, *args)
+    return stdout, lines["LOADED"]
+
+
+def probe(home: Path, *args: str) -> tuple[str, dict[str, str]]:
+    """A whole `ledger` process: its output, and the probe's lines (LOADED, FROZEN) by name."""
     done = subprocess.run(
         [sys.executable, "-c", PROBE, "--home", str(home), *args], capture_output=True, text=True, check=True
     )
-    loaded = next(line for line in done.stderr.splitlines() if line.startswith("LOADED"))
-    return done.stdout, loaded.removeprefix("LOADED").strip()
+    said = (line.partition(" ") for line in done.stderr.splitlines() if line.startswith(("LOADED", "FROZEN")))
+    return done.stdout, {name: value.strip() for name, _, value in said}
 
 
 def test_a_current_read_model_is_read_without_the_log_library(world: World) -> None:
@@ -50,6 +59,16 @@ def test_a_current_read_model_is_read_without_the_log_library(world: World) -> N
     out, loaded = ledger_process(home, "explain", incident, "all", "killed")
     assert loaded == ""
     assert "216" in out
+
+
+def test_a_read_leaves_what_it_loaded_to_the_end_of_the_process(world: World) -> None:
+    """The interpreter's exit would collect every object the modules made: a tenth of a second."""
+    ledger = world.ledger
+    ledger.record_figure(world.figure())
+    ledger.close()
+    out, lines = probe(ledger.settings.home, "tally", "--incident", world.campaign)
+    assert world.campaign in out
+    assert int(lines["FROZEN"]) > 10_000  # typer's, the ledger's and DuckDB's objects among them
 
 
 def test_a_read_after_the_log_moved_catches_up_first(world: World) -> None:

@@ -296,7 +296,9 @@ FROM {{cells}} GROUP BY ALL
 
 # A cell combined with its parts (tally._combine): where it has no number of its own the parts'
 # sum stands, with the weakest part's grade; where both have one, each bound is the larger, and
-# the grade is the cell's own unless the parts' best is larger.
+# the grade is the cell's own unless the parts' best is larger. A full join: a cell that only its
+# parts make (a category of sub-statuses, a parent of incidents) is made by them, without a list of
+# every cell a level will have first, nor joining that list back to the cells' own bounds.
 _PARTS_STAND = "own.certainty IS NULL OR (NOT own.quantified AND p.quantified > 0)"
 _OWN_STANDS = "coalesce(p.quantified, 0) = 0 OR NOT own.quantified"
 COMBINED = f"""
@@ -311,17 +313,14 @@ SELECT incident, status, outcome_code,
        CASE WHEN p.present IS NULL THEN own.basis WHEN {_PARTS_STAND} THEN 'parts'
             WHEN {_OWN_STANDS} THEN own.basis ELSE 'claims+parts' END AS basis,
        coalesce(own.claims, 0) AS claims, coalesce(own.parts, 0) + coalesce(p.present, 0) AS parts
-FROM {{cells}}
-LEFT JOIN {{parts}} p USING (incident, status, outcome_code)
+FROM {{own}} own
+FULL JOIN {{parts}} p USING (incident, status, outcome_code)
 """
-# The cells combined, with their own bounds as `own`: another table's, or (when the cells carry
-# their own bounds) the cells themselves, which spares joining a table to itself.
-_WITH_OWN = "{cells} cell LEFT JOIN {own} own USING (incident, status, outcome_code)"
 
-# One level of the tree. Its cells: its exact cells, for their status and every status above it,
-# and the parents of the level below (a cell is live when something rolls into it). Each combines
-# with its child incidents' cells, then each category with its sub-statuses' cells, then each
-# total (`all`) with its categories' cells, all at the same incident (tally._roll_up).
+# One level of the tree. Its exact cells combine with its child incidents' cells (the level below),
+# then each category with its sub-statuses' cells, then each total (`all`) with its categories'
+# cells, all at the same incident (tally._roll_up); a cell is live when it has claims or something
+# rolls into it.
 _CATEGORY = "split_part(victim_status, '/', 1)"  # a sub-status's category, by name (incremental_tally)
 # The same by code (cell_codes).
 _CODE_CATEGORY = f"status - status % {_SPAN}"
@@ -329,25 +328,15 @@ _CODE_IS_SUB = f"status % {_SPAN} <> 0"
 _CODE_IS_CATEGORY = f"status <> 0 AND status % {_SPAN} = 0"
 LEVEL = f"""
 INSERT INTO work_rolled
-WITH cells AS (
-    SELECT incident, status, outcome_code FROM work_exact WHERE depth = $depth
-    UNION
-    SELECT incident, {_CODE_CATEGORY}, outcome_code FROM work_exact
-    WHERE depth = $depth AND {_CODE_IS_SUB}  -- a sub-status's category
-    UNION
-    SELECT incident, 0, outcome_code FROM work_exact WHERE depth = $depth
-    UNION
-    SELECT parent, status, outcome_code FROM work_rolled WHERE depth = $depth + 1
-),
-children AS ({PARTS.format(key="parent AS incident, status, outcome_code",
-                           cells="work_rolled WHERE depth = $depth + 1")}),
-with_children AS MATERIALIZED ({COMBINED.format(cells=_WITH_OWN.format(cells="cells", own="work_exact"), parts="children")}),
+WITH children AS ({PARTS.format(key="parent AS incident, status, outcome_code",
+                                cells="work_rolled WHERE depth = $depth + 1")}),
+with_children AS MATERIALIZED ({COMBINED.format(own="(SELECT * FROM work_exact WHERE depth = $depth)", parts="children")}),
 subs AS ({PARTS.format(key=f"incident, {_CODE_CATEGORY} AS status, outcome_code",
                        cells=f"with_children WHERE {_CODE_IS_SUB}")}),
-with_subs AS MATERIALIZED ({COMBINED.format(cells="with_children own", parts="subs")}),
+with_subs AS MATERIALIZED ({COMBINED.format(own="with_children", parts="subs")}),
 categories AS ({PARTS.format(key="incident, 0 AS status, outcome_code",
                              cells=f"with_subs WHERE {_CODE_IS_CATEGORY}")}),
-with_root AS ({COMBINED.format(cells="with_subs own", parts="categories")})
+with_root AS ({COMBINED.format(own="with_subs", parts="categories")})
 SELECT with_root.*,
        CASE WHEN $show_remainder AND with_root.status = 0 AND with_root.quantified
             THEN greatest(0, with_root.best - coalesce(c.best, 0)) END AS unattributed,

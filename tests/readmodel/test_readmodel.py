@@ -403,7 +403,6 @@ def test_a_read_model_held_by_another_process_fails_in_bounded_time_naming_the_h
     assert [r["quantity_text"] for r in ledger.figures()] == [*(r["quantity_text"] for r in expected), "230"]
 
 
-
 def test_a_read_model_opened_early_serves_the_first_read(world: World) -> None:
     ledger = world.ledger
     ledger.record_figure(world.figure())

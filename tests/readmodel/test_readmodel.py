@@ -6,6 +6,7 @@ real second process when the test is about another process holding the file.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import re
@@ -15,6 +16,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -367,6 +369,19 @@ def test_a_read_model_fed_from_a_different_store_is_rebuilt(tmp_path: Path) -> N
 HOLDER = "import sys, time, duckdb; con = duckdb.connect(sys.argv[1]); print('holding', flush=True); time.sleep(60)"
 
 
+@contextlib.contextmanager
+def held_by_another_process(path: Path) -> Iterator[subprocess.Popen[str]]:
+    """Another process holding the read model file open, until the block ends."""
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(path)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "holding"
+        yield holder
+    finally:
+        holder.kill()
+        holder.wait()
+
+
 def test_a_read_model_held_by_another_process_fails_in_bounded_time_naming_the_holder(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -375,11 +390,7 @@ def test_a_read_model_held_by_another_process_fails_in_bounded_time_naming_the_h
     expected = ledger.figures()
     path = ledger.settings.readmodel_path
     monkeypatch.setenv("LEDGER_LOCK_WAIT", "1")
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(path)], stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout is not None
-        assert holder.stdout.readline().strip() == "holding"
-
+    with held_by_another_process(path) as holder:
         started = time.monotonic()
         with pytest.raises(StoreUnavailable) as held:
             ledger.tally()
@@ -396,9 +407,6 @@ def test_a_read_model_held_by_another_process_fails_in_bounded_time_naming_the_h
 
         # The event log is not the read model: recording still works while the file is held.
         assert ledger.record_figure(world.figure(quantity="230", document=None, quote=None)).is_new
-    finally:
-        holder.kill()
-        holder.wait()
     # Once the holder is gone, the reader catches up with what was recorded meanwhile.
     assert [r["quantity_text"] for r in ledger.figures()] == [*(r["quantity_text"] for r in expected), "230"]
 
@@ -425,10 +433,7 @@ def test_an_early_opening_of_a_held_read_model_leaves_the_wait_and_the_message_t
     ledger.close()
     path = ledger.settings.readmodel_path
     monkeypatch.setenv("LEDGER_LOCK_WAIT", "1")
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(path)], stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout is not None
-        assert holder.stdout.readline().strip() == "holding"
+    with held_by_another_process(path) as holder:
         started = time.monotonic()
         assert Opening(path).take() is None  # one attempt, no waiting
         assert time.monotonic() - started < 0.9
@@ -437,9 +442,6 @@ def test_an_early_opening_of_a_held_read_model_leaves_the_wait_and_the_message_t
         with pytest.raises(StoreUnavailable, match=f"process {holder.pid}"):
             reader.tally()
         assert 0.9 <= time.monotonic() - started < 5  # the read waited, as it does without an early opening
-    finally:
-        holder.kill()
-        holder.wait()
 
 
 def test_an_early_opening_makes_no_read_model_where_there_is_none(tmp_path: Path) -> None:

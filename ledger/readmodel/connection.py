@@ -66,8 +66,8 @@ class Opening:
         try:
             if self.path.is_file():
                 self._con = connect(self.path, wait=0)
-        except Exception:  # the reader's own open reports it
-            self._con = None
+        except Exception:  # left None: the reader's own open reports it
+            pass
 
     def take(self) -> duckdb.DuckDBPyConnection | None:
         """The connection, once open (None if this attempt could not open it); it is the caller's now."""

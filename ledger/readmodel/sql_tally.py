@@ -296,9 +296,8 @@ FROM {{cells}} GROUP BY ALL
 
 # A cell combined with its parts (tally._combine): where it has no number of its own the parts'
 # sum stands, with the weakest part's grade; where both have one, each bound is the larger, and
-# the grade is the cell's own unless the parts' best is larger. A full join: a cell that only its
-# parts make (a category of sub-statuses, a parent of incidents) is made by them, without a list of
-# every cell a level will have first, nor joining that list back to the cells' own bounds.
+# the grade is the cell's own unless the parts' best is larger. A full join, so a cell that only its
+# parts make (a category of sub-statuses, a parent of incidents) comes from the join itself.
 _PARTS_STAND = "own.certainty IS NULL OR (NOT own.quantified AND p.quantified > 0)"
 _OWN_STANDS = "coalesce(p.quantified, 0) = 0 OR NOT own.quantified"
 COMBINED = f"""

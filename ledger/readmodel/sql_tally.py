@@ -110,6 +110,14 @@ WHERE ($reported IS NULL OR least(coalesce(own_until, own_at), more_until) <= $r
   AND ($occurred_to IS NULL OR occurred_start IS NULL OR occurred_start <= $occurred_to)
 """
 
+# A claim series' standing claim is its latest by (reported time, body over headline, log position):
+# that order as one HUGEINT, the microseconds since 1970 (negative before) above a bit for the body
+# above the position (less than 2^63), which arg_max compares in about half the time it takes
+# a struct of the three (none of them is ever NULL in work_claims).
+_STANDING_ORDER = (
+    f"epoch_us(reported_at)::HUGEINT * {1 << 65} + (quote_part <> 'headline')::HUGEINT * {1 << 64} + position"
+)
+
 # work_counted: per claim series its standing claim (latest non-withdrawn by reported time, a
 # document's body over its headline at the same time), when the policy counts it, with its bounds
 # read through the policy's table (work_readings: the words it re-reads, read in Python by the
@@ -117,7 +125,7 @@ WHERE ($reported IS NULL OR least(coalesce(own_until, own_at), more_until) <= $r
 # its own grounds (denied, excluded role, not credible), as a headline whose document's body also
 # counts in the cell, or (under exclude_echoes) as an unattributed echo of a party's number
 # (tally.set_aside_reasons).
-COUNTED = """
+COUNTED = f"""
 CREATE OR REPLACE TEMP TABLE work_counted AS
 WITH grades AS (
     SELECT claimant_id, arg_max(reliability, position) AS reliability FROM claimant_grades
@@ -125,8 +133,7 @@ WITH grades AS (
 ),
 standing AS (  -- a figure's log position is unique, and a cheaper key than its id
     SELECT * FROM work_claims WHERE position IN (
-        SELECT arg_max(position, (reported_at, quote_part <> 'headline', position))
-        FROM work_claims WHERE NOT withdrawn GROUP BY series_id
+        SELECT arg_max(position, {_STANDING_ORDER}) FROM work_claims WHERE NOT withdrawn GROUP BY series_id
     )
 ),
 read AS (

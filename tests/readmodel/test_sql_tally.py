@@ -23,13 +23,13 @@ from ledger import synthetic
 from ledger.domain.policy import DEFAULT2_POLICY, DEFAULT_POLICY, POLICIES, BestRule, Policy, get_policy
 from ledger.domain.quantity import VagueTable, parse_quantity
 from ledger.domain.series import Correction
-from ledger.domain.values import Period, ReportedTime
-from ledger.domain.vocabulary import Precision
+from ledger.domain.values import Location, Period, ReportedTime
+from ledger.domain.vocabulary import LocationPrecision, Precision
 from ledger.io.seed import load_seed
 from ledger.ledger import Ledger
 from ledger.readmodel import queries, sql_tally
 from ledger.readmodel.view import View
-from tests.conftest import World, make_ledger
+from tests.conftest import World, make_ledger, reported
 
 POLICY_LABELS = [*POLICIES, "default@1[tolerance=0.05]", "acled@1[tolerance=0.5]", "default@1[tolerance=0]"]
 
@@ -236,3 +236,28 @@ def test_the_cached_tally_keeps_each_campaigns_rows_together(tmp_path: Path) -> 
                 assert runs == len(set(roots)), table
     finally:
         ledger.close()
+
+
+def test_a_series_stands_on_its_latest_report_before_1970_as_after(world: World) -> None:
+    """The SQL engine orders a series' figures by one number made of reported time, body over headline
+    and log position (sql_tally._STANDING_ORDER): times before 1970 are negative in it, and must still
+    order as the Python engine orders them."""
+    ledger, entry = world.ledger, world.ledger.entry("test")
+    ledger.app.register_incident(
+        "aden-1967", "Aden emergency, last year", Location("Yemen", precision=LocationPrecision.COUNTRY),
+        Period(dt.date(1963, 12, 10), dt.date(1967, 11, 30)), entry,
+    )  # fmt: skip
+    old = {"incident": "aden-1967", "claimant": world.rights_group, "victim_status": "civilian", "quote": None}
+    first = ledger.record_figure(world.figure(**old, quantity="5", reported=reported("1965-03-01")))
+    ledger.revise_figure(str(first.figure_id), "9", reported("1964-03-01"))  # entered later, reported earlier
+    across = ledger.record_figure(world.figure(**old, outcome="injured", quantity="7", reported=reported("1969-12-31")))
+    ledger.revise_figure(str(across.figure_id), "11", reported("1970-01-01"))  # the first day after the epoch
+    assert assert_same_tallies(ledger) > 0
+    with ledger.reading() as con:
+        table, _ = queries.tallies(con, DEFAULT2_POLICY)
+        aden = queries.incident_id(con, "aden-1967")
+        best = dict(con.execute(
+            f"SELECT outcome, best FROM {table} WHERE policy = ? AND incident_id = ? AND victim_status = 'civilian'",
+            [DEFAULT2_POLICY.label, aden],
+        ).fetchall())  # fmt: skip
+    assert best == {"killed": 5, "injured": 11}

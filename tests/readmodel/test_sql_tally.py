@@ -244,14 +244,14 @@ def test_a_series_stands_on_its_latest_report_before_1970_as_after(world: World)
     order as the Python engine orders them."""
     ledger, entry = world.ledger, world.ledger.entry("test")
     ledger.app.register_incident(
-        "aden-1967", "Aden emergency, last year", Location("Yemen", precision=LocationPrecision.COUNTRY),
+        "aden-1967", "Aden emergency", Location("Yemen", precision=LocationPrecision.COUNTRY),
         Period(dt.date(1963, 12, 10), dt.date(1967, 11, 30)), entry,
     )  # fmt: skip
     old = {"incident": "aden-1967", "claimant": world.rights_group, "victim_status": "civilian", "quote": None}
     first = ledger.record_figure(world.figure(**old, quantity="5", reported=reported("1965-03-01")))
     ledger.revise_figure(str(first.figure_id), "9", reported("1964-03-01"))  # entered later, reported earlier
     across = ledger.record_figure(world.figure(**old, outcome="injured", quantity="7", reported=reported("1969-12-31")))
-    ledger.revise_figure(str(across.figure_id), "11", reported("1970-01-01"))  # the first day after the epoch
+    ledger.revise_figure(str(across.figure_id), "11", reported("1970-01-01"))  # the epoch itself: 0 in that number
     assert assert_same_tallies(ledger) > 0
     with ledger.reading() as con:
         table, _ = queries.tallies(con, DEFAULT2_POLICY)

@@ -47,6 +47,10 @@ def sum_bounds(parts: Iterable[Bounds | None]) -> Bounds | None:
     return total
 
 
+# What a cell's bounds come from: its own claims, its parts (child incidents, sub-statuses), or both.
+BASES = ("claims", "parts", "claims+parts")
+
+
 @attrs.frozen
 class Cell:
     incident_id: str
@@ -54,7 +58,7 @@ class Cell:
     outcome: str
     bounds: Bounds | None  # None: nothing quantified
     grade: Grade
-    basis: str  # "claims", "parts", or "claims+parts"
+    basis: str  # one of BASES
     claims: tuple[Claim, ...] = ()  # the standing claims of this exact cell
     set_aside: tuple[Claim, ...] = ()  # claims present but not counted (withdrawn, excluded, not credible)
     parts: tuple[CellKey, ...] = ()  # the cells rolled into this one

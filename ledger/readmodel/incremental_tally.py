@@ -305,9 +305,14 @@ def _roots(tree: dict[str, str | None]) -> dict[str, str]:
     return roots
 
 
+# The columns of `tallies` that its view computes from the others rather than `tally_cells` storing them.
+_DERIVED = ("high_open", "status_level", "top")
+
+
 def _row(cell: Cell, policy: Policy, tree: dict[str, str | None], roots: dict[str, str]) -> dict[str, Any]:
-    """A cell as a row of `tally_cells`, as the SQL engine writes it."""
-    return {"policy": policy.label, **cell_columns(cell, tree), "root_id": roots[cell.incident_id]}
+    """A cell as a row of `tally_cells`, as the SQL engine writes it (its enums as text, cast on insert)."""
+    columns = {name: value for name, value in cell_columns(cell, tree).items() if name not in _DERIVED}
+    return {"policy": policy.label, **columns, "root_id": roots[cell.incident_id]}
 
 
 @cache
@@ -315,12 +320,11 @@ def _schemas() -> tuple[Any, Any]:
     """The Arrow shapes of `tally_cells` and `tally_cell_claims` rows (pyarrow is loaded by the catch-up already)."""
     import pyarrow as pa
 
-    text, number, flag = pa.string(), pa.int64(), pa.bool_()
+    text, number = pa.string(), pa.int64()
     cells = pa.schema(
         [("policy", text), ("incident_id", text), ("victim_status", text), ("outcome", text),
-         ("low", number), ("best", number), ("high", number), ("high_open", flag), ("grade", text), ("basis", text),
-         ("claims", pa.int32()), ("parts", pa.int32()), ("status_level", pa.int32()), ("top", flag),
-         ("unattributed", number), ("root_id", text)]
+         ("low", number), ("best", number), ("high", number), ("grade", text), ("basis", text),
+         ("claims", pa.int32()), ("parts", pa.int32()), ("unattributed", number), ("root_id", text)]
     )  # fmt: skip
     claims = pa.schema(
         [("policy", text), ("incident_id", text), ("victim_status", text), ("outcome", text),

@@ -19,7 +19,7 @@ from ledger.domain.values import describe_reported
 from ledger.errors import InvalidInput, NotFound
 from ledger.readmodel.catchup import position
 from ledger.readmodel.incremental_tally import refresh_tally
-from ledger.readmodel.sql_tally import CACHE, VIEW_TABLES, cell_columns, fill_tally
+from ledger.readmodel.sql_tally import CACHE, CELL_COLUMNS, VIEW_TABLES, cell_columns, fill_tally
 from ledger.readmodel.view import INCIDENTS_AS_OF, View, incidents_as_of
 
 Row = dict[str, Any]
@@ -251,7 +251,8 @@ names AS (
 SELECT i.key AS incident, i.name AS incident_name, t.victim_status, t.outcome,
        t.low, t.best, t.high, t.high_open, t.grade, t.basis, t.claims, n.claimants, t.status_level, t.top,
        t.unattributed, t.policy, $at AS log_position
-FROM {cells} t JOIN {named} i USING (incident_id) LEFT JOIN names n USING (incident_id, victim_status, outcome)
+FROM (SELECT c.policy, c.incident_id, c.victim_status, c.root_id, {columns} FROM {cells} c) t
+JOIN {named} i USING (incident_id) LEFT JOIN names n USING (incident_id, victim_status, outcome)
 WHERE t.policy = $policy {in_subtree}
 ORDER BY i.key, t.victim_status, t.outcome
 """
@@ -274,7 +275,8 @@ def tally_rows(
     tables = TALLY_TABLES[read]
     params: dict[str, Any] = {"policy": policy.label, "at": at}
     if found is None:
-        sql = TALLY_SQL.format(subtree="WITH", in_subtree="", named="incidents", cells=tables.cells, claims=tables.claims)
+        sql = TALLY_SQL.format(subtree="WITH", in_subtree="", named="incidents", cells=tables.cells, claims=tables.claims,
+                               columns=CELL_COLUMNS)
         return at, _rows(con, sql, params)
     if view.recorded_by is None and parent is None:
         root: tuple[Any, ...] | None = (found,)  # a root now, and the tally's tree is the present one
@@ -295,7 +297,8 @@ def tally_rows(
         tree = f"SELECT v.*, i.key, i.name FROM ({incidents_as_of(among)}) v JOIN incidents i USING (incident_id)"
         params["recorded"] = view.recorded_by
     sql = TALLY_SQL.format(
-        subtree=SUBTREE.format(tree=tree), in_subtree=IN_SUBTREE, named="tree", cells=tables.cells, claims=tables.claims
+        subtree=SUBTREE.format(tree=tree), in_subtree=IN_SUBTREE, named="tree", cells=tables.cells, claims=tables.claims,
+        columns=CELL_COLUMNS,
     )
     return at, _rows(con, sql, params)
 

@@ -178,7 +178,7 @@ WHERE NOT r.own_grounds AND b.incident IS NULL AND p.incident IS NULL
 
 # Grades travel through the roll-up as their certainty, so "the weakest part" is a min().
 CERTAINTY = "CASE grade " + " ".join(f"WHEN '{g.value}' THEN {g.certainty}" for g in Grade) + " END"
-_CERTAINTY_GRADE = " ".join(f"WHEN {g.certainty} THEN '{g.value}'" for g in Grade)
+_CERTAINTY_GRADE = " ".join(f"WHEN {g.certainty} THEN '{g.value}'::tally_grade" for g in Grade)
 
 # The most reliable claims' lowest best (tally.choose_best) as one integer's minimum: the highest rank,
 # then the lowest best, is the least (top rank - rank) * _BEST_SPAN + best (a best is at most MAX_COUNT).
@@ -236,7 +236,7 @@ SELECT incident, status, outcome_code, t.depth,
             ELSE greatest(chosen, low) END AS best,
        CASE WHEN grade = 'pending' THEN $unquantified_as WHEN $single_number THEN chosen
             WHEN open THEN NULL ELSE high END AS high,
-       {CERTAINTY} AS certainty, 'claims' AS basis, coalesce(counted, 0) AS claims, 0 AS parts
+       {CERTAINTY} AS certainty, 'claims'::tally_basis AS basis, coalesce(counted, 0) AS claims, 0 AS parts
 FROM graded JOIN work_tree t USING (incident)
 """
 
@@ -316,8 +316,8 @@ SELECT incident, status, outcome_code,
             WHEN own.high IS NULL OR p.high IS NULL THEN NULL ELSE greatest(own.high, p.high) END AS high,
        CASE WHEN p.present IS NULL THEN own.certainty WHEN {_PARTS_STAND} THEN p.weakest
             WHEN {_OWN_STANDS} OR own.best >= p.best THEN own.certainty ELSE p.weakest END AS certainty,
-       CASE WHEN p.present IS NULL THEN own.basis WHEN {_PARTS_STAND} THEN 'parts'
-            WHEN {_OWN_STANDS} THEN own.basis ELSE 'claims+parts' END AS basis,
+       CASE WHEN p.present IS NULL THEN own.basis WHEN {_PARTS_STAND} THEN 'parts'::tally_basis
+            WHEN {_OWN_STANDS} THEN own.basis ELSE 'claims+parts'::tally_basis END AS basis,
        coalesce(own.claims, 0) AS claims, coalesce(own.parts, 0) + coalesce(p.present, 0) AS parts
 FROM {{own}} own
 FULL JOIN {{parts}} p USING (incident, status, outcome_code)
@@ -352,8 +352,11 @@ LEFT JOIN categories c USING (incident, status, outcome_code)
 """
 
 
-# A cell's victim status and outcome, by name, from its codes (cell_codes).
-_NAMES = "$status_names[list_position($status_codes, {row}.status)], $outcome_names[{row}.outcome_code]"
+# A cell's victim status and outcome, by name, from its codes (cell_codes); typed as `tally_cells`
+# stores them, the outcome an enum (migrations/170_tally_cache_enums.sql), the list cast once, not each row.
+_STATUS_NAME = "$status_names[list_position($status_codes, {row}.status)]"
+_NAMES = _STATUS_NAME + ", $outcome_names[{row}.outcome_code]"
+_TYPED_NAMES = _STATUS_NAME + ", ($outcome_names::tally_outcome[])[{row}.outcome_code]"
 
 
 @attrs.frozen
@@ -379,10 +382,18 @@ class TallyTables:
         )
 
 
-# The views `tallies` and `tally_claims` (migrations/160_carriers_view_and_tally_cache.sql), as templates.
+# A cached cell's columns as `tallies` reads them: its enums as text, and the flags that follow from
+# the other columns (migrations/170_tally_cache_enums.sql).
+CELL_COLUMNS = (
+    "c.outcome::VARCHAR AS outcome, c.low, c.best, c.high, c.best IS NOT NULL AND c.high IS NULL AS high_open, "
+    "c.grade::VARCHAR AS grade, c.basis::VARCHAR AS basis, c.claims, c.parts, "
+    f"CASE WHEN c.victim_status = '{ROOT_STATUS}' THEN 0 WHEN contains(c.victim_status, '/') THEN 2 ELSE 1 END "
+    f"AS status_level, c.victim_status = '{ROOT_STATUS}' AND c.root_id = c.incident_id AS top, c.unattributed"
+)
+# The views `tallies` and `tally_claims` (migrations/170_tally_cache_enums.sql and
+# 160_carriers_view_and_tally_cache.sql), as templates.
 CELLS_VIEW = (
-    "SELECT c.policy, p.log_position, c.incident_id, c.victim_status, c.outcome, c.low, c.best, c.high, c.high_open, "
-    "c.grade, c.basis, c.claims, c.parts, c.status_level, c.top, c.unattributed "
+    f"SELECT c.policy, p.log_position, c.incident_id, c.victim_status, {CELL_COLUMNS} "
     "FROM {cells} c JOIN {positions} p USING (policy)"
 )
 CLAIMS_VIEW = (
@@ -408,7 +419,7 @@ def fill_tally(con: duckdb.DuckDBPyConnection, policy: Policy, view: View, table
     con.execute(
         "CREATE OR REPLACE TEMP TABLE work_rolled (incident INTEGER, status BIGINT, outcome_code INTEGER, "
         # Sums of counts: HUGEINT, so no number of figures at the ledger's limit overflows (ledger/domain/limits.py).
-        "quantified BOOLEAN, low HUGEINT, best HUGEINT, high HUGEINT, certainty INTEGER, basis VARCHAR, claims INTEGER, "
+        "quantified BOOLEAN, low HUGEINT, best HUGEINT, high HUGEINT, certainty INTEGER, basis tally_basis, claims INTEGER, "
         "parts INTEGER, unattributed HUGEINT, depth INTEGER, parent INTEGER)"
     )
     # Level by level from the leaves: a level's cells need their children's cells complete.
@@ -422,12 +433,10 @@ def fill_tally(con: duckdb.DuckDBPyConnection, policy: Policy, view: View, table
     label = {"policy": policy.label}
     con.execute(f"DELETE FROM {tables.cells} WHERE policy = $policy", label)
     con.execute(
-        f"INSERT INTO {tables.cells} SELECT $policy, t.incident_id, {_NAMES.format(row='r')}, "
+        f"INSERT INTO {tables.cells} SELECT $policy, t.incident_id, {_TYPED_NAMES.format(row='r')}, "
         "CASE WHEN r.quantified THEN r.low END, CASE WHEN r.quantified THEN r.best END, "
-        "CASE WHEN r.quantified THEN r.high END, r.quantified AND r.high IS NULL, "
-        f"CASE r.certainty {_CERTAINTY_GRADE} END, r.basis, r.claims, r.parts, "
-        f"CASE WHEN r.status = 0 THEN 0 WHEN r.status % {_SPAN} <> 0 THEN 2 ELSE 1 END, "
-        "r.status = 0 AND t.parent IS NULL, r.unattributed, t.root_id "
+        f"CASE WHEN r.quantified THEN r.high END, CASE r.certainty {_CERTAINTY_GRADE} END, r.basis, r.claims, "
+        "r.parts, r.unattributed, t.root_id "
         "FROM (SELECT * FROM work_rolled ORDER BY incident) r JOIN work_tree t USING (incident)",
         label | _only(params, _NAMES),
     )

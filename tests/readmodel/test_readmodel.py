@@ -297,6 +297,50 @@ def test_a_new_migration_on_a_filled_read_model_rebuilds_it_so_new_tables_hold_t
     assert after == before
 
 
+def test_a_tally_cached_in_the_previous_shape_upgrades_to_the_same_tally(world: World) -> None:
+    """Before migration 170 the tally cache kept outcome, grade and basis as text, and high_open,
+    status_level and top as columns. A read model caching a tally that way is rebuilt on upgrade,
+    and the tally reads as it did, whole and for one campaign."""
+    ledger = world.ledger
+    ledger.record_figure(world.figure())
+    ledger.record_figure(world.figure(incident=world.standoff, victim_status="civilian", quantity="dozens"))
+
+    def reads() -> list[object]:
+        return [ledger.tally().rows, ledger.tally(incident=world.campaign).rows, ledger.tally("acled@1").rows]
+
+    before = reads()
+    old = (migrations_dir() / "160_carriers_view_and_tally_cache.sql").read_text(encoding="utf-8")
+    old_cells = old[old.index("CREATE TABLE tally_cells") : old.index("CREATE TABLE tally_cell_claims")]
+    old_views = old[old.index("CREATE VIEW tallies") : old.index("CREATE VIEW tally_claims")]
+    con = connect(ledger.settings.readmodel_path)
+    try:  # the cache as the previous release wrote it, holding the same cells
+        con.execute(
+            "CREATE TEMP TABLE cached AS SELECT c.policy, c.incident_id, c.victim_status, t.outcome, c.low, c.best, c.high, "
+            "t.high_open, t.grade, t.basis, c.claims, c.parts, t.status_level, t.top, c.unattributed, c.root_id "
+            "FROM tally_cells c JOIN tallies t ON t.policy = c.policy AND t.incident_id = c.incident_id "
+            "AND t.victim_status = c.victim_status AND t.outcome = c.outcome::VARCHAR"
+        )
+        shown = con.execute("SELECT * EXCLUDE (log_position) FROM tallies ORDER BY ALL").fetchall()
+        con.execute("DROP VIEW top_tallies; DROP VIEW tallies; DROP TABLE tally_cells")
+        con.execute("DROP TYPE tally_outcome; DROP TYPE tally_grade; DROP TYPE tally_basis")
+        con.execute(old_cells)
+        con.execute("INSERT INTO tally_cells SELECT * FROM cached")
+        con.execute(old_views)
+        con.execute("CREATE VIEW top_tallies AS SELECT * FROM tallies WHERE top")
+        con.execute("DELETE FROM schema_migrations WHERE version = 170")
+        assert con.execute("SELECT * EXCLUDE (log_position) FROM tallies ORDER BY ALL").fetchall() == shown
+        assert con.execute("SELECT data_type FROM duckdb_columns() WHERE table_name = 'tally_cells' "
+                           "AND column_name = 'grade'").fetchone() == ("VARCHAR",)  # fmt: skip
+    finally:
+        con.close()
+    assert reads() == before  # migrated, rebuilt from the log, tallied anew: the same cells
+    with ledger.reading() as con:
+        (grade,) = con.execute(
+            "SELECT data_type FROM duckdb_columns() WHERE table_name = 'tally_cells' AND column_name = 'grade'"
+        ).fetchone()
+    assert grade.startswith("ENUM(")
+
+
 def test_the_unindexed_tables_migration_keeps_every_row(world: World, tmp_path: Path) -> None:
     ledger = world.ledger
     ledger.record_figure(world.figure())

@@ -23,8 +23,9 @@ from ledger import synthetic
 from ledger.domain.policy import DEFAULT2_POLICY, DEFAULT_POLICY, POLICIES, BestRule, Policy, get_policy
 from ledger.domain.quantity import VagueTable, parse_quantity
 from ledger.domain.series import Correction
+from ledger.domain.tally import BASES
 from ledger.domain.values import Location, Period, ReportedTime
-from ledger.domain.vocabulary import LocationPrecision, Precision
+from ledger.domain.vocabulary import Grade, LocationPrecision, Outcome, Precision
 from ledger.io.seed import load_seed
 from ledger.ledger import Ledger
 from ledger.readmodel import queries, sql_tally
@@ -219,6 +220,21 @@ def test_cell_codes_keep_the_status_tree_in_their_arithmetic(world: World) -> No
             assert code > 0 and code % span == 0, name
     assert codes["outcome_names"] == ["killed"]
     assert plain.keys() == fast.keys() and all(fast[k] == row for k, row in plain.items())
+
+
+def test_the_caches_enums_hold_every_outcome_grade_and_basis(world: World) -> None:
+    """The tally cache stores outcome, grade and basis as enums (migrations/170_tally_cache_enums.sql):
+    their values must be the vocabulary's, or a cell of a new value could not be cached."""
+    with world.ledger.reading() as con:
+        found = {
+            name: con.execute(f"SELECT enum_range(NULL::{name})").fetchone()[0]
+            for name in ("tally_outcome", "tally_grade", "tally_basis")
+        }
+    assert found == {
+        "tally_outcome": [o.value for o in Outcome],
+        "tally_grade": [g.value for g in Grade],
+        "tally_basis": list(BASES),
+    }
 
 
 def test_the_cached_tally_keeps_each_campaigns_rows_together(tmp_path: Path) -> None:

@@ -300,7 +300,7 @@ def test_a_new_migration_on_a_filled_read_model_rebuilds_it_so_new_tables_hold_t
 def test_a_tally_cached_in_the_previous_shape_upgrades_to_the_same_tally(world: World) -> None:
     """Before migration 170 the tally cache kept outcome, grade and basis as text, and high_open,
     status_level and top as columns. A read model caching a tally that way is rebuilt on upgrade,
-    and the tally reads as it did, whole and for one campaign."""
+    and the tally reads as it did: whole, for one campaign, and under a second cached policy."""
     ledger = world.ledger
     ledger.record_figure(world.figure())
     ledger.record_figure(world.figure(incident=world.standoff, victim_status="civilian", quantity="dozens"))

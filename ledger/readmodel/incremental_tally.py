@@ -305,14 +305,10 @@ def _roots(tree: dict[str, str | None]) -> dict[str, str]:
     return roots
 
 
-# The columns of `tallies` that its view computes from the others rather than `tally_cells` storing them.
-_DERIVED = ("high_open", "status_level", "top")
-
-
 def _row(cell: Cell, policy: Policy, tree: dict[str, str | None], roots: dict[str, str]) -> dict[str, Any]:
-    """A cell as a row of `tally_cells`, as the SQL engine writes it (its enums as text, cast on insert)."""
-    columns = {name: value for name, value in cell_columns(cell, tree).items() if name not in _DERIVED}
-    return {"policy": policy.label, **columns, "root_id": roots[cell.incident_id]}
+    """A cell as a row of `tally_cells`, as the SQL engine writes it: its Arrow shape (`_schemas`) keeps
+    the stored columns, not the flags `tallies` computes, and its enums go as text, cast on insert."""
+    return {"policy": policy.label, **cell_columns(cell, tree), "root_id": roots[cell.incident_id]}
 
 
 @cache

@@ -255,7 +255,7 @@ FROM (SELECT c.policy, c.incident_id, c.victim_status, c.root_id, {columns} FROM
 JOIN {named} i USING (incident_id) LEFT JOIN names n USING (incident_id, victim_status, outcome)
 WHERE t.policy = $policy {in_subtree}
 ORDER BY i.key, t.victim_status, t.outcome
-"""
+""".replace("{columns}", CELL_COLUMNS)  # the cached cells as `tallies` reads them
 SUBTREE = """
 WITH RECURSIVE tree AS MATERIALIZED ({tree}),  -- with each incident's key and name, for the rows
 scope(incident_id) AS (
@@ -275,8 +275,7 @@ def tally_rows(
     tables = TALLY_TABLES[read]
     params: dict[str, Any] = {"policy": policy.label, "at": at}
     if found is None:
-        sql = TALLY_SQL.format(subtree="WITH", in_subtree="", named="incidents", cells=tables.cells, claims=tables.claims,
-                               columns=CELL_COLUMNS)
+        sql = TALLY_SQL.format(subtree="WITH", in_subtree="", named="incidents", cells=tables.cells, claims=tables.claims)
         return at, _rows(con, sql, params)
     if view.recorded_by is None and parent is None:
         root: tuple[Any, ...] | None = (found,)  # a root now, and the tally's tree is the present one
@@ -297,8 +296,7 @@ def tally_rows(
         tree = f"SELECT v.*, i.key, i.name FROM ({incidents_as_of(among)}) v JOIN incidents i USING (incident_id)"
         params["recorded"] = view.recorded_by
     sql = TALLY_SQL.format(
-        subtree=SUBTREE.format(tree=tree), in_subtree=IN_SUBTREE, named="tree", cells=tables.cells, claims=tables.claims,
-        columns=CELL_COLUMNS,
+        subtree=SUBTREE.format(tree=tree), in_subtree=IN_SUBTREE, named="tree", cells=tables.cells, claims=tables.claims
     )
     return at, _rows(con, sql, params)
 

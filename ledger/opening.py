@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import math
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -19,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from ledger.errors import NoLedger, StoreUnavailable
 from ledger.integrity.settings import integrity_env
-from ledger.settings import Settings, lock_wait
+from ledger.settings import Settings, store_lock_wait
 from ledger.store import is_postgres, store_env
 
 if TYPE_CHECKING:
@@ -168,11 +167,6 @@ def unavailable(error: BaseException, settings: Settings, opening: bool = False)
     if isinstance(error, OSError):
         return _os_problem(label, error)
     return StoreUnavailable(f"{label}: cannot be used ({_detail(error)}); check the file and retry")
-
-
-def store_lock_wait() -> float:
-    """Seconds a SQLite writer waits for another one: LEDGER_LOCK_WAIT, as for the read model."""
-    return math.ceil(lock_wait()) or 1
 
 
 def _no_ledger(label: str) -> StoreUnavailable:

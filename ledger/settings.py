@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import math
 import os
 from pathlib import Path
 
@@ -61,3 +62,8 @@ def lock_wait() -> float:
     if not wait >= 0:  # also refuses nan
         raise InvalidInput(f"LEDGER_LOCK_WAIT {text!r}: not a number of seconds; set it to e.g. 10, or unset it")
     return wait
+
+
+def store_lock_wait() -> float:
+    """Seconds a SQLite writer waits for another one: LEDGER_LOCK_WAIT in whole seconds, at least one."""
+    return math.ceil(lock_wait()) or 1

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-import math
+import sqlite3
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import unquote, urlparse
 
 from ledger.errors import InvalidInput
-from ledger.settings import lock_wait
+from ledger.settings import store_lock_wait
+
+T = TypeVar("T")
+
+# Seconds SQLite itself waits, in one attempt, for another writer's lock. A process waiting there does
+# not see a signal until the wait ends, so the whole wait (LEDGER_LOCK_WAIT) is made of one-second
+# attempts, and a Ctrl-C is seen between them (`waiting_for_writers`). Whole seconds only: the
+# library's setting is an int, and 0 would mean its default.
+ATTEMPT_WAIT = 1
 
 
 def is_postgres(location: str | Path) -> bool:
@@ -30,8 +41,7 @@ def store_env(location: str | Path, create: bool = True) -> dict[str, str]:
     return {
         "PERSISTENCE_MODULE": "eventsourcing.sqlite",
         "SQLITE_DBNAME": str(path),
-        # Whole seconds only (the library's setting is an int), and at least one: 0 would mean its default.
-        "SQLITE_LOCK_TIMEOUT": str(max(1, math.ceil(lock_wait()))),
+        "SQLITE_LOCK_TIMEOUT": str(ATTEMPT_WAIT),  # one attempt's wait; waiting_for_writers makes up the rest
         "APPLICATION_RECORDER_TOPIC": "ledger.integrity.sqlite_recorder:SQLiteTreeRecorder",  # issue 16: tree leaves
     }
 
@@ -71,8 +81,6 @@ def sqlite_head(location: str | Path) -> int | None:
     PostgreSQL store, no such file, any error): then the library opens the store and says what is wrong."""
     if is_postgres(location) or "://" in str(location) or not Path(location).is_file():
         return None
-    import sqlite3
-
     try:
         con = sqlite3.connect(f"{Path(location).resolve().as_uri()}?mode=ro", uri=True, timeout=0)
         try:
@@ -82,3 +90,21 @@ def sqlite_head(location: str | Path) -> int | None:
     except sqlite3.Error:
         return None
     return int(head) if head is not None else None
+
+
+def waiting_for_writers(attempt: Callable[[], T]) -> T:
+    """A write to the SQLite store, tried again while another process holds the write lock, until it gets
+    it or LEDGER_LOCK_WAIT is over (then the last "database is locked" error is raised, which reads as one
+    line, ledger.opening.unavailable). Each attempt waits up to ATTEMPT_WAIT inside SQLite; between them a
+    signal is seen, so Ctrl-C stops a writer within about a second, not at the end of the wait. A write
+    refused as locked has written nothing: its transaction is rolled back whole."""
+    from eventsourcing.persistence import OperationalError
+
+    deadline = time.monotonic() + store_lock_wait()
+    while True:
+        try:
+            return attempt()
+        except (sqlite3.OperationalError, OperationalError) as error:
+            if "locked" not in str(error) or time.monotonic() >= deadline:
+                raise
+        time.sleep(0.05)  # a refusal that did not wait (a read that could not become a write) is not spun on

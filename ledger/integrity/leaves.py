@@ -29,6 +29,7 @@ import attrs
 from ledger.integrity.encoding import id_bytes, leaf_hash, leaf_row
 from ledger.integrity.errors import VERIFY_HINT, LogTampered
 from ledger.integrity.merkle import CompactRange
+from ledger.store import waiting_for_writers
 
 CHECKPOINT_TOPIC = "ledger:Checkpoint.Signed"
 PAGE = 10_000  # events read per query when filling or verifying
@@ -380,7 +381,7 @@ class SQLiteTreeStore(TreeStore):
         # fails at once in WAL mode when another writer committed in between.
         with self.recorder.datastore.get_connection(commit=True) as connection:
             cursor = connection.cursor()
-            cursor.execute("BEGIN IMMEDIATE")
+            waiting_for_writers(lambda: cursor.execute("BEGIN IMMEDIATE"))
             try:
                 yield cursor
             except BaseException:

@@ -14,6 +14,7 @@ from eventsourcing.persistence import StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteDatastore
 
 from ledger.integrity.leaves import SQLiteTreeStore
+from ledger.store import waiting_for_writers
 
 
 class SQLiteTreeRecorder(SQLiteApplicationRecorder):
@@ -45,7 +46,7 @@ class SQLiteTreeRecorder(SQLiteApplicationRecorder):
         ]
 
     def create_table(self) -> None:
-        super().create_table()
+        waiting_for_writers(super().create_table)
         self.create_tree()
 
     def create_tree(self) -> None:
@@ -72,6 +73,11 @@ class SQLiteTreeRecorder(SQLiteApplicationRecorder):
             found = {row[0] for row in cursor.fetchall()}
         if self.events_table_name in found and self.tree.leaves_name not in found:
             self.create_tree()
+
+    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        """The library's insert (events and their leaves in one transaction), waiting for another writer a
+        second at a time, so that Ctrl-C is seen while it waits (ledger.store.waiting_for_writers)."""
+        return waiting_for_writers(lambda: super(SQLiteTreeRecorder, self).insert_events(stored_events, **kwargs))
 
     def _insert_events(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         positions = super()._insert_events(c, stored_events, **kwargs)

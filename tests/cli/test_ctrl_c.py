@@ -1,14 +1,15 @@
 """Ctrl-C in a command other than an import (which makes its own stop: tests/app/test_interrupts.py) is one
 line on stderr and exit 130, and leaves nothing half-written: the command is run again and does its work.
 
-The command is held where a user meets a wait, on the read model's file another process holds, and a real
-SIGINT is sent to its process there.
+The command is held where a user meets a wait, on the read model's file another process holds or on the
+SQLite event store another writer holds, and a real SIGINT is sent to its process there.
 """
 
 from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -60,3 +61,27 @@ def test_ctrl_c_during_a_read_says_so(tmp_path: Path) -> None:
     again = subprocess.run([*RUN, "--home", str(tmp_path), "tally", "--format", "csv"], capture_output=True, text=True,
                            env={**os.environ, "LEDGER_ANALYST": "tester"})  # fmt: skip
     assert again.returncode == 0, again.stderr
+
+
+def test_ctrl_c_while_a_write_waits_for_another_writer_says_so(tmp_path: Path) -> None:
+    # SQLite waits for a lock inside one call, where a signal is not seen: a write used to wait out the
+    # whole LEDGER_LOCK_WAIT (60 s here, past `interrupted`'s 30) before Ctrl-C took effect; it now
+    # waits a second at a time (ledger.store.waiting_for_writers).
+    made = make_ledger(tmp_path)
+    made.init()
+    made.close()
+    holder = sqlite3.connect(tmp_path / "events.sqlite", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another writer, mid-transaction, for the whole wait
+    try:
+        said_it_in_one_line(interrupted(tmp_path, "claimant", "add", "x", "--name", "X", "--kind", "ngo"))
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    env = {**os.environ, "LEDGER_ANALYST": "tester"}
+    env.pop("LEDGER_STORE", None)
+    again = subprocess.run([*RUN, "--home", str(tmp_path), "claimant", "add", "x", "--name", "X", "--kind", "ngo"],
+                           capture_output=True, text=True, env=env)  # fmt: skip
+    assert again.returncode == 0, again.stderr  # the interrupted write left nothing behind: x is new
+    listed = subprocess.run([*RUN, "--home", str(tmp_path), "claimant", "list", "--format", "csv"], capture_output=True,
+                            text=True, env=env)  # fmt: skip
+    assert [line.split(",")[0] for line in listed.stdout.splitlines()[1:]].count("x") == 1, listed.stdout

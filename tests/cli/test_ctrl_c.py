@@ -23,10 +23,20 @@ from ledger.cli.edge import INTERRUPTED
 RUN = [sys.executable, "-c", "from ledger.cli.main import run; run()"]
 
 
+def environment(**extra: str) -> dict[str, str]:
+    """This process's environment for a command of the ledger in the home it is given (no other store)."""
+    env = {**os.environ, "LEDGER_ANALYST": "tester", **extra}
+    env.pop("LEDGER_STORE", None)
+    return env
+
+
+def ledger(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*RUN, "--home", str(home), *args], capture_output=True, text=True, env=environment())
+
+
 def interrupted(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """Start the command, let it reach its wait, send SIGINT; what it printed and its exit code."""
-    env = {**os.environ, "LEDGER_ANALYST": "tester", "LEDGER_LOCK_WAIT": "60"}
-    env.pop("LEDGER_STORE", None)
+    env = environment(LEDGER_LOCK_WAIT="60")
     # As a terminal starts it: a test run in the background inherits SIGINT ignored, and so would the command.
     process = subprocess.Popen([*RUN, "--home", str(home), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                text=True, env=env, preexec_fn=_sigint_as_a_terminal_has_it)  # fmt: skip
@@ -58,8 +68,7 @@ def test_ctrl_c_during_a_read_says_so(tmp_path: Path) -> None:
         said_it_in_one_line(interrupted(tmp_path, "tally"))
     finally:
         holder.close()
-    again = subprocess.run([*RUN, "--home", str(tmp_path), "tally", "--format", "csv"], capture_output=True, text=True,
-                           env={**os.environ, "LEDGER_ANALYST": "tester"})  # fmt: skip
+    again = ledger(tmp_path, "tally", "--format", "csv")
     assert again.returncode == 0, again.stderr
 
 
@@ -77,11 +86,7 @@ def test_ctrl_c_while_a_write_waits_for_another_writer_says_so(tmp_path: Path) -
     finally:
         holder.execute("ROLLBACK")
         holder.close()
-    env = {**os.environ, "LEDGER_ANALYST": "tester"}
-    env.pop("LEDGER_STORE", None)
-    again = subprocess.run([*RUN, "--home", str(tmp_path), "claimant", "add", "x", "--name", "X", "--kind", "ngo"],
-                           capture_output=True, text=True, env=env)  # fmt: skip
+    again = ledger(tmp_path, "claimant", "add", "x", "--name", "X", "--kind", "ngo")
     assert again.returncode == 0, again.stderr  # the interrupted write left nothing behind: x is new
-    listed = subprocess.run([*RUN, "--home", str(tmp_path), "claimant", "list", "--format", "csv"], capture_output=True,
-                            text=True, env=env)  # fmt: skip
+    listed = ledger(tmp_path, "claimant", "list", "--format", "csv")
     assert [line.split(",")[0] for line in listed.stdout.splitlines()[1:]].count("x") == 1, listed.stdout

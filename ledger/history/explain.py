@@ -28,7 +28,7 @@ from ledger.domain.tally import (
 )
 from ledger.domain.vocabulary import ROOT_STATUS, Grade, Reliability, Stance
 from ledger.history import sources
-from ledger.history.snapshot import Snapshot, bounds_text, cell_key, find_cell, take
+from ledger.history.snapshot import Snapshot, bounds_text, cell_key, find_cell, take, take_cached
 from ledger.readmodel.queries import describe_time
 from ledger.readmodel.view import View
 
@@ -87,12 +87,17 @@ def explain(
     policy: Policy,
     view: View,
     scoped: bool = True,
+    cached: bool = True,
 ) -> Explanation:
     """Why a cell reads what it reads. Scoped (the default), from the facts of the cell and the cells
-    under it alone; otherwise from the whole ledger's, the reference tests hold the scoped read to."""
+    under it alone; otherwise from the whole ledger's, the reference tests hold the scoped read to.
+    Scoped and cached (the default), now, with the tally cache current: from the cached cell and its
+    parts, and the facts of the cell's own incident alone."""
     key = cell_key(con, incident, victim_status, outcome)
     scope = "cell_scope" if scoped else None
-    snapshot = take(con, policy, view, below=key if scoped else None)  # what the cell is made of, not the ledger
+    snapshot = take_cached(con, policy, view, key, incident) if scoped and cached else None
+    if snapshot is None:  # what the cell is made of, not the ledger
+        snapshot = take(con, policy, view, below=key if scoped else None)
     cell = find_cell(snapshot, key, f"{incident} / {key[1]} / {key[2]}")
     if scope is not None:
         sources.keep_keys(con, scope, "cell_tree")  # every incident a line can name

@@ -10,7 +10,7 @@ import duckdb
 
 from ledger.domain.policy import Policy
 from ledger.domain.tally import Bounds, Cell, CellKey, tally
-from ledger.domain.vocabulary import ROOT_STATUS, Outcome, parse_enum, parse_victim_status
+from ledger.domain.vocabulary import ROOT_STATUS, Grade, Outcome, parse_enum, parse_victim_status, status_parent
 from ledger.errors import InvalidInput, NotFound
 from ledger.readmodel import queries
 from ledger.readmodel.queries import Facts, load_facts
@@ -53,6 +53,82 @@ def take(con: duckdb.DuckDBPyConnection, policy: Policy, view: View, below: Cell
     cells = tally(facts.claims, facts.reliability, facts.parents, policy)
     return Snapshot(view, policy, queries.view_position(con, view), facts, cells)
 
+
+def take_cached(con: duckdb.DuckDBPyConnection, policy: Policy, view: View, key: CellKey, named: str) -> Snapshot | None:
+    """A cell and the cells rolled into it as the tally cache has them, with the facts of the cell's own
+    incident alone, when the view is now and the cache reflects the log's last position; else None.
+
+    Its cells are the cell and its parts only (child incidents, then sub-statuses, as the tally orders
+    them), each without its claims; its facts are the figures of the cell's incident, its outcome and
+    its status or a status under it (a total's named parts included), in the tables `take` fills:
+    `cell_tree` (the incident and its children), `cell_scope` and `cell_scope_figures` .... What the
+    subtree's facts would say again, tallied, the cache says already (tests hold the two equal). `named`:
+    the incident's key, by which its row is found faster than by its id."""
+    if not view.is_now:
+        return None
+    at = queries.view_position(con, view)
+    current = con.execute("SELECT count(*) FROM tally_positions WHERE policy = ? AND log_position = ?", [policy.label, at])
+    if current.fetchone() != (1,):
+        return None
+    incident, status, outcome = key
+    con.execute(CELL_AND_CHILDREN, {"incident": incident, "key": named.strip().lower()})
+    tree = con.execute("SELECT incident_id, parent_id FROM cell_tree").fetchall()
+    parent = next(p for i, p in tree if i == incident)
+    root = (incident,) if parent is None else con.execute(
+        "SELECT root_id FROM tally_cells WHERE policy = ? AND incident_id = ? LIMIT 1", [policy.label, incident]
+    ).fetchone()  # fmt: skip
+    if root is None:
+        return None  # no figure under it: the cell is not found, as the tally of its subtree says
+    rows = con.execute(CACHED_CELLS, {"policy": policy.label, "root": root[0], "outcome": outcome}).fetchall()
+    found = {(r[0], r[1], r[2]): _cached_cell(*r) for r in rows}
+    children = sorted(i for i, p in tree if i != incident)
+    subs = sorted(s for i, s, _ in found if i == incident and status_parent(s) == status)
+    parts = tuple(k for k in [(c, status, outcome) for c in children] + [(incident, s, outcome) for s in subs] if k in found)
+    cells = {k: found[k] for k in parts}
+    if key in found:
+        cells[key] = attrs.evolve(found[key], parts=parts)
+    own = {"incident": incident, "status": status, "outcome": outcome}
+    queries.keep_rows(con, "cell_scope_figures", "figures", OWN_FIGURES, own)
+    con.execute("CREATE OR REPLACE TEMP TABLE cell_scope AS SELECT DISTINCT series_id, incident_id FROM cell_scope_figures")
+    queries.narrow(con, "cell_scope", tables=("figure_events", "later_carriers"))
+    facts = load_facts(con, view, scope="cell_scope", incidents="SELECT * FROM cell_tree")
+    facts = attrs.evolve(facts, parents={i: None if i == incident else incident for i, _ in tree})
+    return Snapshot(view, policy, at, facts, cells)
+
+
+def _cached_cell(
+    incident: str, status: str, outcome: str, low: int | None, best: int | None, high: int | None,
+    grade: str, basis: str, unattributed: int | None,
+) -> Cell:  # fmt: skip
+    bounds = None if best is None or low is None else Bounds(low, best, high)
+    return Cell(incident, status, outcome, bounds, Grade(grade), basis, unattributed=unattributed)
+
+
+# An incident and its children as the tree stands now, each with its own parent (the incident's own
+# says whether it is a root). Two scans, not one with OR: each filter then reaches its scan. The key
+# and parent columns, short or repeating, are read in half the time the ids take.
+CELL_AND_CHILDREN = """
+CREATE OR REPLACE TEMP TABLE cell_tree AS
+SELECT incident_id, parent_id, key, occurred_start, occurred_end FROM incidents WHERE key = $key
+UNION ALL
+SELECT incident_id, parent_id, key, occurred_start, occurred_end FROM incidents WHERE parent_id = $incident
+"""
+
+# The cached cells of an incident and its children for one outcome, found among its root's rows (the
+# cache keeps a root's rows together, so block statistics skip the others').
+CACHED_CELLS = """
+SELECT incident_id, victim_status, outcome::VARCHAR, low, best, high, grade::VARCHAR, basis::VARCHAR, unattributed
+FROM tally_cells WHERE policy = $policy AND root_id = $root AND outcome = $outcome
+  AND incident_id IN (SELECT incident_id FROM cell_tree)
+"""
+
+# The row ids of the figures of one incident (not those under it), one outcome, and a status or a
+# status under it: a cell's own claims, and a total's named parts.
+OWN_FIGURES = f"""
+SELECT rowid FROM figures
+WHERE incident_id = $incident AND outcome = $outcome
+  AND ($status = '{ROOT_STATUS}' OR victim_status = $status OR starts_with(victim_status, $status || '/'))
+"""
 
 # An incident and the incidents under it, as the view's tree has them (walked once: the claim series
 # under the cell and the tree its cells roll up through both come from it).

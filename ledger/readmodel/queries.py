@@ -57,7 +57,10 @@ def keep_rows(
     alone, which DuckDB's scan fetches by row id. Joining every column of a million-figure table to a
     scope, or fetching its rows twice, costs several times more."""
     con.execute(f"CREATE OR REPLACE TEMP TABLE {name}_rowids AS {rowids}", params or {})
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {table} WHERE rowid IN (SELECT * FROM {name}_rowids)")
+    if con.execute(f"SELECT count(*) FROM {name}_rowids").fetchone() == (0,):  # no rows: no scan
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {table} LIMIT 0")
+    else:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {table} WHERE rowid IN (SELECT * FROM {name}_rowids)")
     con.execute(f"DROP TABLE {name}_rowids")
 
 

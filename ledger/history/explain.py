@@ -101,10 +101,15 @@ def explain(
     cell = find_cell(snapshot, key, f"{incident} / {key[1]} / {key[2]}")
     if scope is not None:
         sources.keep_keys(con, scope, "cell_tree")  # every incident a line can name
+    # A campaign read from the cache may have no figures of its own: then it has none to cite.
+    cites = scope is None or con.execute(f"SELECT count(*) FROM {scope}").fetchone() != (0,)
     ctx = _Context(
-        snapshot, sources.figure_sources(con, view, scope), sources.figure_events(con, view, scope),
-        _incident_keys(con, snapshot, scope), sources.carrier_sources(con, view, scope),
-    )  # fmt: skip
+        snapshot,
+        sources.figure_sources(con, view, scope) if cites else {},
+        sources.figure_events(con, view, scope) if cites else {},
+        _incident_keys(con, snapshot, scope),
+        sources.carrier_sources(con, view, scope) if cites else {},
+    )
     own_claims = [c for c in snapshot.facts.claims if (c.incident_id, c.victim_status, c.outcome) == key]
     own = weigh(key, own_claims, snapshot.facts.reliability, policy) if own_claims else None
     lines = [Line("result", f"low / best / high {bounds_text(cell.bounds)}, grade {cell.grade.value}, from {_basis(cell)}")]

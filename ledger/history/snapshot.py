@@ -64,11 +64,8 @@ def take_cached(con: duckdb.DuckDBPyConnection, policy: Policy, view: View, key:
     `cell_tree` (the incident and its children), `cell_scope` and `cell_scope_figures` .... What the
     subtree's facts would say again, tallied, the cache says already (tests hold the two equal). `named`:
     the incident's key, by which its row is found faster than by its id."""
-    if not view.is_now:
-        return None
-    at = queries.view_position(con, view)
-    current = con.execute("SELECT count(*) FROM tally_positions WHERE policy = ? AND log_position = ?", [policy.label, at])
-    if current.fetchone() != (1,):
+    at = queries.cache_position(con, policy) if view.is_now else None
+    if at is None:
         return None
     incident, status, outcome = key
     con.execute(CELL_AND_CHILDREN, {"incident": incident, "key": named.strip().lower()})

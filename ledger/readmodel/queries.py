@@ -179,6 +179,20 @@ def view_position(con: duckdb.DuckDBPyConnection, view: View) -> int:
     return position(con) if view.recorded_by is None else 0
 
 
+def cache_position(con: duckdb.DuckDBPyConnection, policy: Policy) -> int | None:
+    """The log position of the policy's cached tally when it reflects the present, else None. The cache
+    is written at the last fact's position, so when that is the read model's own position no fact
+    came since, and the facts need not be read to say so (a checkpoint signed after it, they do)."""
+    row = con.execute(
+        "SELECT p.log_position, t.position FROM tally_positions p, tracking t WHERE p.policy = ? AND t.name = 'events'",
+        [policy.label],
+    ).fetchone()
+    if row is None:
+        return None
+    cached, head = row
+    return cached if cached == head or cached == view_position(con, NOW) else None
+
+
 def compute_tally(
     con: duckdb.DuckDBPyConnection, policy: Policy, view: View = NOW
 ) -> dict[tuple[str, str, str], Cell]:
@@ -198,14 +212,13 @@ def tallies(con: duckdb.DuckDBPyConnection, policy: Policy, view: View = NOW) ->
     The current tally is kept in `tally_cells` (read as `tallies`); when the log moves, only the cells
     the new facts reach are tallied again (incremental_tally). Other views go to temporary tables.
     """
+    if view.is_now:
+        current = cache_position(con, policy)
+        if current is not None:
+            return CACHE.read, current
     at = view_position(con, view)
     if view.is_now:
         tables = CACHE
-        cached = con.execute(
-            "SELECT count(*) FROM tally_positions WHERE policy = ? AND log_position = ?", [policy.label, at]
-        ).fetchone()
-        if cached and cached[0] > 0:
-            return tables.read, at
     else:
         tables = VIEW_TABLES
         tables.create_temporary(con)

@@ -55,7 +55,7 @@ def refresh(con: duckdb.DuckDBPyConnection, label: str) -> Refresh | None:
     Any share of touched cells is taken cell by cell, so small ledgers test the incremental path."""
     policy = get_policy(label)
     at = queries.view_position(con, queries.NOW)
-    if con.execute("SELECT count(*) FROM tally_positions WHERE policy = ? AND log_position = ?", [label, at]).fetchone()[0]:
+    if queries.cache_position(con, policy) is not None:
         return None
     con.execute("BEGIN")
     done = refresh_tally(con, policy, at, largest_share=1.0)
@@ -263,5 +263,44 @@ def test_local_changes_tally_only_the_cells_they_reach(tmp_path: Any) -> None:
             step()  # again, through the path users run
             ledger.tally("default@2")
             assert assert_equals_full_recompute(ledger, "default@2") is None  # brought forward by Ledger.tally
+    finally:
+        ledger.close()
+
+
+def test_the_cache_is_current_until_a_fact_comes_and_a_checkpoint_is_no_fact(tmp_path: Any) -> None:
+    """`queries.cache_position` says the cache reflects the present exactly when the cache's position
+    is the view's (the last fact's): after a tally, after a checkpoint signed on top of it (a checkpoint
+    moves no read's position), and no longer after a new fact."""
+    from ledger.integrity.checkpoints import take_checkpoint
+    from ledger.readmodel.catchup import position
+
+    ledger = make_ledger(tmp_path)
+    try:
+        synthetic.build(ledger, 60, 4)
+        policy = get_policy("default@2")
+
+        def current() -> int | None:
+            with ledger.reading() as con:
+                found = queries.cache_position(con, policy)
+                at = queries.view_position(con, queries.NOW)
+                (cached,) = con.execute("SELECT count(*) FROM tally_positions WHERE policy = ? AND log_position = ?",
+                                        [policy.label, at]).fetchone()  # fmt: skip
+                assert (found is not None) == bool(cached) and found in (None, at)
+                return found
+
+        assert current() is None  # nothing cached yet
+        ledger.tally(policy.label)
+        at = current()
+        assert at is not None
+        assert take_checkpoint(ledger) is not None
+        with ledger.reading() as con:
+            assert position(con) > at  # the read model has read the checkpoint
+        assert current() == at
+        with ledger.reading() as con:
+            (claimant,) = con.execute("SELECT key FROM claimants ORDER BY key LIMIT 1").fetchone()
+        ledger.app.grade_claimant(claimant, "B", "test: a fact after the cache", ledger.entry())
+        assert current() is None
+        ledger.tally(policy.label)
+        assert current() is not None
     finally:
         ledger.close()

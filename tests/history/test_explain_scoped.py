@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from ledger import synthetic
-from ledger.domain.policy import get_policy
+from ledger.domain.policy import POLICIES, get_policy
 from ledger.errors import LedgerError
 from ledger.history import explain as explaining
 from ledger.history.snapshot import take
@@ -72,7 +72,7 @@ def test_a_cell_explained_from_the_tally_cache_reads_as_from_the_whole_ledger(
         rng = random.Random(seed)
         with ledger.reading() as con:
             keys = dict(con.execute("SELECT incident_id, key FROM incidents").fetchall())
-            for label in ("default@2", "default@1", "acled@1", "independent@2"):
+            for label in POLICIES:  # every policy
                 policy = get_policy(label)
                 assert explaining.take_cached(con, policy, View(), ("none", "all", "killed"), "none") is None  # no cache yet
                 queries.tallies(con, policy)

@@ -225,7 +225,7 @@ def _tally_affected(con: duckdb.DuckDBPyConnection, policy: Policy, at: int) -> 
 
     for sql in (CHAIN, TREE, AFFECTED, SCOPE):
         con.execute(sql)
-    narrow(con, "work_scope")
+    narrow(con, "work_scope", facts_only=True)
     con.execute(NEAR, {"policy": policy.label})
     tree: dict[str, str | None] = dict(con.execute("SELECT incident, parent FROM work_tree").fetchall())
     affected: list[CellKey] = [

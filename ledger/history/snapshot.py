@@ -61,7 +61,7 @@ def take_cached(con: duckdb.DuckDBPyConnection, policy: Policy, view: View, key:
     Its cells are the cell and its parts only (child incidents, then sub-statuses, as the tally orders
     them), each without its claims; its facts are the figures of the cell's incident, its outcome and
     its status or a status under it (a total's named parts included), in the tables `take` fills:
-    `cell_tree` (the incident and its children), `cell_scope` and `cell_scope_figures` .... What the
+    `cell_tree` (the incident and its children), `cell_scope`, `cell_scope_figures` and the rest. What the
     subtree's facts would say again, tallied, the cache says already (tests hold the two equal). `named`:
     the incident's key, by which its row is found faster than by its id."""
     at = queries.cache_position(con, policy) if view.is_now else None

@@ -44,10 +44,7 @@ def take(con: duckdb.DuckDBPyConnection, policy: Policy, view: View, below: Cell
             _present_subtree(con, incident)
         else:
             con.execute(CELL_TREE, {"recorded": view.recorded_by, "incident": incident})
-        queries.keep_rows(con, "cell_scope_figures", "figures", CELL_FIGURES, {"status": status, "outcome": outcome})
-        con.execute("CREATE OR REPLACE TEMP TABLE cell_scope AS SELECT DISTINCT series_id, incident_id FROM cell_scope_figures")
-        queries.narrow(con, "cell_scope", tables=("figure_events", "later_carriers"))
-        facts = load_facts(con, view, scope="cell_scope", incidents="SELECT * FROM cell_tree")
+        facts = _cell_facts(con, view, CELL_FIGURES, {"status": status, "outcome": outcome})
         parents = dict(con.execute("SELECT incident_id, parent_id FROM cell_tree").fetchall())
         facts = attrs.evolve(facts, parents={**parents, incident: None})  # the cell's incident is the top here
     cells = tally(facts.claims, facts.reliability, facts.parents, policy)
@@ -84,13 +81,18 @@ def take_cached(con: duckdb.DuckDBPyConnection, policy: Policy, view: View, key:
     cells = {k: found[k] for k in parts}
     if key in found:
         cells[key] = attrs.evolve(found[key], parts=parts)
-    own = {"incident": incident, "status": status, "outcome": outcome}
-    queries.keep_rows(con, "cell_scope_figures", "figures", OWN_FIGURES, own)
-    con.execute("CREATE OR REPLACE TEMP TABLE cell_scope AS SELECT DISTINCT series_id, incident_id FROM cell_scope_figures")
-    queries.narrow(con, "cell_scope", tables=("figure_events", "later_carriers"))
-    facts = load_facts(con, view, scope="cell_scope", incidents="SELECT * FROM cell_tree")
+    facts = _cell_facts(con, view, OWN_FIGURES, {"incident": incident, "status": status, "outcome": outcome})
     facts = attrs.evolve(facts, parents={i: None if i == incident else incident for i, _ in tree})
     return Snapshot(view, policy, at, facts, cells)
+
+
+def _cell_facts(con: duckdb.DuckDBPyConnection, view: View, figures: str, params: dict[str, str]) -> Facts:
+    """The facts of the figures whose row ids `figures` selects and of their series, kept in `cell_scope`
+    and `cell_scope_figures` ... for the reads after; their incidents are those of `cell_tree`."""
+    queries.keep_rows(con, "cell_scope_figures", "figures", figures, params)
+    con.execute("CREATE OR REPLACE TEMP TABLE cell_scope AS SELECT DISTINCT series_id, incident_id FROM cell_scope_figures")
+    queries.narrow(con, "cell_scope", tables=("figure_events", "later_carriers"))
+    return load_facts(con, view, scope="cell_scope", incidents="SELECT * FROM cell_tree")
 
 
 def _cached_cell(

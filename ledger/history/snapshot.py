@@ -69,7 +69,7 @@ def take_cached(con: duckdb.DuckDBPyConnection, policy: Policy, view: View, key:
     tree = con.execute("SELECT incident_id, parent_id FROM cell_tree").fetchall()
     parent = next(p for i, p in tree if i == incident)
     root = (incident,) if parent is None else con.execute(
-        "SELECT root_id FROM tally_cells WHERE policy = ? AND incident_id = ? LIMIT 1", [policy.label, incident]
+        "SELECT root_id FROM tally_cells WHERE policy = ? AND incident_id = ?::UUID LIMIT 1", [policy.label, incident]
     ).fetchone()  # fmt: skip
     if root is None:
         return None  # no figure under it: the cell is not found, as the tally of its subtree says
@@ -116,9 +116,10 @@ SELECT incident_id, parent_id, key, occurred_start, occurred_end FROM incidents 
 # The cached cells of an incident and its children for one outcome, found among its root's rows (the
 # cache keeps a root's rows together, so block statistics skip the others').
 CACHED_CELLS = """
-SELECT incident_id, victim_status, outcome::VARCHAR, low, best, high, grade::VARCHAR, basis::VARCHAR, unattributed
-FROM tally_cells WHERE policy = $policy AND root_id = $root AND outcome = $outcome
-  AND incident_id IN (SELECT incident_id FROM cell_tree)
+SELECT incident_id::VARCHAR, victim_status, outcome::VARCHAR, low, best, high, grade::VARCHAR, basis::VARCHAR,
+       unattributed
+FROM tally_cells WHERE policy = $policy AND root_id = $root::UUID AND outcome = $outcome
+  AND incident_id IN (SELECT incident_id::UUID FROM cell_tree)
 """
 
 # The row ids of the figures of one incident (not those under it), one outcome, and a status or a

@@ -188,11 +188,11 @@ WITH near AS (
     SELECT i.incident_id, i.parent_id FROM incidents i JOIN work_tree t ON i.parent_id = t.incident
 ),
 candidates AS (
-    SELECT c.rowid AS row, c.incident_id AS incident, c.victim_status, c.outcome, c.low, c.best, c.high, c.grade,
+    SELECT c.rowid AS row, c.incident_id::VARCHAR AS incident, c.victim_status, c.outcome, c.low, c.best, c.high, c.grade,
            n.parent,
            CASE WHEN contains(c.victim_status, '/') THEN {_CATEGORY.replace("victim_status", "c.victim_status")}
                 WHEN c.victim_status <> '{ROOT_STATUS}' THEN '{ROOT_STATUS}' END AS upper
-    FROM tally_cells c JOIN near n ON n.incident = c.incident_id
+    FROM tally_cells c JOIN near n ON n.incident::UUID = c.incident_id  -- the cache's ids are UUIDs
     WHERE c.policy = $policy
 )
 SELECT c.* EXCLUDE (upper), own.incident IS NOT NULL AS stale FROM candidates c
@@ -205,7 +205,7 @@ LEFT JOIN work_affected upper
 WHERE own.incident IS NOT NULL OR above.incident IS NOT NULL OR upper.incident IS NOT NULL
 """
 
-_MATCHES = "{table}.incident_id = a.incident AND {table}.victim_status = a.victim_status AND {table}.outcome = a.outcome"
+_MATCHES = "{table}.incident_id = a.incident::UUID AND {table}.victim_status = a.victim_status AND {table}.outcome = a.outcome"
 WRITE = (
     "DELETE FROM tally_cells WHERE rowid IN (SELECT row FROM work_near WHERE stale)",
     "INSERT INTO tally_cells BY NAME SELECT * FROM delta_cells",
@@ -307,7 +307,7 @@ def _roots(tree: dict[str, str | None]) -> dict[str, str]:
 
 def _row(cell: Cell, policy: Policy, tree: dict[str, str | None], roots: dict[str, str]) -> dict[str, Any]:
     """A cell as a row of `tally_cells`, as the SQL engine writes it: its Arrow shape (`_schemas`) keeps
-    the stored columns, not the flags `tallies` computes, and its enums go as text, cast on insert."""
+    the stored columns, not the flags `tallies` computes, and its enums and ids go as text, cast on insert."""
     return {"policy": policy.label, **cell_columns(cell, tree), "root_id": roots[cell.incident_id]}
 
 

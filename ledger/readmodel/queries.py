@@ -281,8 +281,9 @@ TALLY_SQL = """
 {subtree}
 names AS (
     SELECT incident_id, victim_status, outcome,
-           string_agg(DISTINCT coalesce(c.name, t.claimant_id), '; ' ORDER BY coalesce(c.name, t.claimant_id)) AS claimants
-    FROM {claims} t LEFT JOIN claimants c USING (claimant_id)
+           string_agg(DISTINCT coalesce(c.name, t.claimant_id::VARCHAR), '; '
+                      ORDER BY coalesce(c.name, t.claimant_id::VARCHAR)) AS claimants
+    FROM {claims} t LEFT JOIN claimants c ON c.claimant_id::UUID = t.claimant_id  -- the few claimants cast
     WHERE t.policy = $policy {in_subtree}
     GROUP BY ALL
 )
@@ -290,7 +291,8 @@ SELECT i.key AS incident, i.name AS incident_name, t.victim_status, t.outcome,
        t.low, t.best, t.high, t.high_open, t.grade, t.basis, t.claims, n.claimants, t.status_level, t.top,
        t.unattributed, t.policy, $at AS log_position
 FROM (SELECT c.policy, c.incident_id, c.victim_status, c.root_id, {columns} FROM {cells} c) t
-JOIN {named} i USING (incident_id) LEFT JOIN names n USING (incident_id, victim_status, outcome)
+JOIN {named} i ON i.incident_id::UUID = t.incident_id
+LEFT JOIN names n ON n.incident_id = t.incident_id AND n.victim_status = t.victim_status AND n.outcome = t.outcome
 WHERE t.policy = $policy {in_subtree}
 ORDER BY i.key, t.victim_status, t.outcome
 """.replace("{columns}", CELL_COLUMNS)  # the cached cells as `tallies` reads them
@@ -301,7 +303,7 @@ scope(incident_id) AS (
     UNION ALL
     SELECT t.incident_id FROM tree t JOIN scope s ON t.parent_id = s.incident_id
 ),"""
-IN_SUBTREE = "AND t.root_id = $root AND t.incident_id IN (SELECT incident_id FROM scope)"
+IN_SUBTREE = "AND t.root_id = $root::UUID AND t.incident_id IN (SELECT incident_id::UUID FROM scope)"
 
 
 def tally_rows(
@@ -319,14 +321,14 @@ def tally_rows(
         root: tuple[Any, ...] | None = (found,)  # a root now, and the tally's tree is the present one
     else:  # the root it had in the view's tree
         root = con.execute(
-            f"SELECT root_id FROM {tables.cells} WHERE policy = $policy AND incident_id = $incident_id LIMIT 1",
+            f"SELECT root_id FROM {tables.cells} WHERE policy = $policy AND incident_id = $incident_id::UUID LIMIT 1",
             {"policy": policy.label, "incident_id": found},
         ).fetchone()
     if root is None:
         return at, []  # no figure under it in this view
     # The subtree as the view sees it: an incident moved later still counts where it stood then.
     # Now, that is the incidents table as it stands (not every version of every incident grouped).
-    among = f"SELECT incident_id FROM {tables.cells} WHERE policy = $policy AND root_id = $root"
+    among = f"SELECT incident_id::VARCHAR FROM {tables.cells} WHERE policy = $policy AND root_id = $root::UUID"
     params |= {"incident_id": found, "root": root[0]}
     if view.recorded_by is None:
         tree = f"SELECT incident_id, parent_id, key, name FROM incidents WHERE incident_id IN ({among})"

@@ -264,7 +264,7 @@ def cell_codes(con: duckdb.DuckDBPyConnection) -> dict[str, list[Any]]:
 # work_tree: each incident's parent, depth, root and period in the tree as the view sees it. The roll-up
 # keys incidents by a number (joins on it are several times cheaper than on the 36-character ids),
 # numbered root by root, so that writing the cells in that order groups each campaign's rows
-# (TallyTables).
+# (TallyTables); the ids the cache stores as UUIDs are cast here, once an incident, not once a cell.
 TREE = f"""
 CREATE OR REPLACE TEMP TABLE work_tree AS
 WITH RECURSIVE tree AS ({INCIDENTS_AS_OF}),
@@ -284,7 +284,8 @@ numbered AS (
            row_number() OVER (ORDER BY p.root_id, t.incident_id)::INTEGER AS incident
     FROM tree t JOIN placed p USING (incident_id)
 )
-SELECT n.incident_id, n.incident, p.incident AS parent, n.depth, n.root_id, n.occurred_start, n.occurred_end
+SELECT n.incident_id, n.incident, p.incident AS parent, n.depth, n.root_id, n.occurred_start, n.occurred_end,
+       n.incident_id::UUID AS incident_uuid, n.root_id::UUID AS root_uuid
 FROM numbered n LEFT JOIN numbered p ON p.incident_id = n.parent_id
 """
 
@@ -390,14 +391,15 @@ CELL_COLUMNS = (
     f"CASE WHEN c.victim_status = '{ROOT_STATUS}' THEN 0 WHEN contains(c.victim_status, '/') THEN 2 ELSE 1 END "
     f"AS status_level, c.victim_status = '{ROOT_STATUS}' AND c.root_id = c.incident_id AS top, c.unattributed"
 )
-# The views `tallies` and `tally_claims` (migrations/170_tally_cache_enums.sql and
-# 160_carriers_view_and_tally_cache.sql), as templates.
+# The views `tallies` and `tally_claims` (migrations/180_tally_cache_uuids.sql), as templates: the ids,
+# stored as UUIDs, read as text.
 CELLS_VIEW = (
-    f"SELECT c.policy, p.log_position, c.incident_id, c.victim_status, {CELL_COLUMNS} "
+    f"SELECT c.policy, p.log_position, c.incident_id::VARCHAR AS incident_id, c.victim_status, {CELL_COLUMNS} "
     "FROM {cells} c JOIN {positions} p USING (policy)"
 )
 CLAIMS_VIEW = (
-    "SELECT c.policy, p.log_position, c.incident_id, c.victim_status, c.outcome, c.figure_id, c.claimant_id "
+    "SELECT c.policy, p.log_position, c.incident_id::VARCHAR AS incident_id, c.victim_status, c.outcome, "
+    "c.figure_id::VARCHAR AS figure_id, c.claimant_id::VARCHAR AS claimant_id "
     "FROM {claims} c JOIN {positions} p USING (policy)"
 )
 CACHE = TallyTables("tally_cells", "tally_cell_claims", "tally_positions", "tallies", "tally_claims")  # now's
@@ -433,17 +435,18 @@ def fill_tally(con: duckdb.DuckDBPyConnection, policy: Policy, view: View, table
     label = {"policy": policy.label}
     con.execute(f"DELETE FROM {tables.cells} WHERE policy = $policy", label)
     con.execute(
-        f"INSERT INTO {tables.cells} SELECT $policy, t.incident_id, {_TYPED_NAMES.format(row='r')}, "
+        f"INSERT INTO {tables.cells} SELECT $policy, t.incident_uuid, {_TYPED_NAMES.format(row='r')}, "
         "CASE WHEN r.quantified THEN r.low END, CASE WHEN r.quantified THEN r.best END, "
         f"CASE WHEN r.quantified THEN r.high END, CASE r.certainty {_CERTAINTY_GRADE} END, r.basis, r.claims, "
-        "r.parts, r.unattributed, t.root_id "
+        "r.parts, r.unattributed, t.root_uuid "
         "FROM (SELECT * FROM work_rolled ORDER BY incident) r JOIN work_tree t USING (incident)",
         label | _only(params, _NAMES),
     )
     con.execute(f"DELETE FROM {tables.claims} WHERE policy = $policy", label)
     con.execute(
-        f"INSERT INTO {tables.claims} SELECT $policy, t.incident_id, {_NAMES.format(row='c')}, "
-        "c.figure_id, c.claimant_id, t.root_id FROM work_counted c JOIN work_tree t USING (incident) ORDER BY c.incident",
+        f"INSERT INTO {tables.claims} SELECT $policy, t.incident_uuid, {_NAMES.format(row='c')}, "
+        "c.figure_id::UUID, c.claimant_id::UUID, t.root_uuid FROM work_counted c JOIN work_tree t USING (incident) "
+        "ORDER BY c.incident",
         label | _only(params, _NAMES),
     )
     con.execute(f"DELETE FROM {tables.positions} WHERE policy = $policy", label)

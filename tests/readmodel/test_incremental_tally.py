@@ -44,7 +44,7 @@ def cached_rows(con: duckdb.DuckDBPyConnection, table: str, label: str) -> tuple
     cursor = con.execute(f"SELECT * EXCLUDE (policy) FROM {tables.cells} WHERE policy = ?", [label])
     names = [d[0] for d in cursor.description]
     rows = [dict(zip(names, r, strict=True)) | {"log_position": at} for r in cursor.fetchall()]
-    cells = {(r["incident_id"], r["victim_status"], r["outcome"]): r for r in rows}
+    cells = {(str(r["incident_id"]), r["victim_status"], r["outcome"]): r for r in rows}  # its ids stored as UUIDs
     assert len(rows) == len(cells)
     claims = set(con.execute(f"SELECT * EXCLUDE (policy) FROM {tables.claims} WHERE policy = ?", [label]).fetchall())
     return cells, claims

@@ -297,10 +297,22 @@ def test_a_new_migration_on_a_filled_read_model_rebuilds_it_so_new_tables_hold_t
     assert after == before
 
 
-def test_a_tally_cached_in_the_previous_shape_upgrades_to_the_same_tally(world: World) -> None:
-    """Before migration 170 the tally cache kept outcome, grade and basis as text, and high_open,
-    status_level and top as columns. A read model caching a tally that way is rebuilt on upgrade,
-    and the tally reads as it did: whole, for one campaign, and under a second cached policy."""
+def _section(sql: str, begin: str, end: str) -> str:
+    return sql[sql.index(begin) : sql.index(end)]
+
+
+# The tally cache as earlier releases wrote it: before migration 170 it kept outcome, grade and basis as
+# text, and high_open, status_level and top as columns; before 180 its ids as text.
+OLD_CACHES = {
+    160: ("160_carriers_view_and_tally_cache.sql", "160_carriers_view_and_tally_cache.sql", (170, 180)),
+    170: ("170_tally_cache_enums.sql", "160_carriers_view_and_tally_cache.sql", (180,)),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(OLD_CACHES))
+def test_a_tally_cached_in_a_previous_shape_upgrades_to_the_same_tally(world: World, shape: int) -> None:
+    """A read model caching a tally in an earlier release's shape is rebuilt on upgrade, and the tally
+    reads as it did: whole, for one campaign, and under a second cached policy."""
     ledger = world.ledger
     ledger.record_figure(world.figure())
     ledger.record_figure(world.figure(incident=world.standoff, victim_status="civilian", quantity="dozens"))
@@ -309,36 +321,50 @@ def test_a_tally_cached_in_the_previous_shape_upgrades_to_the_same_tally(world: 
         return [ledger.tally().rows, ledger.tally(incident=world.campaign).rows, ledger.tally("acled@1").rows]
 
     before = reads()
-    old = (migrations_dir() / "160_carriers_view_and_tally_cache.sql").read_text(encoding="utf-8")
-    old_cells = old[old.index("CREATE TABLE tally_cells") : old.index("CREATE TABLE tally_cell_claims")]
-    old_views = old[old.index("CREATE VIEW tallies") : old.index("CREATE VIEW tally_claims")]
+    cells_file, claims_file, later = OLD_CACHES[shape]
+    cells_sql = (migrations_dir() / cells_file).read_text(encoding="utf-8")
+    claims_sql = (migrations_dir() / claims_file).read_text(encoding="utf-8")
     con = connect(ledger.settings.readmodel_path)
-    try:  # the cache as the previous release wrote it, holding the same cells
+    try:  # the cache as the earlier release wrote it, holding the same cells
         con.execute(
-            "CREATE TEMP TABLE cached AS SELECT c.policy, c.incident_id, c.victim_status, t.outcome, c.low, c.best, c.high, "
-            "t.high_open, t.grade, t.basis, c.claims, c.parts, t.status_level, t.top, c.unattributed, c.root_id "
-            "FROM tally_cells c JOIN tallies t ON t.policy = c.policy AND t.incident_id = c.incident_id "
-            "AND t.victim_status = c.victim_status AND t.outcome = c.outcome::VARCHAR"
+            "CREATE TEMP TABLE cached AS SELECT c.policy, t.incident_id, c.victim_status, t.outcome, c.low, c.best, "
+            "c.high, t.high_open, t.grade, t.basis, c.claims, c.parts, t.status_level, t.top, c.unattributed, "
+            "c.root_id::VARCHAR AS root_id FROM tally_cells c JOIN tallies t ON t.policy = c.policy "
+            "AND t.incident_id = c.incident_id::VARCHAR AND t.victim_status = c.victim_status "
+            "AND t.outcome = c.outcome::VARCHAR"
         )
+        con.execute("CREATE TEMP TABLE cached_claims AS SELECT * FROM tally_cell_claims")
         shown = con.execute("SELECT * EXCLUDE (log_position) FROM tallies ORDER BY ALL").fetchall()
-        con.execute("DROP VIEW top_tallies; DROP VIEW tallies; DROP TABLE tally_cells")
-        con.execute("DROP TYPE tally_outcome; DROP TYPE tally_grade; DROP TYPE tally_basis")
-        con.execute(old_cells)
-        con.execute("INSERT INTO tally_cells SELECT * FROM cached")
-        con.execute(old_views)
+        claimed = con.execute("SELECT * EXCLUDE (log_position) FROM tally_claims ORDER BY ALL").fetchall()
+        con.execute("DROP VIEW top_tallies; DROP VIEW tallies; DROP VIEW tally_claims")
+        con.execute("DROP TABLE tally_cells; DROP TABLE tally_cell_claims")
+        if shape < 170:
+            con.execute("DROP TYPE tally_outcome; DROP TYPE tally_grade; DROP TYPE tally_basis")
+        con.execute(_section(cells_sql, "CREATE TABLE tally_cells", "CREATE TABLE tally_cell_claims")
+                    if shape < 170 else _section(cells_sql, "CREATE TABLE tally_cells", "-- status_level"))  # fmt: skip
+        con.execute(_section(claims_sql, "CREATE TABLE tally_cell_claims", "CREATE VIEW tallies"))
+        columns = "*" if shape < 170 else "* EXCLUDE (high_open, status_level, top)"
+        con.execute(f"INSERT INTO tally_cells SELECT {columns} FROM cached")
+        con.execute("INSERT INTO tally_cell_claims SELECT * FROM cached_claims")
+        con.execute(_section(cells_sql, "CREATE VIEW tallies", "CREATE VIEW tally_claims" if shape < 170 else "-- Adding up"))
+        con.execute(_section(claims_sql, "CREATE VIEW tally_claims", "-- Adding up"))
         con.execute("CREATE VIEW top_tallies AS SELECT * FROM tallies WHERE top")
-        con.execute("DELETE FROM schema_migrations WHERE version = 170")
+        con.execute("DELETE FROM schema_migrations WHERE list_contains(?, version)", [list(later)])
         assert con.execute("SELECT * EXCLUDE (log_position) FROM tallies ORDER BY ALL").fetchall() == shown
+        assert con.execute("SELECT * EXCLUDE (log_position) FROM tally_claims ORDER BY ALL").fetchall() == claimed
         assert con.execute("SELECT data_type FROM duckdb_columns() WHERE table_name = 'tally_cells' "
-                           "AND column_name = 'grade'").fetchone() == ("VARCHAR",)  # fmt: skip
+                           "AND column_name = 'incident_id'").fetchone() == ("VARCHAR",)  # fmt: skip
     finally:
         con.close()
     assert reads() == before  # migrated, rebuilt from the log, tallied anew: the same cells
     with ledger.reading() as con:
-        (grade,) = con.execute(
-            "SELECT data_type FROM duckdb_columns() WHERE table_name = 'tally_cells' AND column_name = 'grade'"
+        types = dict(con.execute(
+            "SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = 'tally_cells'").fetchall())  # fmt: skip
+        (claimant,) = con.execute(
+            "SELECT data_type FROM duckdb_columns() WHERE table_name = 'tally_cell_claims' AND column_name = 'claimant_id'"
         ).fetchone()
-    assert grade.startswith("ENUM(")
+    assert types["grade"].startswith("ENUM(")
+    assert (types["incident_id"], types["root_id"], claimant) == ("UUID", "UUID", "UUID")
 
 
 def test_the_unindexed_tables_migration_keeps_every_row(world: World, tmp_path: Path) -> None:

@@ -87,8 +87,9 @@ def take_cached(con: duckdb.DuckDBPyConnection, policy: Policy, view: View, key:
 
 
 def _cell_facts(con: duckdb.DuckDBPyConnection, view: View, figures: str, params: dict[str, str]) -> Facts:
-    """The facts of the figures whose row ids `figures` selects and of their series, kept in `cell_scope`
-    and `cell_scope_figures` ... for the reads after; their incidents are those of `cell_tree`."""
+    """The facts of the figures whose row ids `figures` selects and of their series, kept for the reads
+    after in `cell_scope`, `cell_scope_figures` and the other scoped tables; their incidents are those
+    of `cell_tree`."""
     queries.keep_rows(con, "cell_scope_figures", "figures", figures, params)
     con.execute("CREATE OR REPLACE TEMP TABLE cell_scope AS SELECT DISTINCT series_id, incident_id FROM cell_scope_figures")
     queries.narrow(con, "cell_scope", tables=("figure_events", "later_carriers"))
